@@ -1,0 +1,126 @@
+"""The ingest pipeline: items in, committed records, vectors and index out.
+
+Records are committed in batches (one SQLite transaction each), then embedded
+block by block, then the index is synchronised and atomically replaced. Each
+step can be interrupted at any moment: running the same ingest again finds the
+committed records unchanged (skipped), embeds what was left pending and heals
+the index, so the final library is the same as after an uninterrupted run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ingest.items import Deletion, Item
+from ingest.progress import Reporter, SilentReporter
+from retrieval.library import EMBED_BLOCK, Library
+from retrieval.records import Article
+
+BATCH = 500  # records per transaction
+
+
+class IngestCancelled(Exception):
+    """The user stopped the ingest; what was committed before stays."""
+
+
+@dataclass
+class IngestSummary:
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    skipped: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {k: getattr(self, k) for k in ("added", "updated", "deleted", "skipped", "failed")}
+
+    def merge(self, other: IngestSummary) -> None:
+        for key, value in other.counts().items():
+            setattr(self, key, getattr(self, key) + value)
+        self.errors.extend(other.errors)
+
+    def line(self) -> str:
+        return " · ".join(f"{k} {v:,}" for k, v in self.counts().items())
+
+
+def store_items(
+    library: Library, items: Iterable[Item], source: str, reporter: Reporter, summary: IngestSummary
+) -> None:
+    """Commit records and deletions in input order (a deletion never overtakes an earlier record)."""
+    pending: list[Article] = []
+
+    def flush() -> None:
+        if not pending:
+            return
+        result = library.store.upsert_articles(pending, source, library.chunker)
+        summary.added += len(result.added)
+        summary.updated += len(result.updated)
+        summary.skipped += len(result.skipped)
+        reporter.advance(len(pending))
+        pending.clear()
+        if library.store.count_pending() >= 4 * EMBED_BLOCK:
+            library.embed_pending()
+
+    iterator = iter(items)
+    while True:
+        try:
+            item = next(iterator, None)
+        except Exception:
+            flush()  # keep every record read before a malformed part of the input
+            raise
+        if item is None:
+            break
+        if reporter.cancelled():
+            flush()
+            raise IngestCancelled
+        if isinstance(item, Deletion):
+            flush()
+            summary.deleted += len(library.store.delete_articles(item.pmids, source))
+        else:
+            pending.append(item)
+            if len(pending) >= BATCH:
+                flush()
+    flush()
+
+
+def finish(library: Library, reporter: Reporter) -> None:
+    """Embed whatever is pending and make the index match the store."""
+    reporter.stage("embed", library.store.count_pending())
+    library.embed_pending(progress=reporter.advance)
+    reporter.stage("index", None)
+    library.sync_index()
+
+
+def ingest(
+    library: Library,
+    items: Iterable[Item],
+    *,
+    kind: str,
+    source: str,
+    reporter: Reporter | None = None,
+    total: int | None = None,
+) -> IngestSummary:
+    """Run one ingest of ``items`` and record its provenance (kind, source, counts, outcome)."""
+    reporter = reporter or SilentReporter()
+    summary = IngestSummary()
+    run_id = library.store.start_run(kind, source)
+    status, message = "failed", ""
+    try:
+        reporter.stage("parse", total)
+        store_items(library, items, source, reporter, summary)
+        finish(library, reporter)
+        status = "done"
+    except IngestCancelled:
+        status, message = "cancelled", "stopped by the user; records committed before the stop are kept"
+        finish(library, reporter)
+    except Exception as error:
+        message = str(error)
+        summary.failed += 1
+        summary.errors.append(message)
+        finish(library, reporter)
+        raise
+    finally:
+        library.store.finish_run(run_id, status, summary.counts(), message)
+    return summary

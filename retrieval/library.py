@@ -1,0 +1,151 @@
+"""The library: the SQLite store, the FAISS index and the embedding model, together.
+
+One ``Library`` per process is enough: the web app shares it across sessions,
+the CLIs open one per run. The embedding model loads on first use only.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from retrieval.chunking import make_chunker
+from retrieval.embedding import Embedder
+from retrieval.records import Article
+from retrieval.settings import Settings, get_settings
+from retrieval.store import Store
+from retrieval.vector_index import SyncReport, VectorIndex, index_ids
+
+EMBED_BLOCK = 2048  # chunks embedded and committed together
+
+
+@dataclass
+class CheckReport:
+    """Whether store and index agree; what was wrong and whether it was repaired."""
+
+    ok: bool
+    vectors_without_chunk: int = 0
+    chunks_without_vector: int = 0
+    articles_without_chunk: int = 0
+    pending_embeddings: int = 0
+    repaired: bool = False
+    problems: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class Library:
+    def __init__(self, settings: Settings | None = None):
+        self.settings = settings or get_settings()
+        self.store = Store(self.settings.db_path)
+        self.index = VectorIndex(self.settings.index_path, self.settings)
+        self.index.load(mmap=True)
+        self._embed_lock = threading.Lock()
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        return Embedder(self.settings)
+
+    @cached_property
+    def chunker(self) -> Callable[[Article], list[str]]:
+        return make_chunker(self.embedder.count_tokens, min(self.settings.chunk_tokens, self.embedder.max_tokens))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        with self._embed_lock:
+            return self.embedder.encode_query(text)
+
+    def embed_texts(self, texts: list[str]) -> np.ndarray:
+        with self._embed_lock:
+            return self.embedder.encode(texts)
+
+    # ------------------------------------------------------------------ writing
+    def embed_pending(self, progress: Callable[[int], None] | None = None) -> int:
+        """Embed every chunk without a vector, committing block by block (resumable)."""
+        done = 0
+        while batch := self.store.pending_chunks(EMBED_BLOCK):
+            ids = [cid for cid, _ in batch]
+            with self._embed_lock:
+                vectors = self.embedder.encode([text for _, text in batch], progress=progress)
+            self.store.set_vectors(ids, vectors)
+            done += len(ids)
+        return done
+
+    def sync_index(self) -> SyncReport:
+        dim = self._dimension()
+        report = self.index.sync(self.store, dim)
+        self.store.set_meta("embedding_model", self.settings.embedding_model)
+        return report
+
+    def _dimension(self) -> int:
+        ids = self.store.embedded_ids()[:1]
+        for _, vectors in self.store.iter_vectors(ids):
+            return int(vectors.shape[1])
+        return self.embedder.dim
+
+    # ------------------------------------------------------------------ reading
+    def refresh(self) -> bool:
+        """Pick up an index replaced by another process (an import running elsewhere)."""
+        return self.index.refresh()
+
+    def status(self) -> dict:
+        counts = self.store.counts()
+        runs = self.store.recent_runs(1)
+        files = [self.settings.db_path, self.settings.index_path]
+        files += [self.settings.db_path.with_name(self.settings.db_path.name + s) for s in ("-wal", "-shm")]
+        return {
+            "articles": counts["articles"],
+            "chunks": counts["chunks"],
+            "vectors": self.index.ntotal,
+            "pending_embeddings": counts["chunks"] - counts["embedded_chunks"],
+            "with_abstract": counts["with_abstract"],
+            "retracted": counts["retracted"],
+            "index_type": self.index.kind,
+            "embedding_model": self.store.get_meta("embedding_model") or self.settings.embedding_model,
+            "embedding_backend": self.settings.embedding_backend,
+            "data_dir": str(self.settings.data_dir),
+            "data_bytes": sum(f.stat().st_size for f in files if f.exists()),
+            "last_ingest": runs[0] if runs else None,
+        }
+
+    def check(self, repair: bool = False) -> CheckReport:
+        """Prove that every vector has its chunk and article and every chunk its vector."""
+        self.index.load(mmap=False)
+        present = index_ids(self.index.index) if self.index.index is not None else np.zeros(0, np.int64)
+        wanted = self.store.embedded_ids()
+        report = CheckReport(ok=True)
+        report.vectors_without_chunk = len(np.setdiff1d(present, wanted))
+        report.chunks_without_vector = len(np.setdiff1d(wanted, present))
+        report.articles_without_chunk = len(self.store.orphans())
+        report.pending_embeddings = self.store.count_pending()
+        if len(present) != len(np.unique(present)):
+            report.problems.append("the index holds duplicate ids")
+        for name in ("vectors_without_chunk", "chunks_without_vector", "articles_without_chunk", "pending_embeddings"):
+            if getattr(report, name):
+                report.problems.append(f"{name.replace('_', ' ')}: {getattr(report, name)}")
+        report.ok = not report.problems
+        if repair and not report.ok:
+            self._repair()
+            report.repaired = True
+            after = self.check(repair=False)
+            report.ok = after.ok
+        self.index.load(mmap=True)
+        return report
+
+    def _repair(self) -> None:
+        with self.store.transaction() as conn:
+            for pmid in self.store.orphans():
+                article = self.store.get_article(pmid)
+                if article is not None:
+                    conn.executemany(
+                        "INSERT INTO chunks (pmid, ord, text) VALUES (?, ?, ?)",
+                        [(pmid, i, t) for i, t in enumerate(self.chunker(article))],
+                    )
+        self.embed_pending()
+        ids = index_ids(self.index.index) if self.index.index is not None else np.zeros(0, np.int64)
+        # Duplicate ids cannot be removed one at a time: rebuild from the stored vectors.
+        self.index.sync(self.store, self._dimension(), rebuild=len(ids) != len(np.unique(ids)))

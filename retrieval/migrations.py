@@ -1,0 +1,164 @@
+"""Versioned schema of the SQLite library.
+
+``PRAGMA user_version`` holds the number of migrations applied; each entry of
+``MIGRATIONS`` runs once, in order, inside one transaction, so a library made by
+an older MedLit is upgraded in place and never half-upgraded.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+ARTICLES = """
+CREATE TABLE articles (
+    pmid TEXT PRIMARY KEY,
+    title TEXT NOT NULL DEFAULT '',
+    abstract TEXT NOT NULL DEFAULT '',
+    year INTEGER,
+    journal TEXT NOT NULL DEFAULT '',
+    language TEXT NOT NULL DEFAULT '',
+    has_abstract INTEGER NOT NULL DEFAULT 0,
+    is_retracted INTEGER NOT NULL DEFAULT 0,
+    date_revised TEXT NOT NULL DEFAULT '',
+    record_json TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    source TEXT NOT NULL DEFAULT '',
+    added_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX articles_year ON articles(year);
+CREATE INDEX articles_journal ON articles(journal);
+
+CREATE TABLE article_types (
+    pmid TEXT NOT NULL REFERENCES articles(pmid) ON DELETE CASCADE,
+    pub_type TEXT NOT NULL,
+    PRIMARY KEY (pmid, pub_type)
+) WITHOUT ROWID;
+CREATE INDEX article_types_type ON article_types(pub_type);
+
+CREATE TABLE article_mesh (
+    pmid TEXT NOT NULL REFERENCES articles(pmid) ON DELETE CASCADE,
+    descriptor TEXT NOT NULL,
+    major INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (pmid, descriptor)
+) WITHOUT ROWID;
+CREATE INDEX article_mesh_descriptor ON article_mesh(descriptor COLLATE NOCASE);
+
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    title, abstract, content='articles', content_rowid='rowid', tokenize='porter unicode61'
+);
+CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts(rowid, title, abstract) VALUES (new.rowid, new.title, new.abstract);
+END;
+CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, abstract)
+    VALUES ('delete', old.rowid, old.title, old.abstract);
+END;
+CREATE TRIGGER articles_au AFTER UPDATE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, abstract)
+    VALUES ('delete', old.rowid, old.title, old.abstract);
+    INSERT INTO articles_fts(rowid, title, abstract) VALUES (new.rowid, new.title, new.abstract);
+END;
+
+-- chunk_id is the FAISS id. AUTOINCREMENT: an id is never reused, so a stale
+-- vector in the index can never point at a different chunk.
+CREATE TABLE chunks (
+    chunk_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    pmid TEXT NOT NULL REFERENCES articles(pmid) ON DELETE CASCADE,
+    ord INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    vector BLOB
+);
+CREATE INDEX chunks_pmid ON chunks(pmid);
+CREATE INDEX chunks_pending ON chunks(chunk_id) WHERE vector IS NULL;
+
+CREATE TABLE deletions (
+    pmid TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    deleted_at TEXT NOT NULL
+);
+
+CREATE TABLE ingest_runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    source TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL DEFAULT 'running',
+    added INTEGER NOT NULL DEFAULT 0,
+    updated INTEGER NOT NULL DEFAULT 0,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    skipped INTEGER NOT NULL DEFAULT 0,
+    failed INTEGER NOT NULL DEFAULT 0,
+    message TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+COLLECTIONS = """
+CREATE TABLE collections (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE,
+    description TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+-- pmid is deliberately not a foreign key: a citation a librarian curated stays
+-- in the collection even if an update file deletes it from the library.
+CREATE TABLE collection_items (
+    collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+    pmid TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    tags TEXT NOT NULL DEFAULT '[]',
+    added_at TEXT NOT NULL,
+    PRIMARY KEY (collection_id, pmid)
+) WITHOUT ROWID;
+CREATE INDEX collection_items_pmid ON collection_items(pmid);
+
+CREATE TABLE saved_searches (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL,
+    query TEXT NOT NULL,
+    filters_json TEXT NOT NULL DEFAULT '{}',
+    library_state_json TEXT NOT NULL DEFAULT '{}',
+    result_pmids_json TEXT NOT NULL DEFAULT '[]',
+    collection_id INTEGER REFERENCES collections(id) ON DELETE SET NULL,
+    created_at TEXT NOT NULL
+);
+"""
+
+MIGRATIONS: list[str] = [ARTICLES, COLLECTIONS]
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the schema up to date; return the schema version now in force."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > len(MIGRATIONS):
+        raise RuntimeError(
+            f"This library was written by a newer MedLit (schema {version}, this one knows {len(MIGRATIONS)})."
+        )
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(script):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return len(MIGRATIONS)
+
+
+def _statements(script: str) -> list[str]:
+    """Split a script into statements, keeping trigger bodies whole (``executescript`` would commit)."""
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        if line.strip().startswith("--"):
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    return [s for s in statements if s]

@@ -1,0 +1,87 @@
+"""One typed settings object for the whole of MedLit.
+
+Every entry point (the ingest CLI, the retrieval CLI, the Streamlit pages, the
+benchmarks) reads its configuration from here, so an environment variable such
+as ``MEDLIT_DATA_DIR`` means the same thing everywhere.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
+NCBI_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+
+
+class Settings(BaseSettings):
+    """Configuration read from ``MEDLIT_*`` environment variables (or a ``.env`` file)."""
+
+    model_config = SettingsConfigDict(env_prefix="MEDLIT_", env_file=".env", extra="ignore")
+
+    # Library location
+    data_dir: Path = Field(Path("data"), description="Folder holding the SQLite store, FAISS index and models.")
+
+    # Embeddings
+    embedding_model: str = Field(
+        DEFAULT_EMBEDDING_MODEL,
+        description="Sentence-transformers model: the bundled all-MiniLM-L6-v2, or a local model folder.",
+    )
+    embedding_backend: Literal["torch", "torch-int8", "onnx"] = "torch"
+    embedding_batch_size: int = 64
+    embedding_threads: int = 0  # 0: one per core
+    chunk_tokens: int = Field(256, description="Upper bound of word-piece tokens in one embedded chunk.")
+
+    # FAISS
+    approx_index_min_vectors: int = Field(
+        250_000, description="From this many vectors on, the library uses an approximate (IVF) index."
+    )
+    ivf_nprobe: int = 16
+
+    # NCBI E-utilities
+    eutils_url: str = NCBI_EUTILS_URL
+    email: str | None = None
+    api_key: str | None = None
+    eutils_batch_size: int = 200
+    eutils_timeout_s: float = 30.0
+    eutils_max_retries: int = 6
+    eutils_backoff_s: float = 1.0
+
+    # Answer generation
+    llm_provider: Literal["llamacpp", "ollama", "openai"] = "llamacpp"
+    llm_model: str = Field(
+        "", description="GGUF path (llamacpp), model name (ollama/openai); empty: the bundled Qwen2.5 1.5B GGUF."
+    )
+    llm_base_url: str | None = None
+    llm_api_key: str | None = None
+    llm_max_tokens: int = 320
+    llm_context_tokens: int = 4096
+    llm_threads: int = 0
+
+    # Web app
+    max_upload_mb: int = 200
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "library.sqlite"
+
+    @property
+    def index_path(self) -> Path:
+        return self.data_dir / "index.faiss"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    @property
+    def cpu_threads(self) -> int:
+        return self.embedding_threads or os.cpu_count() or 1
+
+
+def get_settings() -> Settings:
+    """Fresh settings from the current environment (tests change it between calls)."""
+    return Settings()

@@ -1,0 +1,183 @@
+"""The FAISS index of chunk vectors: a derived, atomically replaced file.
+
+Ids are SQLite ``chunk_id`` values (int64). The index type follows the library's
+size: exact inner-product search (``flat``) while small, an inverted-file index
+with 8-bit scalar quantisation (``ivf-sq8``) from ``approx_index_min_vectors`` on.
+``sync`` makes the index hold exactly the embedded chunks of the store (adding
+missing ids, removing stale ones), so an interrupted ingest heals on the next run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from retrieval.settings import Settings
+from retrieval.store import Store
+
+
+@dataclass
+class SyncReport:
+    added: int = 0
+    removed: int = 0
+    rebuilt: bool = False
+    total: int = 0
+
+
+def index_ids(index: faiss.Index) -> np.ndarray:
+    """Every id stored in an index (IDMap wrappers or IVF inverted lists)."""
+    if isinstance(index, faiss.IndexIDMap2 | faiss.IndexIDMap):
+        return faiss.vector_to_array(index.id_map).astype(np.int64)
+    ivf = faiss.extract_index_ivf(index)
+    invlists = ivf.invlists
+    parts = []
+    for list_no in range(ivf.nlist):
+        size = invlists.list_size(list_no)
+        if size:
+            parts.append(faiss.rev_swig_ptr(invlists.get_ids(list_no), size).copy())
+    return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, dtype=np.int64)
+
+
+def index_type(index: faiss.Index | None) -> str:
+    if index is None:
+        return "none"
+    if isinstance(index, faiss.IndexIDMap2 | faiss.IndexIDMap):
+        inner = faiss.downcast_index(index.index)
+        return "hnsw" if isinstance(inner, faiss.IndexHNSW) else "flat"
+    return "ivf-sq8"
+
+
+def ivf_lists(n_vectors: int) -> int:
+    """Number of IVF lists: about 4·sqrt(n), the usual FAISS guidance, as a power of two."""
+    return 2 ** max(6, round(math.log2(4 * math.sqrt(max(n_vectors, 1)))))
+
+
+def new_index(dim: int, kind: str, n_vectors: int) -> faiss.Index:
+    if kind == "flat":
+        return faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+    if kind == "hnsw":
+        return faiss.IndexIDMap2(faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT))
+    if kind == "ivf-sq8":
+        quantizer = faiss.IndexFlatIP(dim)
+        return faiss.IndexIVFScalarQuantizer(
+            quantizer, dim, ivf_lists(n_vectors), faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT
+        )
+    raise ValueError(f"unknown index type {kind!r}")
+
+
+class VectorIndex:
+    """Loads, searches, synchronises and atomically saves the library's FAISS index."""
+
+    def __init__(self, path: Path, settings: Settings):
+        self.path = Path(path)
+        self.settings = settings
+        self.index: faiss.Index | None = None
+        self._stamp: tuple[int, int] | None = None
+
+    # ------------------------------------------------------------------ loading
+    def _file_stamp(self) -> tuple[int, int] | None:
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return (st.st_mtime_ns, st.st_size)
+
+    def load(self, mmap: bool = False) -> None:
+        """(Re)load from disk; with ``mmap`` the IVF lists stay on disk (read-only use)."""
+        stamp = self._file_stamp()
+        if stamp is None:
+            self.index = None
+        else:
+            flags = faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY if mmap else 0
+            try:
+                self.index = faiss.read_index(str(self.path), flags)
+            except RuntimeError:
+                self.index = faiss.read_index(str(self.path))
+            self._set_search_params()
+        self._stamp = stamp
+
+    def refresh(self) -> bool:
+        """Reload if another process replaced the file; True when it did."""
+        if self._file_stamp() != self._stamp:
+            self.load(mmap=True)
+            return True
+        return False
+
+    def _set_search_params(self) -> None:
+        if self.index is None:
+            return
+        with contextlib.suppress(RuntimeError):
+            faiss.extract_index_ivf(self.index).nprobe = self.settings.ivf_nprobe
+
+    @property
+    def ntotal(self) -> int:
+        return int(self.index.ntotal) if self.index is not None else 0
+
+    @property
+    def kind(self) -> str:
+        return index_type(self.index)
+
+    # ------------------------------------------------------------------- search
+    def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k (scores, chunk ids) for one or more queries; missing results have id -1."""
+        query = np.atleast_2d(np.asarray(query, dtype=np.float32))
+        if self.index is None or self.index.ntotal == 0:
+            return np.zeros((len(query), 0), np.float32), np.zeros((len(query), 0), np.int64)
+        return self.index.search(query, min(k, self.index.ntotal))
+
+    # --------------------------------------------------------------------- sync
+    def wanted_kind(self, n_vectors: int) -> str:
+        return "flat" if n_vectors < self.settings.approx_index_min_vectors else "ivf-sq8"
+
+    def sync(self, store: Store, dim: int, rebuild: bool = False) -> SyncReport:
+        """Make the index hold exactly the store's embedded chunks, then save it atomically."""
+        self.load(mmap=False)
+        wanted = store.embedded_ids()
+        kind = self.wanted_kind(len(wanted))
+        report = SyncReport()
+        if rebuild or self.index is None or self.kind != kind or self.index.d != dim:
+            self.index = self._build(store, wanted, dim, kind)
+            report.rebuilt, report.added = True, len(wanted)
+        else:
+            present = index_ids(self.index)
+            stale = np.setdiff1d(present, wanted, assume_unique=True)
+            missing = np.setdiff1d(wanted, present, assume_unique=True)
+            if len(stale):
+                self.index.remove_ids(faiss.IDSelectorBatch(stale))
+                report.removed = len(stale)
+            for ids, vectors in store.iter_vectors(missing):
+                self.index.add_with_ids(vectors, ids)
+                report.added += len(ids)
+        report.total = self.ntotal
+        if report.rebuilt or report.added or report.removed or not self.path.exists():
+            self.save()
+        return report
+
+    def _build(self, store: Store, ids: np.ndarray, dim: int, kind: str) -> faiss.Index:
+        index = new_index(dim, kind, len(ids))
+        if not index.is_trained:
+            rng = np.random.default_rng(0)
+            sample = np.sort(rng.choice(ids, size=min(len(ids), 64 * ivf_lists(len(ids))), replace=False))
+            index.train(np.vstack([v for _, v in store.iter_vectors(sample)]))
+        for block_ids, vectors in store.iter_vectors():
+            index.add_with_ids(vectors, block_ids)
+        self.index = index
+        self._set_search_params()
+        return index
+
+    def save(self) -> None:
+        """Write to a temporary file and rename over the old one: readers see old or new, never half."""
+        assert self.index is not None
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".faiss.tmp")
+        faiss.write_index(self.index, str(tmp))
+        with open(tmp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, self.path)
+        self._stamp = self._file_stamp()

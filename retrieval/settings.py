@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     eutils_timeout_s: float = 30.0
     eutils_max_retries: int = 6
     eutils_backoff_s: float = 1.0
+    eutils_max_window: int = Field(
+        9999, description="Most PMIDs one esearch can list; larger result sets are fetched in date windows."
+    )
 
     # Answer generation
     llm_provider: Literal["llamacpp", "ollama", "openai"] = "llamacpp"

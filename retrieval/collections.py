@@ -1,0 +1,294 @@
+"""Collections of articles and saved searches: what librarians curate on top of the library.
+
+Both live in the library's SQLite file (migration 2), so they travel with the
+library and are backed up with it. A collection keeps its PMIDs even when an
+update file deletes the article, so nothing a librarian curated silently
+disappears. A saved search keeps its provenance (query, filters, date, the
+library's size and last import, the PMIDs it returned), so a search can be
+reported and re-run later with the same inputs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from retrieval.exports.fields import Annotation
+from retrieval.store import Store, utc_now
+
+MAX_NAME_CHARS = 120
+_PMID = re.compile(r"^\d{1,9}$")
+
+
+class CollectionError(ValueError):
+    """A collection operation the user asked for cannot be done; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Collection:
+    id: int
+    name: str
+    description: str
+    created_at: str
+    updated_at: str
+    size: int = 0
+
+
+@dataclass(frozen=True)
+class CollectionItem:
+    pmid: str
+    note: str = ""
+    tags: tuple[str, ...] = ()
+    added_at: str = ""
+
+    @property
+    def annotation(self) -> Annotation:
+        return Annotation(self.note, self.tags)
+
+
+@dataclass(frozen=True)
+class SavedSearch:
+    id: int
+    name: str
+    query: str
+    filters: dict = field(default_factory=dict)
+    library_state: dict = field(default_factory=dict)
+    result_pmids: list[str] = field(default_factory=list)
+    collection_id: int | None = None
+    created_at: str = ""
+
+
+def parse_tags(text: str | Iterable[str]) -> tuple[str, ...]:
+    """Tags from ``"rct, adults; to read"`` or a list: trimmed, in order, without duplicates (case-insensitive)."""
+    parts = re.split(r"[,;\n]", text) if isinstance(text, str) else list(text)
+    seen: dict[str, str] = {}
+    for part in parts:
+        tag = " ".join(part.split())
+        if tag and tag.casefold() not in seen:
+            seen[tag.casefold()] = tag
+    return tuple(seen.values())
+
+
+def library_state(store: Store) -> dict:
+    """What the library held when a search ran: its counts and its last finished import."""
+    counts = store.counts()
+    last = next((r for r in store.recent_runs(20) if r.get("finished_at")), None)
+    return {
+        "articles": counts["articles"],
+        "with_abstract": counts["with_abstract"],
+        "retracted": counts["retracted"],
+        "last_ingest": None
+        if last is None
+        else {k: last[k] for k in ("id", "kind", "source", "finished_at", "status", "added", "updated", "deleted")},
+    }
+
+
+class Collections:
+    """Collections and saved searches of one library's store."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    # --------------------------------------------------------------- collections
+    def list_collections(self) -> list[Collection]:
+        rows = self.store.conn.execute(
+            "SELECT c.*, (SELECT count(*) FROM collection_items i WHERE i.collection_id = c.id) AS size"
+            " FROM collections c ORDER BY c.name COLLATE NOCASE"
+        ).fetchall()
+        return [_collection(r) for r in rows]
+
+    def find(self, name_or_id: str | int) -> Collection | None:
+        column = "id" if isinstance(name_or_id, int) else "name"
+        row = self.store.conn.execute(
+            "SELECT c.*, (SELECT count(*) FROM collection_items i WHERE i.collection_id = c.id) AS size"
+            f" FROM collections c WHERE c.{column} = ?" + (" COLLATE NOCASE" if column == "name" else ""),
+            (name_or_id,),
+        ).fetchone()
+        return _collection(row) if row else None
+
+    def get(self, name_or_id: str | int) -> Collection:
+        found = self.find(name_or_id)
+        if found is None:
+            raise CollectionError(f"There is no collection {name_or_id!r}; pick one from the list or create it first.")
+        return found
+
+    def create(self, name: str, description: str = "") -> Collection:
+        name = self._valid_name(name)
+        now = utc_now()
+        with self.store.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO collections (name, description, created_at, updated_at) VALUES (?, ?, ?, ?)",
+                (name, description.strip(), now, now),
+            )
+        return self.get(int(cur.lastrowid))
+
+    def rename(self, collection_id: int, new_name: str) -> Collection:
+        current = self.get(collection_id)
+        new_name = self._valid_name(new_name, allow=current.id)
+        with self.store.transaction() as conn:
+            conn.execute(
+                "UPDATE collections SET name = ?, updated_at = ? WHERE id = ?", (new_name, utc_now(), current.id)
+            )
+        return self.get(current.id)
+
+    def describe(self, collection_id: int, description: str) -> Collection:
+        current = self.get(collection_id)
+        with self.store.transaction() as conn:
+            conn.execute(
+                "UPDATE collections SET description = ?, updated_at = ? WHERE id = ?",
+                (description.strip(), utc_now(), current.id),
+            )
+        return self.get(current.id)
+
+    def delete(self, collection_id: int) -> None:
+        """Remove a collection and its items; its saved searches stay, detached from it."""
+        current = self.get(collection_id)
+        with self.store.transaction() as conn:
+            conn.execute("DELETE FROM collections WHERE id = ?", (current.id,))
+
+    def _valid_name(self, name: str, allow: int | None = None) -> str:
+        name = " ".join(name.split())
+        if not name:
+            raise CollectionError("A collection needs a name; type one and try again.")
+        if len(name) > MAX_NAME_CHARS:
+            raise CollectionError(f"Collection names are at most {MAX_NAME_CHARS} characters; shorten it.")
+        existing = self.find(name)
+        if existing is not None and existing.id != allow:
+            raise CollectionError(f"A collection named {existing.name!r} already exists; choose another name.")
+        return name
+
+    # --------------------------------------------------------------------- items
+    def add(self, collection_id: int, pmids: Iterable[str]) -> int:
+        """Add PMIDs (already present ones are left as they are); return how many were new."""
+        current = self.get(collection_id)
+        wanted = list(dict.fromkeys(str(p).strip() for p in pmids))
+        bad = [p for p in wanted if not _PMID.match(p)]
+        if bad:
+            raise CollectionError(f"{bad[0]!r} is not a PMID (PMIDs are numbers such as 31452104); nothing was added.")
+        now = utc_now()
+        with self.store.transaction() as conn:
+            added = sum(
+                conn.execute(
+                    "INSERT OR IGNORE INTO collection_items (collection_id, pmid, added_at) VALUES (?, ?, ?)",
+                    (current.id, pmid, now),
+                ).rowcount
+                for pmid in wanted
+            )
+            conn.execute("UPDATE collections SET updated_at = ? WHERE id = ?", (now, current.id))
+        return added
+
+    def remove(self, collection_id: int, pmids: Iterable[str]) -> int:
+        current = self.get(collection_id)
+        with self.store.transaction() as conn:
+            removed = sum(
+                conn.execute(
+                    "DELETE FROM collection_items WHERE collection_id = ? AND pmid = ?", (current.id, str(pmid))
+                ).rowcount
+                for pmid in pmids
+            )
+            conn.execute("UPDATE collections SET updated_at = ? WHERE id = ?", (utc_now(), current.id))
+        return removed
+
+    def items(self, collection_id: int) -> list[CollectionItem]:
+        rows = self.store.conn.execute(
+            "SELECT pmid, note, tags, added_at FROM collection_items WHERE collection_id = ? ORDER BY added_at, pmid",
+            (collection_id,),
+        ).fetchall()
+        return [CollectionItem(r["pmid"], r["note"], tuple(json.loads(r["tags"])), r["added_at"]) for r in rows]
+
+    def pmids(self, collection_id: int) -> list[str]:
+        return [item.pmid for item in self.items(collection_id)]
+
+    def annotate(
+        self, collection_id: int, pmid: str, *, note: str | None = None, tags: str | Sequence[str] | None = None
+    ) -> CollectionItem:
+        """Set the note and/or tags of an article in a collection (``None`` leaves a field unchanged)."""
+        current = self.get(collection_id)
+        with self.store.transaction() as conn:
+            row = conn.execute(
+                "SELECT note, tags FROM collection_items WHERE collection_id = ? AND pmid = ?", (current.id, pmid)
+            ).fetchone()
+            if row is None:
+                raise CollectionError(f"PMID {pmid} is not in {current.name!r}; add it before annotating it.")
+            new_note = row["note"] if note is None else note.strip()
+            new_tags = json.loads(row["tags"]) if tags is None else list(parse_tags(tags))
+            conn.execute(
+                "UPDATE collection_items SET note = ?, tags = ? WHERE collection_id = ? AND pmid = ?",
+                (new_note, json.dumps(new_tags, ensure_ascii=False), current.id, pmid),
+            )
+        return next(i for i in self.items(current.id) if i.pmid == pmid)
+
+    def containing(self, pmid: str) -> list[Collection]:
+        """The collections an article is in (the Article page lists them)."""
+        ids = [
+            r[0] for r in self.store.conn.execute("SELECT collection_id FROM collection_items WHERE pmid = ?", (pmid,))
+        ]
+        return sorted((self.get(i) for i in ids), key=lambda c: c.name.casefold())
+
+    # ----------------------------------------------------------- saved searches
+    def save_search(
+        self,
+        name: str,
+        query: str,
+        filters: dict,
+        result_pmids: Sequence[str],
+        collection_id: int | None = None,
+    ) -> SavedSearch:
+        """Record a search with its provenance; the library state is taken now, from the store."""
+        name = " ".join(name.split()) or " ".join(query.split())[:MAX_NAME_CHARS]
+        if not name:
+            raise CollectionError("A saved search needs a query or a name; type one and try again.")
+        if collection_id is not None:
+            self.get(collection_id)
+        with self.store.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO saved_searches (name, query, filters_json, library_state_json, result_pmids_json,"
+                " collection_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    name,
+                    query,
+                    json.dumps(filters, ensure_ascii=False, sort_keys=True),
+                    json.dumps(library_state(self.store), ensure_ascii=False, sort_keys=True),
+                    json.dumps(list(result_pmids)),
+                    collection_id,
+                    utc_now(),
+                ),
+            )
+        return self.saved_search(int(cur.lastrowid))
+
+    def saved_search(self, search_id: int) -> SavedSearch:
+        row = self.store.conn.execute("SELECT * FROM saved_searches WHERE id = ?", (search_id,)).fetchone()
+        if row is None:
+            raise CollectionError(f"There is no saved search number {search_id}; it may have been deleted.")
+        return _saved(row)
+
+    def saved_searches(self, collection_id: int | None = None) -> list[SavedSearch]:
+        """Every saved search, newest first, or those attached to one collection."""
+        sql, args = "SELECT * FROM saved_searches", ()
+        if collection_id is not None:
+            sql, args = sql + " WHERE collection_id = ?", (collection_id,)
+        return [_saved(r) for r in self.store.conn.execute(sql + " ORDER BY id DESC", args)]
+
+    def delete_saved_search(self, search_id: int) -> None:
+        with self.store.transaction() as conn:
+            conn.execute("DELETE FROM saved_searches WHERE id = ?", (search_id,))
+
+
+def _collection(row: sqlite3.Row) -> Collection:
+    return Collection(row["id"], row["name"], row["description"], row["created_at"], row["updated_at"], row["size"])
+
+
+def _saved(row: sqlite3.Row) -> SavedSearch:
+    return SavedSearch(
+        id=row["id"],
+        name=row["name"],
+        query=row["query"],
+        filters=json.loads(row["filters_json"]),
+        library_state=json.loads(row["library_state_json"]),
+        result_pmids=json.loads(row["result_pmids_json"]),
+        collection_id=row["collection_id"],
+        created_at=row["created_at"],
+    )

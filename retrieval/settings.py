@@ -31,7 +31,7 @@ class Settings(BaseSettings):
         DEFAULT_EMBEDDING_MODEL,
         description="Sentence-transformers model: the bundled all-MiniLM-L6-v2, or a local model folder.",
     )
-    embedding_backend: Literal["torch", "torch-int8", "onnx"] = "torch"
+    embedding_backend: Literal["torch", "torch-int8"] = "torch"
     embedding_batch_size: int = 64
     embedding_threads: int = 0  # 0: one per core
     chunk_tokens: int = Field(256, description="Upper bound of word-piece tokens in one embedded chunk.")

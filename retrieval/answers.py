@@ -1,0 +1,104 @@
+"""Answering a question from the library: search, decide whether there is evidence, then answer with citations.
+
+Two modes: ``extractive`` (default) quotes the abstracts' own sentences and
+needs no language model; ``llm`` has the local model write an answer whose
+every sentence is checked against the cited abstracts (``retrieval.llm``), and
+falls back to the extractive answer when no written sentence survives the check.
+Either way a question the library cannot answer gets an abstention, decided
+before any model runs (``retrieval.abstention``).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from typing import Literal
+
+from retrieval.abstention import AbstentionRule, features, load_rule
+from retrieval.extractive import TOP_ARTICLES, extract
+from retrieval.library import Library
+from retrieval.results import Answer, Citation, Hit, SearchFilters
+from retrieval.search import run_search
+
+Mode = Literal["extractive", "llm"]
+NO_EVIDENCE = "No evidence in this library answers this question."
+_CITATION_MARK = re.compile(r"\[\s*(?:PMID:?\s*)?\d+(?:\s*[,;]\s*(?:PMID:?\s*)?\d+)*\s*\]")
+
+
+def ask(
+    library: Library,
+    question: str,
+    filters: SearchFilters | None = None,
+    mode: Mode = "extractive",
+    k: int = 10,
+    prefer_strong_designs: bool = False,
+    on_token: Callable[[str], None] | None = None,
+    rule: AbstentionRule | None = None,
+) -> Answer:
+    """Answer ``question`` from the library, every sentence cited, or abstain.
+
+    Raises ValueError (with a message fit for a user) for an empty question, an
+    empty library or an unknown collection.
+    """
+    if mode not in ("extractive", "llm"):
+        raise ValueError(f"Unknown answer mode {mode!r}: use 'extractive' or 'llm'.")
+    started = time.perf_counter()
+    result = run_search(library, question, filters, k, prefer_strong_designs)
+    timings = dict(result.timings_ms)
+    answer = Answer(question=question.strip(), answer=NO_EVIDENCE, abstained=True, mode=mode, timings_ms=timings)
+    if not result.hits or (rule or load_rule()).abstains(features(result)):
+        timings["total"] = _ms(started)
+        return answer
+    answer.evidence = result.hits
+
+    t0 = time.perf_counter()
+    extracted = None
+    if mode == "llm":
+        usable = [h for h in result.hits if not h.retracted][:TOP_ARTICLES]
+        answer.answer, answer.citations, answer.removed = _llm_answer(
+            library, answer.question, usable, on_token, timings
+        )
+        if not answer.citations:  # nothing the model wrote survived verification
+            extracted = extract(library, answer.question, result.hits, result.vector)
+    else:
+        extracted = extract(library, answer.question, result.hits, result.vector)
+    if extracted is not None:
+        answer.answer, answer.citations = extracted.text, extracted.citations
+        answer.bottom_line = extracted.bottom_line
+        timings["extract"] = _ms(t0)
+    answer.abstained = not answer.citations
+    if answer.abstained:
+        answer.answer = NO_EVIDENCE
+    timings["total"] = _ms(started)
+    return answer
+
+
+def _llm_answer(
+    library: Library,
+    question: str,
+    hits: list[Hit],
+    on_token: Callable[[str], None] | None,
+    timings: dict[str, float],
+) -> tuple[str, list[Citation], list[dict]]:
+    """The verified written answer: its text, citations and the sentences verification removed."""
+    from retrieval.llm.answer import generate_verified
+
+    draft = generate_verified(library, question, hits, task="answer", on_token=on_token)
+    timings["llm_first_token"] = draft.first_token_ms
+    timings["llm_total"] = draft.total_ms
+    titles = {h.pmid: h.title for h in hits}
+    citations = [Citation(pmid, titles.get(pmid, ""), text) for text, pmids in draft.sentences for pmid in pmids]
+    text = " ".join(_with_citation(sentence, pmids) for sentence, pmids in draft.sentences)
+    return text, citations, draft.removed
+
+
+def _with_citation(sentence: str, pmids: list[str]) -> str:
+    """The sentence ending with its PMIDs in brackets (kept as written when it already cites them)."""
+    if _CITATION_MARK.search(sentence):
+        return sentence
+    return f"{sentence} [{', '.join(pmids)}]"
+
+
+def _ms(start: float) -> float:
+    return (time.perf_counter() - start) * 1000.0

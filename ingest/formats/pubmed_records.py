@@ -244,9 +244,11 @@ def book_article(record: Element) -> Article:
     )
     book_title = _text(book.get("BookTitle"))
     chapter_title = _text(document.get("ArticleTitle"))
-    pub_date, year = _pub_date(book.get("PubDate"))
+    # A chapter is dated by its contribution (a GeneReviews chapter of 2003 in a book series begun in 1993).
+    dates = ("ContributionDate", "PubDate") if chapter_title else ("PubDate", "ContributionDate")
+    pub_date, year = _pub_date(document.get(dates[0]) if chapter_title else book.get(dates[0]))
     if year is None:
-        pub_date, year = _pub_date(document.get("ContributionDate"))
+        pub_date, year = _pub_date(book.get(dates[1]) if chapter_title else document.get(dates[1]))
     authors = _authors(document.get("AuthorList"))
     if not authors and book_element is not None:
         lists = (a for a in book_element.iterchildren("AuthorList") if a.get("Type", "authors") == "authors")

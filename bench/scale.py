@@ -1,0 +1,205 @@
+"""Index scale: build time, size, memory, latency and recall of each FAISS index type.
+
+Vectors are synthetic but clustered (a Gaussian mixture on the unit sphere, like
+sentence embeddings of a literature with topics), so approximate indexes face a
+realistic neighbourhood structure. Every index type the library can choose
+(``retrieval.vector_index.new_index``) is built the way the library builds it,
+saved, and probed in a fresh process. The result says at which size the exact
+index gets too slow, i.e. what ``approx_index_min_vectors`` should be.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from bench.children import run_child
+from bench.report import BenchResult, Table
+from bench.stats import median
+from retrieval.settings import get_settings
+from retrieval.vector_index import ivf_lists, new_index
+
+HELP = "build time, size, memory, latency and recall of the FAISS index types on synthetic vectors"
+KINDS = ("flat", "ivf-sq8", "hnsw")
+DIM = 384
+POINTS_PER_CLUSTER = 1000
+NOISE = 1.0  # norm of a point's offset from its cluster centre (before normalising): cosine to it ≈ 0.7
+K = 10
+THREAD_WORDS = {"default": "FAISS's default threads", "single": "one FAISS thread"}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--vectors", type=int, nargs="+", help="library sizes to test (default 100000 1000000; quick 20000)"
+    )
+    parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS), help="index types (default all)")
+    parser.add_argument("--queries", type=int, help="single-vector queries per index (default 200; quick 50)")
+    parser.add_argument(
+        "--latency-budget-ms",
+        type=float,
+        default=20.0,
+        help="exact search p95 above this calls for an approximate index",
+    )
+    parser.add_argument("--seed", type=int, default=0)
+
+
+def clustered_vectors(n: int, rng: np.random.Generator, centres: np.ndarray, block: int = 100_000) -> np.ndarray:
+    """``n`` unit vectors scattered around random cluster centres (built block by block to bound memory)."""
+    out = np.empty((n, centres.shape[1]), dtype=np.float32)
+    for start in range(0, n, block):
+        size = min(block, n - start)
+        part = centres[rng.integers(0, len(centres), size)]
+        part += rng.standard_normal(part.shape, dtype=np.float32) * np.float32(NOISE / np.sqrt(centres.shape[1]))
+        part /= np.linalg.norm(part, axis=1, keepdims=True)
+        out[start : start + size] = part
+    return out
+
+
+def make_dataset(n: int, n_queries: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(vectors, queries from the same mixture, exact top-k ids of each query)."""
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((max(16, n // POINTS_PER_CLUSTER), DIM), dtype=np.float32)
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    vectors = clustered_vectors(n, rng, centres)
+    queries = clustered_vectors(n_queries, rng, centres)
+    exact = faiss.IndexFlatIP(DIM)
+    exact.add(vectors)
+    _, ids = exact.search(queries, K)
+    return vectors, queries, ids.astype(np.int64)
+
+
+def build(kind: str, vectors: np.ndarray, seed: int) -> tuple[faiss.Index, float]:
+    """Build the index as ``VectorIndex._build`` does (same training sample size); return it and seconds."""
+    start = time.perf_counter()
+    index = new_index(DIM, kind, len(vectors))
+    if not index.is_trained:
+        rng = np.random.default_rng(seed)
+        sample = np.sort(rng.choice(len(vectors), size=min(len(vectors), 64 * ivf_lists(len(vectors))), replace=False))
+        index.train(vectors[sample])
+    index.add_with_ids(vectors, np.arange(len(vectors), dtype=np.int64))
+    return index, time.perf_counter() - start
+
+
+def probe(index_path: Path, queries: Path, exact: Path, repeats: int) -> dict:
+    """Search the saved index in a fresh process (see ``bench.scale_probe``)."""
+    args = ["-m", "bench.scale_probe", str(index_path), str(queries), str(exact), "--repeats", str(repeats)]
+    return json.loads(run_child(args, what=f"the probe of {index_path.name}").stdout)
+
+
+def measure_size(n: int, kinds: list[str], n_queries: int, repeats: int, seed: int, tmp: Path) -> list[dict]:
+    vectors, queries, exact = make_dataset(n, n_queries, seed)
+    np.save(tmp / "queries.npy", queries)
+    np.save(tmp / "exact.npy", exact)
+    rows = []
+    for kind in kinds:
+        build_s = []
+        for _ in range(repeats):
+            index, seconds = build(kind, vectors, seed)
+            build_s.append(seconds)
+        path = tmp / f"{kind}.faiss"
+        faiss.write_index(index, str(path))
+        del index
+        measured = probe(path, tmp / "queries.npy", tmp / "exact.npy", repeats)
+        rows.append(
+            {
+                "vectors": n,
+                "kind": kind,
+                "build_s": round(median(build_s), 3),
+                "index_bytes": path.stat().st_size,
+                "rss_bytes": measured["rss_after_search_bytes"],
+                "load_ms": measured["load_ms"],
+                "search": measured["search"],
+                "search_by_threads": measured["search_by_threads"],
+                f"recall_at_{K}": measured[f"recall_at_{K}"],
+            }
+        )
+        path.unlink()
+    return rows
+
+
+def recommend(rows: list[dict], budget_ms: float, current: int) -> dict:
+    """The size from which exact search would exceed the latency budget.
+
+    Exact search is linear in the number of vectors, so its p95 per vector at
+    the largest size tested (where the scan dominates fixed costs) extrapolates.
+    Both thread settings are worked out; the advice follows the faster one.
+    """
+    flat = [r for r in rows if r["kind"] == "flat" and r["search"]["n"]]
+    out: dict = {"latency_budget_ms": budget_ms, "current_approx_index_min_vectors": current}
+    if not flat:
+        out.update(recommended_approx_index_min_vectors=None, reason="no exact (flat) index was measured")
+        return out
+    largest = max(flat, key=lambda r: r["vectors"])
+    per_million = {
+        name: largest["search_by_threads"][name]["p95_ms"] / largest["vectors"] * 1e6 for name in ("default", "single")
+    }
+    threads = min(per_million, key=per_million.get)
+    threshold = int(float(f"{budget_ms / per_million[threads] * 1e6:.2g}"))
+    out.update(
+        flat_p95_ms_per_million_vectors={name: round(v, 2) for name, v in per_million.items()},
+        faiss_threads=threads,
+        recommended_approx_index_min_vectors=threshold,
+        approx_recall_at_10={f"{r['kind']}@{r['vectors']}": r[f"recall_at_{K}"] for r in rows if r["kind"] != "flat"},
+        reason=(
+            f"exact search with {THREAD_WORDS[threads]} costs {per_million[threads]:.1f} ms p95 per million vectors "
+            f"here, so it passes the {budget_ms:g} ms budget at about {threshold:,} vectors"
+        ),
+    )
+    return out
+
+
+def run(args: argparse.Namespace) -> BenchResult:
+    settings = get_settings()
+    sizes = args.vectors or ([20_000] if args.quick else [100_000, 1_000_000])
+    n_queries = args.queries or (50 if args.quick else 200)
+    rows: list[dict] = []
+    with tempfile.TemporaryDirectory(prefix="medlit-scale-") as tmp:
+        for n in sizes:
+            rows.extend(measure_size(n, args.kinds, n_queries, args.repeats, args.seed, Path(tmp)))
+    advice = recommend(rows, args.latency_budget_ms, settings.approx_index_min_vectors)
+    table = Table(
+        f"Index scale ({DIM}-d clustered vectors, {n_queries} single-vector queries, nprobe {settings.ivf_nprobe})",
+        ["vectors", "index", "build s", "index MB", "RSS MB", "p50 ms", "p95 ms", "1-thread p50", "recall@10"],
+        [
+            [
+                r["vectors"],
+                r["kind"],
+                r["build_s"],
+                r["index_bytes"] / 2**20,
+                r["rss_bytes"] / 2**20,
+                r["search"]["p50_ms"],
+                r["search"]["p95_ms"],
+                r["search_by_threads"]["single"]["p50_ms"],
+                r[f"recall_at_{K}"],
+            ]
+            for r in rows
+        ],
+    )
+    notes = [
+        f"recommended approx_index_min_vectors: {advice['recommended_approx_index_min_vectors']} "
+        f"(now {advice['current_approx_index_min_vectors']}): {advice['reason']}",
+        "RSS: resident memory of a fresh process after loading the index as the library does (mmap) and searching.",
+    ]
+    return BenchResult(
+        command="scale",
+        params={
+            "vectors": sizes,
+            "kinds": args.kinds,
+            "queries": n_queries,
+            "k": K,
+            "repeats": args.repeats,
+            "dim": DIM,
+            "points_per_cluster": POINTS_PER_CLUSTER,
+            "seed": args.seed,
+        },
+        figures={"indexes": rows, "recommendation": advice},
+        tables=[table],
+        settings=settings,
+        notes=notes,
+    )

@@ -89,15 +89,15 @@ def _llm_answer(
     timings["llm_total"] = draft.total_ms
     titles = {h.pmid: h.title for h in hits}
     citations = [Citation(pmid, titles.get(pmid, ""), text) for text, pmids in draft.sentences for pmid in pmids]
-    text = " ".join(_with_citation(sentence, pmids) for sentence, pmids in draft.sentences)
-    return text, citations, draft.removed
+    return cited_text(draft.sentences), citations, draft.removed
 
 
-def _with_citation(sentence: str, pmids: list[str]) -> str:
-    """The sentence ending with its PMIDs in brackets (kept as written when it already cites them)."""
-    if _CITATION_MARK.search(sentence):
-        return sentence
-    return f"{sentence} [{', '.join(pmids)}]"
+def cited_text(sentences: list[tuple[str, list[str]]]) -> str:
+    """Verified sentences as one text, each ending with its PMIDs in brackets (unless it already cites them)."""
+    return " ".join(
+        sentence if _CITATION_MARK.search(sentence) else f"{sentence} [{', '.join(pmids)}]"
+        for sentence, pmids in sentences
+    )
 
 
 def _ms(start: float) -> float:

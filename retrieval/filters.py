@@ -12,10 +12,11 @@ the journal name ("lancet" finds "Lancet (London, England)").
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 
+from retrieval.collections import Collections
 from retrieval.results import SearchFilters
+from retrieval.store import Store
 
 
 class UnknownCollectionError(ValueError):
@@ -32,7 +33,7 @@ def is_active(filters: SearchFilters | None) -> bool:
     return bool(filters and filters.as_dict())
 
 
-def filter_clause(conn: sqlite3.Connection, filters: SearchFilters | None) -> FilterClause | None:
+def filter_clause(store: Store, filters: SearchFilters | None) -> FilterClause | None:
     """The condition selecting allowed articles, or None when nothing is filtered."""
     if not is_active(filters):
         return None
@@ -63,25 +64,27 @@ def filter_clause(conn: sqlite3.Connection, filters: SearchFilters | None) -> Fi
         parts.append("a.is_retracted = 0")
     if filters.collection:
         parts.append("a.pmid IN (SELECT pmid FROM collection_items WHERE collection_id = ?)")
-        params.append(collection_id(conn, filters.collection))
+        params.append(collection_id(store, filters.collection))
     return FilterClause(" AND ".join(parts), params) if parts else None
 
 
-def collection_id(conn: sqlite3.Connection, name: str) -> int:
-    row = conn.execute("SELECT id FROM collections WHERE name = ?", (name,)).fetchone()
-    if row is None:
-        known = [r[0] for r in conn.execute("SELECT name FROM collections ORDER BY name LIMIT 20")]
+def collection_id(store: Store, name: str) -> int:
+    """Id of the collection called ``name`` (case-insensitive), or a message naming the ones that exist."""
+    collections = Collections(store)
+    found = collections.find(name.strip())
+    if found is None:
+        known = [c.name for c in collections.list_collections()[:20]]
         hint = f" Known collections: {', '.join(known)}." if known else " The library has no collections yet."
         raise UnknownCollectionError(f"There is no collection named {name!r}.{hint}")
-    return int(row[0])
+    return found.id
 
 
-def allowed_pmids(conn: sqlite3.Connection, filters: SearchFilters | None) -> set[str] | None:
+def allowed_pmids(store: Store, filters: SearchFilters | None) -> set[str] | None:
     """PMIDs passing the filters, or None when nothing is filtered (everything passes)."""
-    clause = filter_clause(conn, filters)
+    clause = filter_clause(store, filters)
     if clause is None:
         return None
-    return {r[0] for r in conn.execute(f"SELECT a.pmid FROM articles a WHERE {clause.sql}", clause.params)}
+    return {r[0] for r in store.conn.execute(f"SELECT a.pmid FROM articles a WHERE {clause.sql}", clause.params)}
 
 
 def _escape_like(text: str) -> str:

@@ -209,8 +209,8 @@ def run_search(
     library.refresh()
     ensure_not_empty(library)
     conn = library.store.conn
-    clause = filter_clause(conn, filters)
-    allowed = allowed_pmids(conn, filters) if clause else None
+    clause = filter_clause(library.store, filters)
+    allowed = allowed_pmids(library.store, filters) if clause else None
     limit = max(CANDIDATES, 2 * k)
     timings: dict[str, float] = {}
 

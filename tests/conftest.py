@@ -23,10 +23,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from ingest.pipeline import ingest
+from retrieval.collections import Collections
 from retrieval.library import Library
 from retrieval.records import AbstractSection, Article, CommentCorrection, MeshHeading
 from retrieval.settings import Settings
-from retrieval.store import utc_now
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -36,16 +36,9 @@ def build_library(
     """A real library in ``data_dir`` holding ``articles`` (embedded and indexed), with optional collections."""
     library = Library(Settings(data_dir=data_dir))
     ingest(library, list(articles), kind="test", source="fixture")
-    now = utc_now()
-    with library.store.transaction() as conn:
-        for name, pmids in (collections or {}).items():
-            cid = conn.execute(
-                "INSERT INTO collections (name, created_at, updated_at) VALUES (?, ?, ?)", (name, now, now)
-            ).lastrowid
-            conn.executemany(
-                "INSERT INTO collection_items (collection_id, pmid, added_at) VALUES (?, ?, ?)",
-                [(cid, pmid, now) for pmid in pmids],
-            )
+    shelves = Collections(library.store)
+    for name, pmids in (collections or {}).items():
+        shelves.add(shelves.create(name).id, pmids)
     return library
 
 

@@ -1,0 +1,235 @@
+"""``python -m retrieval``: search, ask, summarise and calibrate from the command line.
+
+Output is readable text, or JSON with ``--json`` (the shapes of
+``retrieval.results``). Problems the user can fix (an empty library, an empty
+query, an unknown collection, a missing file) are one sentence on stderr and exit
+code 2, never a traceback. ``ask --batch`` loads the models once and answers one
+question a line, writing one JSON object a line in input order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from retrieval.evidence import badge
+from retrieval.library import Library
+from retrieval.results import Answer, Hit, SearchFilters
+from retrieval.settings import get_settings
+
+if TYPE_CHECKING:
+    from retrieval.summaries import Summary
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_ANSWERABLE = PROJECT_ROOT.parent / "shared" / "data" / "eval" / "pubmedqa.jsonl"
+DEFAULT_OFFTOPIC = PROJECT_ROOT / "bench" / "data" / "offtopic_questions.jsonl"
+USER_ERROR = 2
+
+
+class UserError(Exception):
+    """A problem the user can fix; shown as one sentence."""
+
+
+# ------------------------------------------------------------------------ parsing
+def add_filter_flags(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("filters")
+    group.add_argument("--year-from", type=int, help="only articles published in or after this year")
+    group.add_argument("--year-to", type=int, help="only articles published in or before this year")
+    group.add_argument("--type", action="append", default=[], help="publication type (repeat: any of them)")
+    group.add_argument("--mesh", action="append", default=[], help="MeSH descriptor (repeat: all of them)")
+    group.add_argument("--journal", help="part of the journal name")
+    group.add_argument("--has-abstract", action="store_true", help="only articles with an abstract")
+    group.add_argument("--collection", help="only articles of this collection")
+    group.add_argument("--exclude-retracted", action="store_true", help="leave retracted articles out")
+    group.add_argument("--prefer-strong", action="store_true", help="rank stronger study designs higher")
+
+
+def filters_from(args: argparse.Namespace) -> SearchFilters:
+    return SearchFilters(
+        year_from=args.year_from,
+        year_to=args.year_to,
+        publication_types=args.type,
+        mesh=args.mesh,
+        journal=args.journal,
+        has_abstract=args.has_abstract,
+        collection=args.collection,
+        exclude_retracted=args.exclude_retracted,
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m retrieval", description="Search and question a MedLit library.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    p = commands.add_parser("search", help="rank articles for a query")
+    p.add_argument("query")
+    p.add_argument("--k", type=int, default=10, help="number of articles (default 10)")
+    p.add_argument("--method", choices=["hybrid", "dense", "bm25"], default="hybrid")
+    p.add_argument("--json", action="store_true")
+    add_filter_flags(p)
+
+    p = commands.add_parser("ask", help="answer a question with cited sentences, or abstain")
+    p.add_argument("question", nargs="?")
+    p.add_argument("--batch", type=Path, help="file of questions: one a line, or JSONL with a 'question' field")
+    p.add_argument("--mode", choices=["extractive", "llm"], default="extractive")
+    p.add_argument("--k", type=int, default=10, help="articles searched for evidence (default 10)")
+    p.add_argument("--json", action="store_true")
+    add_filter_flags(p)
+
+    p = commands.add_parser("summarize", help="themes, findings and evidence counts of a topic or collection")
+    p.add_argument("query", nargs="?")
+    p.add_argument("--k", type=int, default=40, help="articles summarised (default 40)")
+    p.add_argument("--narrative", action="store_true", help="add a written overview (local language model)")
+    p.add_argument("--json", action="store_true")
+    add_filter_flags(p)
+
+    p = commands.add_parser("calibrate", help="refit the abstention rule on answerable and off-topic questions")
+    p.add_argument("--answerable", type=Path, default=DEFAULT_ANSWERABLE, help="JSONL with split=dev questions")
+    p.add_argument("--offtopic", type=Path, default=DEFAULT_OFFTOPIC, help="JSONL of off-topic questions")
+    return parser
+
+
+# ------------------------------------------------------------------------ output
+def print_hits(hits: list[Hit]) -> None:
+    if not hits:
+        print("No article matches these filters.")
+    for rank, hit in enumerate(hits, start=1):
+        where = ", ".join(str(x) for x in (hit.journal, hit.year) if x)
+        print(f"{rank:>2}. [{badge(hit.level, hit.retracted)}] {hit.title} ({where}) PMID {hit.pmid}")
+        for sentence in hit.sentences[:2]:
+            print(f"      > {sentence}")
+
+
+def print_answer(answer: Answer) -> None:
+    print(f"Q: {answer.question}")
+    if answer.abstained:
+        print(answer.answer)
+        return
+    for citation in answer.citations if answer.mode == "extractive" else []:
+        print(f"- {citation.sentence} [{citation.pmid}]")
+    if answer.mode == "llm":
+        print(answer.answer)
+    if answer.bottom_line:
+        print(answer.bottom_line)
+    if answer.removed:
+        print(f"({len(answer.removed)} written sentence(s) removed: not supported by the cited abstracts)")
+    print("Evidence:")
+    for hit in answer.evidence[:5]:
+        year = f", {hit.year}" if hit.year else ""
+        print(f"  [{badge(hit.level, hit.retracted)}] PMID {hit.pmid}: {hit.title}{year}")
+
+
+def print_summary(summary: Summary) -> None:
+    subject = summary.query or f"collection {summary.collection}"
+    print(f"Summary of {subject}: {summary.articles} articles")
+    for number, theme in enumerate(summary.themes, start=1):
+        print(f"\nTheme {number}: {theme.label} ({len(theme.pmids)} articles)")
+        for citation in theme.findings:
+            print(f"  - {citation.sentence} [{citation.pmid}]")
+    if summary.narrative:
+        print(f"\n{summary.narrative}")
+    print("\nBy evidence level: " + ", ".join(f"{label} {n}" for label, n in summary.counts_by_level.items()))
+    print("By year: " + ", ".join(f"{year} {n}" for year, n in summary.counts_by_year.items()))
+
+
+def print_json(data: dict) -> None:
+    print(json.dumps(data, ensure_ascii=False), flush=True)
+
+
+# ---------------------------------------------------------------------- commands
+def batch_questions(path: Path) -> Iterator[str]:
+    """Questions of a batch file in order: plain lines, or JSON objects with a ``question`` field."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise UserError(f"Cannot read the batch file {path}: {error.strerror or error}.") from error
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        if line.lstrip().startswith("{"):
+            try:
+                yield str(json.loads(line)["question"])
+            except (json.JSONDecodeError, KeyError, TypeError) as error:
+                raise UserError(f"Line {number} of {path} is not JSON with a 'question' field.") from error
+        else:
+            yield line.strip()
+
+
+def run_ask(library: Library, args: argparse.Namespace) -> None:
+    from retrieval.answers import ask
+
+    if (args.question is None) == (args.batch is None):
+        raise UserError("Give either one question or --batch FILE.")
+    filters = filters_from(args)
+    if args.batch is None:
+        streaming = args.mode == "llm" and not args.json
+        on_token = (lambda token: print(token, end="", file=sys.stderr, flush=True)) if streaming else None
+        answer = ask(library, args.question, filters, args.mode, args.k, args.prefer_strong, on_token=on_token)
+        if streaming:
+            print(file=sys.stderr)
+        if args.json:
+            print_json(answer.as_json())
+        else:
+            print_answer(answer)
+        return
+    for question in batch_questions(args.batch):
+        try:
+            answer = ask(library, question, filters, args.mode, args.k, args.prefer_strong)
+        except ValueError as error:  # one bad question does not stop the batch; its line says why
+            if not args.json:
+                raise
+            print_json({"question": question, "error": str(error)})
+            continue
+        if args.json:
+            print_json(answer.as_json())
+        else:
+            print_answer(answer)
+            print()
+
+
+def run(args: argparse.Namespace) -> None:
+    library = Library(get_settings())
+    if args.command == "search":
+        from retrieval.search import search
+
+        hits = search(library, args.query, filters_from(args), args.k, args.prefer_strong, args.method)
+        if args.json:
+            print_json({"query": args.query, "results": [h.as_evidence() | {"sentences": h.sentences} for h in hits]})
+        else:
+            print_hits(hits)
+    elif args.command == "ask":
+        run_ask(library, args)
+    elif args.command == "summarize":
+        from retrieval.summaries import summarize
+
+        summary = summarize(library, args.query, k=args.k, narrative=args.narrative, filters=filters_from(args))
+        if args.json:
+            print_json(summary.as_json())
+        else:
+            print_summary(summary)
+    elif args.command == "calibrate":
+        from retrieval.abstention import RULE_PATH, calibrate
+
+        for path in (args.answerable, args.offtopic):
+            if not path.is_file():
+                raise UserError(f"Calibration data not found: {path}.")
+        rule = calibrate(library, args.answerable, args.offtopic)
+        print(json.dumps(rule.provenance, indent=2))
+        print(f"Saved the abstention rule to {RULE_PATH}.")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        run(args)
+    except (UserError, ValueError, FileNotFoundError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return USER_ERROR
+    except KeyboardInterrupt:
+        print("stopped.", file=sys.stderr)
+        return 130
+    return 0

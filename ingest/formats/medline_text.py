@@ -19,7 +19,7 @@ from Bio import Medline
 from ingest.formats.errors import ParseError
 from retrieval.records import AbstractSection, Article, CommentCorrection, MeshHeading
 
-TAG_LINE = re.compile(r"[A-Z][A-Z0-9]{1,3} *- ")
+TAG_LINE = re.compile(r"[A-Z][A-Z0-9]{1,3} *-( |$)")
 CONTINUATION = "      "
 FOUR_DIGITS = re.compile(r"\d{4}")
 TRAILING_PMID = re.compile(r"\s*PMID:\s*(\d+)\s*$")
@@ -59,7 +59,7 @@ def _decoded(stream: BinaryIO, name: str) -> Iterator[tuple[int, str]]:
                 f"{name} line {number} is not UTF-8 text; save the file as UTF-8 (PubMed exports are) and try again. "
                 "Records before that line were read."
             ) from None
-        yield number, line.rstrip("\r\n")
+        yield number, line.rstrip()
 
 
 def _unfolded(lines: Iterable[tuple[int, str]], name: str) -> Iterator[str]:

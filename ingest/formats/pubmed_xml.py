@@ -82,8 +82,8 @@ def _unpacked(stream: BinaryIO) -> BinaryIO:
     return stream  # type: ignore[return-value]
 
 
-def _root_tag(stream: BinaryIO) -> tuple[str | None, BinaryIO]:
-    """Find the root element's name from the first bytes, and return a stream that replays them.
+def _root_tag(stream: BinaryIO) -> tuple[str | None, int, BinaryIO]:
+    """The root element's name and line, from the first bytes, and a stream that replays them.
 
     The record tags to listen for depend on the root (``MedlineCitation`` is a
     record in a pre-2017 ``MedlineCitationSet`` but a part of a record in a
@@ -102,20 +102,37 @@ def _root_tag(stream: BinaryIO) -> tuple[str | None, BinaryIO]:
             size += len(chunk)
             probe.feed(chunk)
             for _event, element in probe.read_events():
-                return etree.QName(element).localname, _Prepended(b"".join(seen), stream)
+                return etree.QName(element).localname, element.sourceline or 1, _Prepended(b"".join(seen), stream)
     except (etree.XMLSyntaxError, OSError, EOFError):
         pass  # the full parse reports the problem with its position
-    return None, _Prepended(b"".join(seen), stream)
+    return None, 0, _Prepended(b"".join(seen), stream)
 
 
-def _syntax_error(name: str, error: etree.XMLSyntaxError) -> ParseError:
+def _not_pubmed(name: str, root: str, line: int) -> ParseError:
+    return ParseError(
+        f"{name} is not a PubMed XML file (root <{root}> at line {line}); "
+        "export citations from PubMed as XML (or MEDLINE text) and try again."
+    )
+
+
+def _kept(read: int) -> str:
+    return f"The {read:,} records before that point were read." if read else "No record could be read."
+
+
+def _syntax_error(name: str, error: etree.XMLSyntaxError, read: int) -> ParseError:
     line, column = error.position if error.position else (error.lineno, error.offset)
     reason = (error.msg or str(error)).split(", line ")[0].strip().rstrip(".")
-    if "Document is empty" in reason or ("Start tag expected" in reason and line <= 1):
-        return ParseError(f"{name} is empty or not XML ({reason}); check that you chose the right file.")
+    kept = _kept(read)
+    if "Document is empty" in reason or (reason == "no element found" and not line):
+        return ParseError(f"{name} is empty; check that you chose the right file.")
+    if "amplification" in reason or "ntity" in reason:
+        return ParseError(
+            f"{name} declares XML entities at line {line}, column {column} ({reason}); MedLit never expands or "
+            f"fetches entities: use the file as NLM publishes it. {kept}"
+        )
     return ParseError(
         f"{name} is not valid XML at line {line}, column {column} ({reason}); "
-        "the file is probably truncated or damaged: download it again. Records before that point were read."
+        f"the file is probably truncated or damaged: download it again. {kept}"
     )
 
 
@@ -142,40 +159,36 @@ def iter_pubmed_xml(source: str | Path | BinaryIO, name: str | None = None) -> I
     after every complete record before the damage has been yielded.
     """
     label = _source_name(source, name)
+    read = 0
     with ExitStack() as stack:
         try:
-            root_tag, stream = _root_tag(_unpacked(_open(source, stack)))
-        except (OSError, EOFError) as error:
-            raise ParseError(f"{label} could not be read ({error}); check that the file is complete.") from error
-        if root_tag is not None and root_tag not in RECORD_TAGS:
+            root_tag, root_line, stream = _root_tag(_unpacked(_open(source, stack)))
+        except OSError as error:
             raise ParseError(
-                f"{label} is not a PubMed XML file (root <{root_tag}>); "
-                "export citations from PubMed as XML (or MEDLINE text) and try again."
-            )
+                f"{label} could not be read ({error}); check that the file exists and is readable."
+            ) from None
+        if root_tag is not None and root_tag not in RECORD_TAGS:
+            raise _not_pubmed(label, root_tag, root_line)
         tags = RECORD_TAGS.get(root_tag or "", RECORD_TAGS["PubmedArticleSet"])
         events = etree.iterparse(stream, events=("end",), tag=tags, **SAFE_PARSER)
         try:
             for _event, record in events:
                 item = record_item(record)
+                # Free the record and everything before it: memory stays flat on a 30,000-record file.
                 record.clear(keep_tail=True)
                 parent = record.getparent()
                 if parent is not None:
                     while record.getprevious() is not None:
                         del parent[0]
                 if isinstance(item, Deletion) or item.pmid:
+                    read += 1
                     yield item
         except etree.XMLSyntaxError as error:
-            raise _syntax_error(label, error) from None
+            raise _syntax_error(label, error, read) from None
         except (OSError, EOFError) as error:  # a gzip stream cut short or corrupt
             raise ParseError(
                 f"{label} could not be unpacked ({error}); the download is probably incomplete: download it again. "
-                "Records before that point were read."
+                + _kept(read)
             ) from None
-        if root_tag is None:
-            found = events.root
-            if found is None or etree.QName(found).localname not in RECORD_TAGS:
-                shown = "none" if found is None else f"<{etree.QName(found).localname}>"
-                raise ParseError(
-                    f"{label} is not a PubMed XML file (root {shown}); "
-                    "export citations from PubMed as XML (or MEDLINE text) and try again."
-                )
+        if root_tag is None and events.root is not None and etree.QName(events.root).localname not in RECORD_TAGS:
+            raise _not_pubmed(label, etree.QName(events.root).localname, events.root.sourceline or 1)

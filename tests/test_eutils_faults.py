@@ -6,7 +6,7 @@ import pytest
 
 from ingest.eutils import EutilsError, count_query, iter_pmids, iter_query
 from retrieval.settings import Settings
-from tests.fake_eutils import FakeEutils, FaultKind
+from tests.fake_eutils import FakeEutils, FaultKind, fast_settings
 from tests.fake_eutils.search import search
 
 pytest_plugins = ["tests.fake_eutils.fixtures"]
@@ -61,8 +61,6 @@ def test_exhausted_retries_raise_one_clear_sentence(fake_eutils: FakeEutils, eut
 
 
 def test_a_hanging_server_times_out_and_is_reported(fake_eutils: FakeEutils, tmp_path):
-    from tests.fake_eutils.fixtures import fast_settings
-
     settings = fast_settings(fake_eutils, tmp_path, eutils_timeout_s=0.2, eutils_max_retries=1)
     fake_eutils.inject("hang", "hang")
 

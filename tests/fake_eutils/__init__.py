@@ -6,5 +6,6 @@
 
 from tests.fake_eutils.faults import Fault, FaultKind
 from tests.fake_eutils.server import FakeEutils, RecordedRequest
+from tests.fake_eutils.settings import fast_settings
 
-__all__ = ["FakeEutils", "Fault", "FaultKind", "RecordedRequest"]
+__all__ = ["FakeEutils", "Fault", "FaultKind", "RecordedRequest", "fast_settings"]

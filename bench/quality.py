@@ -1,0 +1,167 @@
+"""Retrieval and answer quality on PubMedQA over a library of the shared corpus.
+
+Retrieval: for each question, where does its gold article rank? Recall@1,
+Recall@10 and mean reciprocal rank for hybrid search and for each of its two
+legs alone (dense-only, BM25-only), all in the same run on the same library.
+Answers (extractive): how often the answer abstains on answerable questions and
+on off-topic ones, how often it cites the gold article, and whether its
+citations hold up (cited PMIDs are in the evidence; its numbers are in the
+cited abstracts).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from bench.citation_checks import check_answer
+from bench.eval_data import OFFTOPIC, PUBMEDQA, Question, load_offtopic, load_questions, require_gold_articles
+from bench.report import BenchResult, Table
+from bench.stats import percentiles, timed
+from retrieval.library import Library
+from retrieval.settings import get_settings
+
+HELP = "Recall@1/@10 and MRR of hybrid, dense and BM25 search; abstention and citation checks of answers"
+METHODS = ("hybrid", "dense", "bm25")
+K = 10
+QUICK_QUESTIONS = 50
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--split", choices=("test", "dev"), default="test", help="PubMedQA split (default test)")
+    parser.add_argument("--limit", type=int, help=f"first N questions only (quick: {QUICK_QUESTIONS})")
+    parser.add_argument("--eval-file", type=Path, default=PUBMEDQA, help="PubMedQA-style JSONL")
+    parser.add_argument("--offtopic-file", type=Path, default=OFFTOPIC, help="JSONL of questions to abstain on")
+
+
+def gold_rank(pmids: list[str], gold: str) -> int | None:
+    """1-based rank of the gold PMID in a result list, None when absent."""
+    return pmids.index(gold) + 1 if gold in pmids else None
+
+
+def retrieval_metrics(ranks: list[int | None]) -> dict[str, float]:
+    n = len(ranks) or 1
+    return {
+        "recall_at_1": round(sum(r == 1 for r in ranks) / n, 4),
+        f"recall_at_{K}": round(sum(r is not None and r <= K for r in ranks) / n, 4),
+        "mrr": round(sum(1 / r for r in ranks if r) / n, 4),
+    }
+
+
+def evaluate_retrieval(library: Library, questions: list[Question]) -> dict[str, dict]:
+    from retrieval.search import search
+
+    out = {}
+    for method in METHODS:
+        ranks, latencies = [], []
+        for q in questions:
+            hits, ms = timed(lambda q=q, method=method: search(library, q.question, k=K, method=method))
+            ranks.append(gold_rank([h.pmid for h in hits], q.pmid))
+            latencies.append(ms)
+        out[method] = {**retrieval_metrics(ranks), "latency": percentiles(latencies), "ranks": ranks}
+    return out
+
+
+def evaluate_answers(library: Library, questions: list[Question]) -> dict:
+    """Extractive answers to answerable questions: abstention, gold citation and citation checks."""
+    from retrieval.answers import ask
+
+    answered = abstained = cites_gold = only_evidence = numbers_ok = 0
+    unsupported: list[dict] = []
+    outside: list[dict] = []
+    latencies = []
+    for q in questions:
+        answer, ms = timed(lambda q=q: ask(library, q.question, mode="extractive"))
+        latencies.append(ms)
+        if answer.abstained:
+            abstained += 1
+            continue
+        answered += 1
+        check = check_answer(answer, library.store)
+        cites_gold += q.pmid in check.cited
+        only_evidence += check.cites_only_evidence
+        numbers_ok += check.numbers_supported
+        if check.unsupported_numbers:
+            unsupported.append({"pmid": q.pmid, "numbers": sorted(check.unsupported_numbers)})
+        if check.outside_evidence:
+            outside.append({"pmid": q.pmid, "cited": sorted(check.outside_evidence)})
+    n, m = len(questions) or 1, answered or 1
+    return {
+        "questions": len(questions),
+        "answered": answered,
+        "abstention_rate": round(abstained / n, 4),
+        "cites_gold_rate": round(cites_gold / n, 4),
+        "cites_gold_rate_when_answered": round(cites_gold / m, 4),
+        "cited_pmids_in_evidence_rate": round(only_evidence / m, 4),
+        "numbers_in_cited_abstracts_rate": round(numbers_ok / m, 4),
+        "unsupported_numbers": unsupported[:20],
+        "citations_outside_evidence": outside[:20],
+        "latency": percentiles(latencies),
+    }
+
+
+def evaluate_offtopic(library: Library, questions: list[str]) -> dict:
+    from retrieval.answers import ask
+
+    abstained = [q for q in questions if ask(library, q, mode="extractive").abstained]
+    answered = [q for q in questions if q not in abstained]
+    return {
+        "questions": len(questions),
+        "abstention_rate": round(len(abstained) / (len(questions) or 1), 4),
+        "answered_questions": answered[:20],
+    }
+
+
+def run(args: argparse.Namespace) -> BenchResult:
+    settings = get_settings()
+    library = Library(settings)
+    limit = args.limit or (QUICK_QUESTIONS if args.quick else None)
+    questions = load_questions(args.eval_file, args.split, limit)
+    require_gold_articles(library, questions)
+    offtopic = load_offtopic(args.offtopic_file, limit)
+
+    retrieval = evaluate_retrieval(library, questions)
+    answers = evaluate_answers(library, questions)
+    off = evaluate_offtopic(library, offtopic)
+    n_articles = library.status()["articles"]
+
+    tables = [
+        Table(
+            f"Retrieval: PubMedQA {args.split} ({len(questions)} questions, library of {n_articles:,} articles)",
+            ["method", "R@1", f"R@{K}", "MRR", "p50 ms", "p95 ms"],
+            [
+                [m, r["recall_at_1"], r[f"recall_at_{K}"], r["mrr"], r["latency"]["p50_ms"], r["latency"]["p95_ms"]]
+                for m, r in retrieval.items()
+            ],
+        ),
+        Table(
+            "Extractive answers",
+            ["measure", "value"],
+            [
+                [f"abstention on answerable questions (n={answers['questions']})", answers["abstention_rate"]],
+                [f"abstention on off-topic questions (n={off['questions']})", off["abstention_rate"]],
+                ["answers citing the gold article (all answerable)", answers["cites_gold_rate"]],
+                ["answers citing the gold article (when answered)", answers["cites_gold_rate_when_answered"]],
+                ["answers whose cited PMIDs are all in the evidence", answers["cited_pmids_in_evidence_rate"]],
+                ["answers whose numbers all appear in a cited abstract", answers["numbers_in_cited_abstracts_rate"]],
+                ["answer latency p50 ms", answers["latency"]["p50_ms"]],
+                ["answer latency p95 ms", answers["latency"]["p95_ms"]],
+            ],
+        ),
+    ]
+    return BenchResult(
+        command="quality",
+        params={
+            "split": args.split,
+            "questions": len(questions),
+            "offtopic_questions": len(offtopic),
+            "k": K,
+            "eval_file": str(args.eval_file),
+            "offtopic_file": str(args.offtopic_file),
+            "library_articles": n_articles,
+            "index_type": library.index.kind,
+        },
+        figures={"retrieval": retrieval, "answers": answers, "offtopic": off},
+        tables=tables,
+        settings=settings,
+    )

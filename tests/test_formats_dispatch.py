@@ -40,3 +40,9 @@ def test_unsupported_names_list_what_is_supported(name: str) -> None:
         iter_upload(name, io.BytesIO(b""))
     with pytest.raises(ValueError, match="MEDLINE text"):
         iter_file(Path(name))
+
+
+@pytest.mark.parametrize("name", ["missing.xml.gz", "missing.nbib"])
+def test_missing_file_is_a_parse_error_naming_it(tmp_path: Path, name: str) -> None:
+    with pytest.raises(ParseError, match=rf"{name} could not be read \(No such file or directory\)"):
+        list(iter_file(tmp_path / name))

@@ -13,9 +13,10 @@ from typing import BinaryIO
 from ingest.formats.errors import ParseError
 from ingest.formats.medline_text import iter_medline_text
 from ingest.formats.pubmed_xml import iter_pubmed_xml
+from ingest.formats.sources import Source
 from ingest.items import Item
 
-Reader = Callable[[str | Path | BinaryIO, str | None], Iterator[Item]]
+Reader = Callable[[Source, str | None], Iterator[Item]]
 READERS: dict[str, Reader] = {
     ".xml": iter_pubmed_xml,
     ".xml.gz": iter_pubmed_xml,

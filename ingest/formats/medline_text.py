@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
-from pathlib import Path
 from typing import BinaryIO
 
 from Bio import Medline
 
 from ingest.formats.errors import ParseError
+from ingest.formats.sources import Source, open_source, source_name
 from retrieval.records import AbstractSection, Article, CommentCorrection, MeshHeading
 
 TAG_LINE = re.compile(r"[A-Z][A-Z0-9]{1,3} *-( |$)")
@@ -185,17 +185,17 @@ def record_article(record: dict) -> Article:
     )
 
 
-def iter_medline_text(source: str | Path | BinaryIO, name: str | None = None) -> Iterator[Article]:
+def iter_medline_text(source: Source, name: str | None = None) -> Iterator[Article]:
     """Yield the ``Article``s of a MEDLINE text file or binary stream, in file order.
 
     Raises ``ParseError`` (after yielding the records before the problem) for
     lines that are not MEDLINE fields, for text that is not UTF-8, and for a
     file that holds no PubMed record at all.
     """
-    label = name or (str(source) if isinstance(source, str | Path) else getattr(source, "name", "the uploaded file"))
+    label = source_name(source, name)
     found = 0
     with ExitStack() as stack:
-        stream = stack.enter_context(Path(source).open("rb")) if isinstance(source, str | Path) else source
+        stream = open_source(source, label, stack)
         for record in Medline.parse(_unfolded(_decoded(stream, label), label)):
             article = record_article(record)
             if article.pmid:

@@ -15,13 +15,13 @@ from __future__ import annotations
 import gzip
 from collections.abc import Iterator
 from contextlib import ExitStack
-from pathlib import Path
 from typing import BinaryIO
 
 from lxml import etree
 
 from ingest.formats.errors import ParseError
 from ingest.formats.pubmed_records import record_item
+from ingest.formats.sources import Source, open_source, source_name
 from ingest.items import Deletion, Item
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -110,13 +110,15 @@ def _root_tag(stream: BinaryIO) -> tuple[str | None, int, BinaryIO]:
 
 def _not_pubmed(name: str, root: str, line: int) -> ParseError:
     return ParseError(
-        f"{name} is not a PubMed XML file (root <{root}> at line {line}); "
-        "export citations from PubMed as XML (or MEDLINE text) and try again."
+        f"{name} is not a PubMed XML file (root <{root}>): its first element, at line {line}, should be "
+        "<PubmedArticleSet>; export citations from PubMed as XML (or MEDLINE text) and try again."
     )
 
 
 def _kept(read: int) -> str:
-    return f"The {read:,} records before that point were read." if read else "No record could be read."
+    if not read:
+        return "No record could be read."
+    return f"The {read:,} record{'s' if read > 1 else ''} before that point {'were' if read > 1 else 'was'} read."
 
 
 def _syntax_error(name: str, error: etree.XMLSyntaxError, read: int) -> ParseError:
@@ -125,7 +127,7 @@ def _syntax_error(name: str, error: etree.XMLSyntaxError, read: int) -> ParseErr
     kept = _kept(read)
     if "Document is empty" in reason or (reason == "no element found" and not line):
         return ParseError(f"{name} is empty; check that you chose the right file.")
-    if "amplification" in reason or "ntity" in reason:
+    if "amplification" in reason or "entity" in reason.lower():
         return ParseError(
             f"{name} declares XML entities at line {line}, column {column} ({reason}); MedLit never expands or "
             f"fetches entities: use the file as NLM publishes it. {kept}"
@@ -136,21 +138,7 @@ def _syntax_error(name: str, error: etree.XMLSyntaxError, read: int) -> ParseErr
     )
 
 
-def _open(source: str | Path | BinaryIO, stack: ExitStack) -> BinaryIO:
-    if isinstance(source, str | Path):
-        return stack.enter_context(Path(source).open("rb"))
-    return source
-
-
-def _source_name(source: str | Path | BinaryIO, name: str | None) -> str:
-    if name:
-        return name
-    if isinstance(source, str | Path):
-        return str(source)
-    return str(getattr(source, "name", "") or "the uploaded file")
-
-
-def iter_pubmed_xml(source: str | Path | BinaryIO, name: str | None = None) -> Iterator[Item]:
+def iter_pubmed_xml(source: Source, name: str | None = None) -> Iterator[Item]:
     """Yield the ``Article``s and ``Deletion``s of a PubMed XML file, in document order.
 
     ``source`` is a path (``.xml`` or ``.xml.gz``; gzip is recognised by its
@@ -158,15 +146,14 @@ def iter_pubmed_xml(source: str | Path | BinaryIO, name: str | None = None) -> I
     file is called in error messages. Raises ``ParseError`` for damaged XML,
     after every complete record before the damage has been yielded.
     """
-    label = _source_name(source, name)
+    label = source_name(source, name)
     read = 0
     with ExitStack() as stack:
+        raw = open_source(source, label, stack)
         try:
-            root_tag, root_line, stream = _root_tag(_unpacked(_open(source, stack)))
+            root_tag, root_line, stream = _root_tag(_unpacked(raw))
         except OSError as error:
-            raise ParseError(
-                f"{label} could not be read ({error}); check that the file exists and is readable."
-            ) from None
+            raise ParseError(f"{label} could not be read ({error}); check that the file is complete.") from None
         if root_tag is not None and root_tag not in RECORD_TAGS:
             raise _not_pubmed(label, root_tag, root_line)
         tags = RECORD_TAGS.get(root_tag or "", RECORD_TAGS["PubmedArticleSet"])
@@ -180,7 +167,7 @@ def iter_pubmed_xml(source: str | Path | BinaryIO, name: str | None = None) -> I
                 if parent is not None:
                     while record.getprevious() is not None:
                         del parent[0]
-                if isinstance(item, Deletion) or item.pmid:
+                if item.pmids if isinstance(item, Deletion) else item.pmid:
                     read += 1
                     yield item
         except etree.XMLSyntaxError as error:

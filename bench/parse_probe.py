@@ -1,7 +1,7 @@
 """Child process of ``bench speed``: parse PubMed XML files with one parser, report time and memory.
 
 Each parser runs in its own fresh process, so its peak resident memory is its
-own (``ru_maxrss``), not what an earlier run left allocated. Prints one JSON object.
+own, not what an earlier run left allocated. Prints one JSON object.
 
 Parsers: ``medlit`` (``ingest.formats.pubmed_xml.iter_pubmed_xml``, streaming) and
 ``entrez`` (``Bio.Entrez.read``, the usual Biopython way, which builds the
@@ -70,6 +70,18 @@ def count_medlit(path: Path) -> int:
     return sum(isinstance(item, Article) for item in iter_pubmed_xml(path))
 
 
+def peak_rss() -> int:
+    """Peak resident memory of this process image, in bytes.
+
+    ``VmHWM`` starts afresh at ``exec``, unlike ``ru_maxrss``, which Linux carries
+    over from the parent process that forked this one.
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # not Linux: KiB on most systems
+
+
 PARSERS = {"medlit": count_medlit, "entrez": count_entrez}
 
 
@@ -87,7 +99,7 @@ def main() -> None:
     start = time.perf_counter()
     articles = sum(count(path) for path in args.files)
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
+    peak = peak_rss()
     print(
         json.dumps(
             {

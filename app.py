@@ -1,0 +1,31 @@
+"""MedLit web app: ask questions of a PubMed library, search, curate collections, import records.
+
+Run with ``streamlit run app.py`` (served on 127.0.0.1; add ``--server.address
+0.0.0.0`` to serve a team). This script draws what every page shares and then
+runs the chosen page; pages live in ``pages/``, shared code in ``pages/_shared/``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from pages._shared.filters import keep_filters_across_pages
+from pages._shared.guard import shown_errors
+from pages._shared.nav import navigation
+from pages._shared.resources import library
+from pages._shared.text import plural
+
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+st.set_page_config(page_title="MedLit", page_icon=":material/local_library:", layout="wide")
+keep_filters_across_pages()
+page = navigation()
+
+with st.sidebar, shown_errors("reading the library's size"):
+    counts = library().store.counts()
+    st.caption(f":material/local_library: **MedLit** · {plural(counts['articles'], 'article')} in the library")
+
+with shown_errors(f"showing the {page.title} page"):
+    page.run()

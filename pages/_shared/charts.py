@@ -1,0 +1,68 @@
+"""The small charts pages share: articles by year, by evidence level, by MeSH term."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from retrieval.evidence import LEVELS
+
+HEIGHT = 230
+_LEVEL_ORDER = [level.label.capitalize() for level in LEVELS]
+_LEVEL_COLORS = ["#2e7d32", "#43a047", "#1e88e5", "#fb8c00", "#9e9e9e", "#8e24aa", "#bdbdbd"]
+
+
+def by_year(counts: Mapping[int, int], title: str = "Articles by publication year") -> None:
+    if not counts:
+        st.caption("No publication years to chart.")
+        return
+    data = pd.DataFrame({"Year": [str(y) for y in counts], "Articles": list(counts.values())})
+    chart = (
+        alt.Chart(data, title=title)
+        .mark_bar(color="#1e88e5")
+        .encode(
+            x=alt.X("Year:O", axis=alt.Axis(labelAngle=-45)),
+            y=alt.Y("Articles:Q", axis=alt.Axis(tickMinStep=1)),
+            tooltip=["Year", "Articles"],
+        )
+        .properties(height=HEIGHT)
+    )
+    st.altair_chart(chart, width="stretch", height=HEIGHT + 60)
+
+
+def by_level(counts: Mapping[str, int], title: str = "Articles by evidence level") -> None:
+    """Strongest design on top; every level shown, so an absent design is visible as zero."""
+    data = pd.DataFrame({"Evidence level": _LEVEL_ORDER, "Articles": [counts.get(level.label, 0) for level in LEVELS]})
+    chart = (
+        alt.Chart(data, title=title)
+        .mark_bar()
+        .encode(
+            y=alt.Y("Evidence level:N", sort=_LEVEL_ORDER, title=None, axis=alt.Axis(labelLimit=260)),
+            x=alt.X("Articles:Q", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color("Evidence level:N", scale=alt.Scale(domain=_LEVEL_ORDER, range=_LEVEL_COLORS), legend=None),
+            tooltip=["Evidence level", "Articles"],
+        )
+        .properties(height=HEIGHT)
+    )
+    st.altair_chart(chart, width="stretch", height=HEIGHT + 60)
+
+
+def by_term(counts: list[tuple[str, int]], title: str = "Top MeSH terms") -> None:
+    if not counts:
+        st.caption("No MeSH terms to chart.")
+        return
+    data = pd.DataFrame(counts, columns=["MeSH term", "Articles"])
+    chart = (
+        alt.Chart(data, title=title)
+        .mark_bar(color="#00897b")
+        .encode(
+            y=alt.Y("MeSH term:N", sort="-x", title=None),
+            x=alt.X("Articles:Q", axis=alt.Axis(tickMinStep=1)),
+            tooltip=["MeSH term", "Articles"],
+        )
+        .properties(height=HEIGHT)
+    )
+    st.altair_chart(chart, width="stretch", height=HEIGHT + 60)

@@ -1,0 +1,101 @@
+"""The sidebar filters of Ask, Search and Summaries, kept while the user moves between pages.
+
+Widget keys start with ``flt_``; ``app.py`` re-assigns them on every run so
+Streamlit does not drop them on a page without the filters. Stored choices that
+no longer exist (a deleted collection, a year range outside the library after a
+change) are cleared before the widgets are drawn.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages._shared import facets
+from pages._shared.resources import collections, version_key
+from retrieval.results import SearchFilters
+
+PREFIX = "flt_"
+NO_COLLECTION = "All articles"
+RESTORE_YEARS = "restore_years"
+
+
+def keep_filters_across_pages() -> None:
+    """Stop Streamlit from forgetting filter widgets on pages that do not draw them."""
+    for key in [k for k in st.session_state if str(k).startswith(PREFIX)]:
+        st.session_state[key] = st.session_state[key]
+
+
+def _drop_stale(key: str, allowed) -> None:
+    value = st.session_state.get(key)
+    if value is None:
+        return
+    if isinstance(value, list):
+        kept = [v for v in value if v in allowed]
+        if kept != value:
+            st.session_state[key] = kept
+    elif value not in allowed:
+        del st.session_state[key]
+
+
+def sidebar_filters(with_collection: bool = True) -> tuple[SearchFilters, bool]:
+    """Draw the filters; return them and whether stronger study designs rank first."""
+    version = version_key()
+    filters = SearchFilters()
+    with st.sidebar:
+        st.subheader("Filters")
+        bounds = facets.year_bounds(version)
+        if bounds and bounds[0] < bounds[1]:
+            if restored := st.session_state.pop(RESTORE_YEARS, None):  # from a saved search
+                st.session_state[f"{PREFIX}years"] = (restored[0] or bounds[0], restored[1] or bounds[1])
+            stored = st.session_state.get(f"{PREFIX}years")
+            if not stored or not (bounds[0] <= stored[0] <= stored[1] <= bounds[1]):
+                st.session_state[f"{PREFIX}years"] = bounds
+            low, high = st.slider("Publication year", bounds[0], bounds[1], key=f"{PREFIX}years", step=1)
+            filters.year_from = low if low > bounds[0] else None
+            filters.year_to = high if high < bounds[1] else None
+        types = facets.publication_types(version)
+        _drop_stale(f"{PREFIX}types", types)
+        filters.publication_types = st.multiselect(
+            "Publication type", types, key=f"{PREFIX}types", placeholder="Any type", help="Any of the chosen types."
+        )
+        mesh = facets.mesh_terms(version)
+        _drop_stale(f"{PREFIX}mesh", mesh)
+        filters.mesh = st.multiselect(
+            "MeSH terms", mesh, key=f"{PREFIX}mesh", placeholder="Any subject", help="Articles indexed with all."
+        )
+        filters.journal = st.text_input("Journal contains", key=f"{PREFIX}journal", placeholder="e.g. lancet").strip()
+        if with_collection:
+            names = [NO_COLLECTION, *(c.name for c in collections().list_collections())]
+            _drop_stale(f"{PREFIX}collection", names)
+            chosen = st.selectbox("Collection", names, key=f"{PREFIX}collection")
+            filters.collection = None if chosen == NO_COLLECTION else chosen
+        filters.has_abstract = st.checkbox("Only articles with an abstract", key=f"{PREFIX}abstract")
+        st.session_state.setdefault(f"{PREFIX}retracted", True)
+        filters.exclude_retracted = st.checkbox("Exclude retracted articles", key=f"{PREFIX}retracted")
+        prefer = st.toggle(
+            "Prefer stronger study designs",
+            key=f"{PREFIX}prefer",
+            help="Ranks systematic reviews and randomized trials above weaker designs of similar relevance.",
+        )
+    filters.journal = filters.journal or None
+    return filters, prefer
+
+
+def describe(filters: SearchFilters, prefer: bool = False) -> str:
+    """The active filters in one line (for captions and saved searches); empty when none."""
+    parts = []
+    if filters.year_from or filters.year_to:
+        parts.append(f"{filters.year_from or '…'}–{filters.year_to or '…'}")
+    parts += filters.publication_types
+    parts += [f"MeSH: {m}" for m in filters.mesh]
+    if filters.journal:
+        parts.append(f"journal contains “{filters.journal}”")
+    if filters.collection:
+        parts.append(f"collection “{filters.collection}”")
+    if filters.has_abstract:
+        parts.append("with abstract")
+    if filters.exclude_retracted:
+        parts.append("retracted excluded")
+    if prefer:
+        parts.append("stronger designs first")
+    return " · ".join(parts)

@@ -1,0 +1,132 @@
+"""Ask: a question in, an answer out in which every sentence cites the abstract it comes from.
+
+Extractive mode quotes the abstracts (instant, no language model); language
+model mode streams a written answer, then shows only the sentences that passed
+the check against the cited abstracts. A question the library cannot answer
+gets a clear "no evidence" instead of a guess.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages._shared import cards
+from pages._shared.filters import describe, sidebar_filters
+from pages._shared.guard import empty_library, shown_errors
+from pages._shared.nav import import_link
+from pages._shared.resources import is_empty, library
+from pages._shared.text import md, plural
+from retrieval.answers import ask
+from retrieval.results import Answer
+
+MODES = {"Extractive": "extractive", "Language model": "llm"}
+MODE_HELP = (
+    "Extractive quotes the most relevant sentences of the abstracts, instantly. "
+    "Language model writes a short answer (slower, on this computer's CPU); sentences the cited "
+    "abstracts do not support are removed."
+)
+RESULT = "ask_result"
+
+
+def main() -> None:
+    st.title("Ask the library")
+    if is_empty():
+        empty_library("Import PubMed records first; then ask questions and get answers citing them.")
+        return
+    filters, prefer = sidebar_filters()
+    with st.form("ask_form", border=False):
+        question = st.text_input(
+            "Your question",
+            placeholder="e.g. Do statins prevent heart attacks in people at low cardiovascular risk?",
+        )
+        left, right = st.columns([3, 1], vertical_alignment="bottom")
+        with left:
+            mode = st.segmented_control("Answer style", list(MODES), default="Extractive", help=MODE_HELP)
+        with right:
+            submitted = st.form_submit_button("Ask", type="primary", icon=":material/send:", width="stretch")
+    if submitted:
+        with shown_errors("answering the question"):
+            st.session_state[RESULT] = (
+                answer_question(question, MODES[mode or "Extractive"], filters, prefer),
+                describe(filters, prefer),
+            )
+    if RESULT in st.session_state:
+        answer, filter_line = st.session_state[RESULT]
+        show_answer(answer, filter_line)
+
+
+def answer_question(question: str, mode: str, filters, prefer: bool) -> Answer:
+    if mode == "extractive":
+        with st.spinner("Searching the library…"):
+            return ask(library(), question, filters, mode="extractive", prefer_strong_designs=prefer)
+    live = st.empty()
+    written: list[str] = []
+
+    def on_token(token: str) -> None:
+        written.append(token)
+        live.info("Writing (draft, not yet checked): " + md("".join(written)), icon=":material/edit_note:")
+
+    with st.spinner("Searching, then loading the language model (the first time takes a little while)…"):
+        answer = ask(library(), question, filters, mode="llm", prefer_strong_designs=prefer, on_token=on_token)
+    live.empty()
+    return answer
+
+
+def show_answer(answer: Answer, filter_line: str) -> None:
+    st.markdown(f"#### {md(answer.question)}")
+    if filter_line:
+        st.caption(f"Filters: {md(filter_line)}")
+    if answer.abstained:
+        st.info(
+            "**No evidence in this library answers this question.** Try other words, loosen the filters, "
+            "or import articles on this topic.",
+            icon=":material/search_off:",
+        )
+        import_link("Import articles on this topic")
+        return
+
+    by_pmid = {hit.pmid: hit for hit in answer.evidence}
+    numbers: dict[str, int] = {}
+    for citation in answer.citations:
+        numbers.setdefault(citation.pmid, len(numbers) + 1)
+    with st.container(border=True):
+        if answer.bottom_line:
+            line = answer.bottom_line.removeprefix("Bottom line:").strip()
+            st.markdown(f"**Bottom line:** {md(line)}")
+        for sentence, pmids in cited_sentences(answer):
+            marks = " ".join(f"[\\[{numbers[p]}\\]](./article?pmid={p})" for p in pmids)
+            st.markdown(f"- {md(sentence)} {marks}")
+        mode = "written by the language model and checked" if answer.mode == "llm" else "quoted from the abstracts"
+        seconds = answer.timings_ms.get("total", 0) / 1000
+        st.caption(f"Answer {mode} · {plural(len(numbers), 'source')} · {seconds:.1f} s")
+    if answer.removed:
+        with st.expander(
+            f"{plural(len(answer.removed), 'sentence')} of the draft removed: not supported by the sources"
+        ):
+            for removed in answer.removed:
+                st.markdown(f"- {md(removed.get('sentence', ''))} — {md(removed.get('reason', ''))}")
+
+    st.subheader("Sources")
+    st.caption("Open a source to see the sentence the answer rests on, highlighted in its abstract.")
+    for pmid, number in numbers.items():
+        hit = by_pmid.get(pmid)
+        sentences = [c.sentence for c in answer.citations if c.pmid == pmid]
+        cards.cited_source(number, hit.article if hit else None, pmid, sentences, hit.level if hit else "")
+
+    st.subheader("Evidence articles")
+    st.caption(f"The {plural(len(answer.evidence), 'article')} the answer was drawn from, most relevant first.")
+    for rank, hit in enumerate(answer.evidence, start=1):
+        cards.hit_card(hit, rank)
+
+
+def cited_sentences(answer: Answer) -> list[tuple[str, list[str]]]:
+    """Citations grouped by sentence, in answer order (a written sentence may cite several PMIDs)."""
+    grouped: dict[str, list[str]] = {}
+    for citation in answer.citations:
+        pmids = grouped.setdefault(citation.sentence, [])
+        if citation.pmid not in pmids:
+            pmids.append(citation.pmid)
+    return list(grouped.items())
+
+
+main()

@@ -1,0 +1,174 @@
+"""Import: PubMed records into the library, from uploaded files or a live PubMed query.
+
+The import runs in a background thread (one at a time per library), so the app
+stays usable; this page shows its progress, lets anyone cancel it (records
+committed before the stop are kept) and tells how it ended.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import streamlit as st
+
+from ingest.eutils import count_query
+from ingest.formats import SUPPORTED
+from pages._shared.guard import shown_errors
+from pages._shared.importing import files_work, query_work
+from pages._shared.jobs import ImportJob, registry
+from pages._shared.nav import ASK, LIBRARY
+from pages._shared.resources import library, settings
+from pages._shared.text import md, plural
+
+UPLOAD_TYPES = ["xml", "gz", "txt", "nbib", "medline"]
+COUNTED = "import_counted"
+
+
+def main() -> None:
+    st.title("Import PubMed records")
+    job_panel()
+    files_tab, query_tab = st.tabs([":material/upload_file: Upload files", ":material/travel_explore: PubMed query"])
+    with files_tab, shown_errors("importing the files"):
+        upload_form()
+    with query_tab, shown_errors("querying PubMed"):
+        query_form()
+    recent_imports()
+
+
+@st.fragment(run_every=1.0)
+def job_panel() -> None:
+    """Progress of the running import, refreshed every second without rerunning the whole page."""
+    jobs = registry()
+    job = jobs.current() or next(iter(jobs.recent(1)), None)
+    if job is None:
+        return
+    with st.container(border=True):
+        if job.running:
+            st.markdown(f"**Importing:** {md(job.label)}")
+            st.progress(job.fraction or 0.0, text=job.progress_text)
+            if st.button("Cancel import", icon=":material/stop_circle:", disabled=job.cancelled()):
+                job.cancel()
+                st.rerun(scope="fragment")
+            st.caption("You can keep using the other pages while this runs.")
+            st.session_state["watching_job"] = job.id
+        else:
+            outcome(job)
+            if st.session_state.pop("watching_job", None) == job.id:
+                st.rerun()  # the import just ended: redraw the whole app with the new library
+
+
+def outcome(job: ImportJob) -> None:
+    summary = job.summary
+    counts = f"{summary.added:,} added · {summary.updated:,} updated · {summary.skipped:,} unchanged"
+    if summary.deleted:
+        counts += f" · {summary.deleted:,} deleted"
+    if job.state == "done" and not job.messages:
+        st.success(f"**Import finished:** {md(job.label)}. {counts}.", icon=":material/check_circle:")
+    elif job.state in ("done", "cancelled"):
+        how = "cancelled; records committed before the stop are kept" if job.state == "cancelled" else "finished"
+        st.warning(f"**Import {how}:** {md(job.label)}. {counts}.", icon=":material/info:")
+    else:
+        st.error(f"**Import failed:** {md(job.label)}. {counts}.", icon=":material/error:")
+    for message in job.messages:
+        st.markdown(f"- {md(message)}")
+    if summary.added or summary.updated:
+        st.page_link(ASK, label="Ask a question of the library", icon=":material/question_answer:")
+
+
+def upload_form() -> None:
+    limit = settings().max_upload_mb
+    st.caption(f"{SUPPORTED}; up to {limit:,} MB per file. Update files with deletions are applied in order.")
+    with st.form("upload_form", clear_on_submit=True):
+        uploads = st.file_uploader("PubMed files", type=UPLOAD_TYPES, accept_multiple_files=True)
+        submitted = st.form_submit_button("Import files", type="primary", icon=":material/upload:")
+    if not submitted:
+        return
+    if not uploads:
+        st.warning("Choose one or more files first.")
+        return
+    too_big = [f for f in uploads if f.size > limit * 1024 * 1024]
+    if too_big:
+        st.error(
+            f"{md(too_big[0].name)} is {too_big[0].size / 1024 / 1024:,.0f} MB, over the {limit:,} MB upload limit. "
+            "Split it, or import it on the server with `python -m ingest files <path>`; nothing was imported."
+        )
+        return
+    folder = Path(tempfile.mkdtemp(prefix="upload-", dir=uploads_dir()))
+    for upload in uploads:
+        (folder / Path(upload.name).name).write_bytes(upload.getvalue())
+    names = ", ".join(u.name for u in uploads)
+    registry().start(f"{plural(len(uploads), 'file')}: {names}", files_work(library(), folder))
+    st.rerun()
+
+
+def uploads_dir() -> Path:
+    folder = settings().data_dir / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def query_form() -> None:
+    st.caption(
+        "Runs the query on PubMed and downloads the matching records (records already in the library are "
+        "skipped). Set MEDLIT_EMAIL, and MEDLIT_API_KEY for faster downloads, as NCBI asks."
+    )
+    with st.form("count_form", border=False):
+        query = st.text_input("PubMed query", placeholder='e.g. "sepsis"[MeSH] AND randomized controlled trial[pt]')
+        left, right = st.columns(2)
+        with left:
+            since = st.number_input("From year (optional)", 1800, date.today().year, value=None, step=1)
+        with right:
+            until = st.number_input("To year (optional)", 1800, date.today().year, value=None, step=1)
+        counted = st.form_submit_button("Count matching records", icon=":material/calculate:")
+    if counted:
+        dates = (f"{since}/01/01" if since else None, f"{until}/12/31" if until else None)
+        with st.spinner("Asking PubMed…"):
+            total = count_query(settings(), query, *dates)
+        st.session_state[COUNTED] = (query.strip(), dates, total)
+    if COUNTED not in st.session_state:
+        return
+    query, dates, total = st.session_state[COUNTED]
+    span = f" published {dates[0] or '…'} – {dates[1] or '…'}" if any(dates) else ""
+    st.markdown(f"**{total:,}** PubMed records match `{query.replace('`', '')}`{md(span)}.")
+    if not total:
+        st.info("Nothing to fetch: change the query or the years.")
+        return
+    with st.form("fetch_form", border=False):
+        limit = st.number_input("Fetch at most", 1, total, value=min(total, 10_000), step=100)
+        if st.form_submit_button(
+            f"Fetch up to {min(total, 10_000):,} records", type="primary", icon=":material/download:"
+        ):
+            registry().start(f"PubMed query {query}", query_work(library(), query, int(limit), *dates))
+            st.session_state.pop(COUNTED)
+            st.rerun()
+
+
+def recent_imports() -> None:
+    runs = library().store.recent_runs(10)
+    if not runs:
+        return
+    st.subheader("Recent imports")
+    st.dataframe(
+        [
+            {
+                "Started (UTC)": r["started_at"].replace("T", " ").rstrip("Z"),
+                "Kind": r["kind"],
+                "Source": r["source"],
+                "Status": r["status"],
+                "Added": r["added"],
+                "Updated": r["updated"],
+                "Deleted": r["deleted"],
+                "Unchanged": r["skipped"],
+                "Message": r["message"],
+            }
+            for r in runs
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+    st.page_link(LIBRARY, label="Library status and checks", icon=":material/local_library:")
+
+
+main()

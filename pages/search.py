@@ -1,0 +1,160 @@
+"""Search: ranked articles with facets, selection into a collection, and saved searches with provenance.
+
+A saved search can be opened again from its link (``?saved=<id>``): the query
+and filters come back as they were saved.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import streamlit as st
+
+from pages._shared import cards, charts
+from pages._shared.filters import PREFIX, RESTORE_YEARS, describe, sidebar_filters
+from pages._shared.guard import empty_library, shown_errors
+from pages._shared.resources import collections, is_empty, library
+from pages._shared.text import md, plural
+from retrieval.collections import CollectionError
+from retrieval.results import Hit, SearchFilters
+from retrieval.search import search
+
+RESULT = "search_result"
+NEW_COLLECTION = "New collection…"
+SIZES = [10, 25, 50, 100]
+
+
+def main() -> None:
+    st.title("Search the library")
+    if is_empty():
+        empty_library("Import PubMed records first; then search them here.")
+        return
+    restore_saved_search()
+    filters, prefer = sidebar_filters()
+    with st.form("search_form", border=False):
+        left, right, go = st.columns([6, 1.2, 1], vertical_alignment="bottom")
+        with left:
+            query = st.text_input("Search words", key="search_query", placeholder="e.g. vitamin D fractures elderly")
+        with right:
+            k = st.selectbox("Results", SIZES, index=1, key="search_k")
+        with go:
+            submitted = st.form_submit_button("Search", type="primary", icon=":material/search:", width="stretch")
+    if submitted:
+        with shown_errors("searching"):
+            hits = search(library(), query, filters, k=k, prefer_strong_designs=prefer)
+            st.session_state[RESULT] = {"query": query.strip(), "filters": filters, "prefer": prefer, "hits": hits}
+            for key in [k for k in st.session_state if str(k).startswith("pick_")]:
+                del st.session_state[key]
+    result = st.session_state.get(RESULT)
+    if result:
+        show_results(result["query"], result["filters"], result["prefer"], result["hits"])
+
+
+def restore_saved_search() -> None:
+    """``?saved=<id>``: put a saved search's query and filters back into the widgets, once."""
+    saved_id = st.query_params.get("saved")
+    if not saved_id or st.session_state.get("restored_saved") == saved_id:
+        return
+    st.session_state["restored_saved"] = saved_id
+    with shown_errors("opening the saved search"):
+        saved = collections().saved_search(int(saved_id))
+        st.session_state["search_query"] = saved.query
+        f = SearchFilters(**{k: v for k, v in saved.filters.items() if k in SearchFilters.__dataclass_fields__})
+        for key, value in {
+            "types": f.publication_types,
+            "mesh": f.mesh,
+            "journal": f.journal or "",
+            "abstract": f.has_abstract,
+            "retracted": f.exclude_retracted,
+            "prefer": bool(saved.filters.get("prefer_strong_designs")),
+        }.items():
+            st.session_state[PREFIX + key] = value
+        if f.collection:
+            st.session_state[PREFIX + "collection"] = f.collection
+        if f.year_from or f.year_to:
+            st.session_state.pop(PREFIX + "years", None)
+            st.session_state[RESTORE_YEARS] = (f.year_from, f.year_to)
+        st.info(f"Opened the saved search “{md(saved.name)}” from {saved.created_at[:10]}; press Search to run it.")
+
+
+def show_results(query: str, filters: SearchFilters, prefer: bool, hits: list[Hit]) -> None:
+    line = describe(filters, prefer)
+    st.markdown(f"**{plural(len(hits), 'result')}** for “{md(query)}”" + (f" · {md(line)}" if line else ""))
+    if not hits:
+        st.info("Nothing matched. Try other words or loosen the filters.", icon=":material/search_off:")
+        return
+    with st.expander("Facets of these results", expanded=True, icon=":material/bar_chart:"):
+        facet_charts(hits)
+    selected = [
+        hit.pmid for rank, hit in enumerate(hits, 1) if cards.hit_card(hit, rank, select_key=f"pick_{hit.pmid}")
+    ]
+    st.divider()
+    left, right = st.columns(2)
+    with left:
+        add_to_collection(selected)
+    with right:
+        save_search(query, filters, prefer, hits)
+
+
+def facet_charts(hits: list[Hit]) -> None:
+    years = Counter(h.year for h in hits if h.year)
+    levels = Counter(h.level for h in hits)
+    terms = Counter(m.descriptor for h in hits if h.article for m in h.article.mesh)
+    a, b, c = st.columns(3)
+    with a:
+        charts.by_year(dict(sorted(years.items())), title="By year")
+    with b:
+        charts.by_level(levels, title="By evidence level")
+    with c:
+        charts.by_term(terms.most_common(8), title="Top MeSH terms")
+
+
+def add_to_collection(selected: list[str]) -> None:
+    st.markdown(f"**Add {plural(len(selected), 'selected article')} to a collection**")
+    names = [c.name for c in collections().list_collections()]
+    with st.form("add_form", border=False):
+        target = st.selectbox("Collection", [*names, NEW_COLLECTION], key="add_target")
+        new_name = st.text_input("Name of the new collection", key="add_new_name", placeholder="Only for a new one")
+        added = st.form_submit_button("Add to collection", icon=":material/playlist_add:")
+    if added:
+        with shown_errors("adding to the collection"):
+            if not selected:
+                st.warning("Tick the articles to add first (the box left of each result).")
+                return
+            store = collections()
+            try:
+                collection = store.create(new_name) if target == NEW_COLLECTION else store.get(target)
+            except CollectionError as error:
+                st.warning(str(error))
+                return
+            count = store.add(collection.id, selected)
+            already = len(selected) - count
+            st.success(
+                f"Added {plural(count, 'article')} to “{md(collection.name)}”"
+                + (f" ({already} already there)." if already else ".")
+            )
+
+
+def save_search(query: str, filters: SearchFilters, prefer: bool, hits: list[Hit]) -> None:
+    st.markdown("**Save this search**")
+    st.caption("Keeps the query, filters, date, the library's size and last import, and the PMIDs found.")
+    names = [c.name for c in collections().list_collections()]
+    with st.form("save_form", border=False):
+        name = st.text_input("Name", key="save_name", placeholder=query[:60])
+        attach = st.selectbox("Attach to collection (optional)", ["None", *names], key="save_collection")
+        saved = st.form_submit_button("Save search", icon=":material/bookmark_add:")
+    if saved:
+        with shown_errors("saving the search"):
+            store = collections()
+            collection_id = store.get(attach).id if attach != "None" else None
+            record = store.save_search(
+                name,
+                query,
+                {**filters.as_dict(), **({"prefer_strong_designs": True} if prefer else {})},
+                [h.pmid for h in hits],
+                collection_id,
+            )
+            st.success(f"Saved “{md(record.name)}” with {plural(len(record.result_pmids), 'PMID')}.")
+
+
+main()

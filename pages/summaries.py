@@ -1,0 +1,103 @@
+"""Summaries: a topic or a collection in; its themes, what each found (cited), and the shape of the evidence out."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages._shared import cards, charts
+from pages._shared.filters import describe, sidebar_filters
+from pages._shared.guard import empty_library, shown_errors
+from pages._shared.resources import collections, is_empty, library
+from pages._shared.text import md, plural
+from retrieval.summaries import Summary, summarize
+
+RESULT = "summary_result"
+TOPIC, COLLECTION = "A topic", "A collection"
+
+
+def main() -> None:
+    st.title("Summaries")
+    st.caption("Groups the most relevant articles into themes and shows what each theme found, with citations.")
+    if is_empty():
+        empty_library("Import PubMed records first; then summarise a topic or a collection.")
+        return
+    filters, _ = sidebar_filters(with_collection=False)
+    names = [c.name for c in collections().list_collections()]
+    source = st.segmented_control("Summarise", [TOPIC, COLLECTION], default=TOPIC, key="summary_source") or TOPIC
+    with st.form("summary_form", border=False):
+        topic = collection = None
+        if source == TOPIC:
+            topic = st.text_input("Topic", placeholder="e.g. migraine prevention", key="summary_topic")
+        elif names:
+            collection = st.selectbox(
+                "Collection", names, index=None, placeholder="Choose a collection", key="summary_collection"
+            )
+        else:
+            st.info("There is no collection yet: create one on the Collections page.")
+        left, right = st.columns([3, 1], vertical_alignment="bottom")
+        with left:
+            k = st.slider("Articles to summarise (most relevant first)", 10, 100, 40, step=10, key="summary_k")
+            narrative = st.checkbox("Also write an overview with the language model (slower)", key="summary_llm")
+        with right:
+            submitted = st.form_submit_button("Summarise", type="primary", icon=":material/summarize:", width="stretch")
+    if submitted:
+        with shown_errors("summarising"):
+            if source == COLLECTION and not collection:
+                st.warning("Choose a collection to summarise (or create one on the Collections page).")
+            else:
+                with st.spinner("Reading the articles and finding themes…"):
+                    summary = summarize(
+                        library(),
+                        query=topic if source == TOPIC else None,
+                        collection=collection if source == COLLECTION else None,
+                        k=k,
+                        narrative=narrative,
+                        filters=filters,
+                    )
+                st.session_state[RESULT] = (summary, describe(filters))
+    if RESULT in st.session_state:
+        show_summary(*st.session_state[RESULT])
+
+
+def show_summary(summary: Summary, filter_line: str) -> None:
+    subject = f"“{md(summary.query)}”" if summary.query else f"the collection “{md(summary.collection or '')}”"
+    st.subheader(f"Summary of {subject}")
+    if filter_line:
+        st.caption(f"Filters: {md(filter_line)}")
+    if not summary.articles:
+        st.info("No article matched, so there is nothing to summarise. Try other words or loosen the filters.")
+        return
+    st.markdown(f"**{plural(summary.articles, 'article')}** in {plural(len(summary.themes), 'theme')}.")
+    left, right = st.columns(2)
+    with left:
+        years = {int(y): n for y, n in summary.counts_by_year.items() if y.isdigit()}
+        charts.by_year(dict(sorted(years.items())))
+        if unknown := summary.counts_by_year.get("unknown"):
+            st.caption(f"{plural(unknown, 'article')} without a publication year.")
+    with right:
+        charts.by_level(summary.counts_by_level)
+
+    if summary.narrative:
+        with st.container(border=True):
+            st.markdown("**Overview** (written by the language model; every sentence checked against its sources)")
+            st.markdown(md(summary.narrative))
+
+    titles = {c.pmid: c.title for t in summary.themes for c in t.findings}
+    for number, theme in enumerate(summary.themes, start=1):
+        with st.container(border=True):
+            st.markdown(f"#### {number}. {md(theme.label.capitalize())}")
+            st.caption(plural(len(theme.pmids), "article"))
+            for finding in theme.findings:
+                st.markdown(f"- {md(finding.sentence)} [\\[PMID {finding.pmid}\\]](./article?pmid={finding.pmid})")
+            with st.expander("Articles in this theme"):
+                for pmid in theme.pmids:
+                    title = titles.get(pmid) or title_of(pmid)
+                    st.markdown(f"- [{md(title)}](./article?pmid={pmid}) · PMID {pmid} · {cards.pubmed_markdown(pmid)}")
+
+
+def title_of(pmid: str) -> str:
+    article = library().store.get_article(pmid)
+    return article.title if article and article.title else f"PMID {pmid}"
+
+
+main()

@@ -10,7 +10,9 @@ drifting further from the reference vectors than torch's int8.)
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +22,8 @@ from retrieval.settings import DEFAULT_EMBEDDING_MODEL, Settings
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 Progress = Callable[[int], None]
 
@@ -53,6 +57,7 @@ class Embedder:
         self.model = SentenceTransformer(path, device="cpu", local_files_only=True)
         if self.backend == "torch-int8":
             self.model = torch.ao.quantization.quantize_dynamic(self.model, {torch.nn.Linear}, dtype=torch.qint8)
+        self._lock = threading.Lock()  # one encode at a time: torch already uses every core
         self.max_tokens = int(self.model.max_seq_length)
         self.dim = int(self.model.get_embedding_dimension())
 
@@ -64,7 +69,9 @@ class Embedder:
         """Word-piece count of each text, without special tokens."""
         if not texts:
             return []
-        return [len(ids) for ids in self.tokenizer(list(texts), add_special_tokens=False)["input_ids"]]
+        with self._lock:  # a fast tokenizer must not be used by two threads at once
+            encoded = self.tokenizer(list(texts), add_special_tokens=False, verbose=False)
+        return [len(ids) for ids in encoded["input_ids"]]
 
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         """Embed texts in length-sorted batches (less padding); ``progress`` gets each batch's size."""
@@ -72,6 +79,13 @@ class Embedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         order = np.argsort([-len(t) for t in texts], kind="stable")
         out = np.empty((len(texts), self.dim), dtype=np.float32)
+        with self._lock:
+            self._encode_sorted(texts, order, out, progress)
+        return out
+
+    def _encode_sorted(
+        self, texts: Sequence[str], order: np.ndarray, out: np.ndarray, progress: Progress | None
+    ) -> None:
         for start in range(0, len(texts), self.batch_size):
             idx = order[start : start + self.batch_size]
             vectors = self.model.encode(
@@ -84,7 +98,23 @@ class Embedder:
             out[idx] = vectors
             if progress:
                 progress(len(idx))
-        return out
 
     def encode_query(self, text: str) -> np.ndarray:
         return self.encode([text])[0]
+
+
+@lru_cache(maxsize=4)
+def shared_embedder(settings_key: tuple[str, str, int, int]) -> Embedder:
+    """One model per process and configuration: every library, page and CLI call shares it."""
+    name, backend, batch_size, threads = settings_key
+    return Embedder(
+        Settings(
+            embedding_model=name, embedding_backend=backend, embedding_batch_size=batch_size, embedding_threads=threads
+        )
+    )
+
+
+def embedder_for(settings: Settings) -> Embedder:
+    return shared_embedder(
+        (settings.embedding_model, settings.embedding_backend, settings.embedding_batch_size, settings.cpu_threads)
+    )

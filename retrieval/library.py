@@ -6,7 +6,6 @@ the CLIs open one per run. The embedding model loads on first use only.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
@@ -14,7 +13,7 @@ from functools import cached_property
 import numpy as np
 
 from retrieval.chunking import make_chunker
-from retrieval.embedding import Embedder
+from retrieval.embedding import Embedder, embedder_for
 from retrieval.records import Article
 from retrieval.settings import Settings, get_settings
 from retrieval.store import Store
@@ -45,23 +44,20 @@ class Library:
         self.store = Store(self.settings.db_path)
         self.index = VectorIndex(self.settings.index_path, self.settings)
         self.index.load(mmap=True)
-        self._embed_lock = threading.Lock()
 
     @cached_property
     def embedder(self) -> Embedder:
-        return Embedder(self.settings)
+        return embedder_for(self.settings)
 
     @cached_property
     def chunker(self) -> Callable[[Article], list[str]]:
         return make_chunker(self.embedder.count_tokens, min(self.settings.chunk_tokens, self.embedder.max_tokens))
 
     def embed_query(self, text: str) -> np.ndarray:
-        with self._embed_lock:
-            return self.embedder.encode_query(text)
+        return self.embedder.encode_query(text)
 
     def embed_texts(self, texts: list[str]) -> np.ndarray:
-        with self._embed_lock:
-            return self.embedder.encode(texts)
+        return self.embedder.encode(texts)
 
     # ------------------------------------------------------------------ writing
     def embed_pending(self, progress: Callable[[int], None] | None = None) -> int:
@@ -69,8 +65,7 @@ class Library:
         done = 0
         while batch := self.store.pending_chunks(EMBED_BLOCK):
             ids = [cid for cid, _ in batch]
-            with self._embed_lock:
-                vectors = self.embedder.encode([text for _, text in batch], progress=progress)
+            vectors = self.embedder.encode([text for _, text in batch], progress=progress)
             self.store.set_vectors(ids, vectors)
             done += len(ids)
         return done

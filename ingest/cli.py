@@ -1,0 +1,197 @@
+"""``python -m ingest``: get PubMed records into the library, and inspect it.
+
+Every run ends with a one-line summary (added / updated / deleted / skipped /
+failed); errors are one clear sentence on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from ingest.checksums import ChecksumError, verify_md5
+from ingest.formats import READERS, iter_file
+from ingest.formats.errors import ParseError
+from ingest.items import Item
+from ingest.pipeline import IngestSummary, ingest
+from ingest.progress import TqdmReporter
+from retrieval.library import Library
+from retrieval.settings import get_settings
+
+
+class UserError(Exception):
+    """A problem the user can fix; shown as one sentence."""
+
+
+def expand_paths(paths: Sequence[str]) -> list[Path]:
+    """Files named or found in folders, in NLM order (file name), so update files apply after the baseline."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(p for p in path.iterdir() if p.is_file() and p.name.lower().endswith(tuple(READERS)))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise UserError(f"No such file or folder: {raw}")
+    return sorted(found, key=lambda p: (p.name, str(p)))
+
+
+def run_files(library: Library, args: argparse.Namespace, reporter: TqdmReporter) -> IngestSummary:
+    total = IngestSummary()
+    for path in expand_paths(args.paths):
+        try:
+            if verify_md5(path):
+                print(f"{path.name}: checksum verified", file=sys.stderr)
+            total.merge(ingest(library, iter_file(path), kind="file", source=str(path.resolve()), reporter=reporter))
+        except (ParseError, ChecksumError, ValueError) as error:
+            total.failed += 1
+            total.errors.append(str(error))
+            print(f"error: {error}", file=sys.stderr)
+    return total
+
+
+def run_fetch(library: Library, items: Iterable[Item], kind: str, source: str, reporter: TqdmReporter) -> IngestSummary:
+    from ingest.eutils import EutilsError
+
+    try:
+        return ingest(library, items, kind=kind, source=source, reporter=reporter)
+    except EutilsError as error:
+        raise UserError(
+            f"{error} Records fetched before the failure are kept; run the same command again to resume."
+        ) from error
+
+
+def run_pubmed(library: Library, args: argparse.Namespace, reporter: TqdmReporter) -> IngestSummary:
+    from ingest.eutils import iter_query
+
+    items = iter_query(
+        library.settings,
+        args.query,
+        max_records=args.max,
+        mindate=args.mindate,
+        maxdate=args.maxdate,
+        known=library.store.known_pmids,
+        reporter=reporter,
+    )
+    return run_fetch(library, items, "pubmed", args.query, reporter)
+
+
+def read_pmids(args: argparse.Namespace) -> list[str]:
+    pmids = list(args.pmids)
+    if args.file:
+        try:
+            text = Path(args.file).read_text(encoding="utf-8")
+        except OSError as error:
+            raise UserError(f"Cannot read the PMID list {args.file}: {error.strerror}.") from error
+        pmids += text.replace(",", " ").split()
+    if not pmids:
+        raise UserError("Give PMIDs on the command line or a file of PMIDs with --file.")
+    return pmids
+
+
+def run_pmids(library: Library, args: argparse.Namespace, reporter: TqdmReporter) -> IngestSummary:
+    from ingest.eutils import FetchReport, iter_pmids
+
+    pmids = read_pmids(args)
+    report = FetchReport()
+    try:
+        items = iter_pmids(library.settings, pmids, known=library.store.known_pmids, reporter=reporter, report=report)
+    except ValueError as error:
+        raise UserError(str(error)) from error
+    summary = run_fetch(library, items, "pmids", f"{len(pmids)} PMIDs", reporter)
+    if report.not_found:
+        shown = ", ".join(report.not_found[:20]) + (" …" if len(report.not_found) > 20 else "")
+        print(f"{len(report.not_found)} PMIDs not found in PubMed: {shown}", file=sys.stderr)
+        summary.failed += len(report.not_found)
+    return summary
+
+
+def show_status(library: Library, args: argparse.Namespace) -> int:
+    status = library.status()
+    if args.json:
+        print(json.dumps(status, indent=2, default=str))
+        return 0
+    last = status["last_ingest"]
+    print(f"articles        {status['articles']:,} ({status['with_abstract']:,} with abstract,", end=" ")
+    print(f"{status['retracted']} retracted)")
+    print(f"chunks          {status['chunks']:,} ({status['pending_embeddings']:,} waiting for embedding)")
+    print(f"vectors         {status['vectors']:,} in a {status['index_type']} index")
+    print(f"embedding model {status['embedding_model']} ({status['embedding_backend']})")
+    print(f"data            {status['data_bytes'] / 1e6:,.1f} MB in {status['data_dir']}")
+    if last:
+        print(f"last ingest     {last['kind']} {last['source']} at {last['started_at']}: {last['status']}")
+    return 0
+
+
+def run_check(library: Library, args: argparse.Namespace) -> int:
+    report = library.check(repair=args.repair)
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=2))
+    elif report.ok and not report.repaired:
+        print("ok: every vector has its chunk and article, every chunk its vector")
+    else:
+        for problem in report.problems:
+            print(f"problem: {problem}")
+        print("repaired: store and index agree now" if report.ok else "not ok: run `python -m ingest check --repair`")
+    return 0 if report.ok else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m ingest", description="Get PubMed records into the MedLit library.")
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    files = sub.add_parser("files", help="PubMed XML (.xml, .xml.gz) or MEDLINE text (.txt, .nbib) files or folders")
+    files.add_argument("paths", nargs="+")
+
+    pubmed = sub.add_parser("pubmed", help="a PubMed query, fetched live through NCBI E-utilities")
+    pubmed.add_argument("query")
+    pubmed.add_argument("--max", type=int, default=None, help="at most this many records")
+    pubmed.add_argument("--mindate", help="publication date from (YYYY, YYYY/MM or YYYY/MM/DD)")
+    pubmed.add_argument("--maxdate", help="publication date to")
+
+    pmids = sub.add_parser("pmids", help="fetch the given PMIDs")
+    pmids.add_argument("pmids", nargs="*")
+    pmids.add_argument("--file", help="a file of PMIDs (whitespace or comma separated)")
+
+    status = sub.add_parser("status", help="what the library holds")
+    status.add_argument("--json", action="store_true")
+
+    check = sub.add_parser("check", help="prove that store and index agree")
+    check.add_argument("--repair", action="store_true", help="repair a mismatch")
+    check.add_argument("--json", action="store_true")
+    return parser
+
+
+COMMANDS: dict[str, Callable[[Library, argparse.Namespace, TqdmReporter], IngestSummary]] = {
+    "files": run_files,
+    "pubmed": run_pubmed,
+    "pmids": run_pmids,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        library = Library(get_settings())
+        if args.command == "status":
+            return show_status(library, args)
+        if args.command == "check":
+            return run_check(library, args)
+        reporter = TqdmReporter(disable=args.quiet)
+        try:
+            summary = COMMANDS[args.command](library, args, reporter)
+        finally:
+            reporter.close()
+    except UserError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: committed records are kept; run the same command again to resume", file=sys.stderr)
+        return 130
+    print(summary.line())
+    return 1 if summary.failed else 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ingest.eutils import EutilsError, count_query, iter_pmids, iter_query
@@ -15,16 +17,15 @@ RETRIED = [kind for kind in FaultKind if kind is not FaultKind.INVALID_API_KEY]
 
 
 @pytest.mark.parametrize("kind", RETRIED, ids=[k.value for k in RETRIED])
-def test_fault_on_every_endpoint_is_retried_into_success(
-    kind: FaultKind, fake_eutils: FakeEutils, eutils_settings: Settings
-):
+def test_fault_on_every_endpoint_is_retried_into_success(kind: FaultKind, fake_eutils: FakeEutils, tmp_path: Path):
+    settings = fast_settings(fake_eutils, tmp_path, eutils_timeout_s=0.3 if kind is FaultKind.HANG else 2.0)
     hits = search(fake_eutils.records.values(), "liver")[:30]
     known = set(hits[:5])  # something known, so the fetch goes through esearch, epost and efetch
     endpoints = ("efetch",) if kind is FaultKind.SHORT else ("esearch", "epost", "efetch")  # SHORT drops a record
     for endpoint in endpoints:
         fake_eutils.inject(kind, endpoint=endpoint)
 
-    items = list(iter_query(eutils_settings, "liver", max_records=30, known=lambda ids: known & set(ids)))
+    items = list(iter_query(settings, "liver", max_records=30, known=lambda ids: known & set(ids)))
 
     assert [item.pmid for item in items] == [p for p in hits if p not in known]
     assert fake_eutils.pending_faults == 0

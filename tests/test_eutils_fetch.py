@@ -120,13 +120,17 @@ def test_pmid_batches_go_by_get_or_post_as_their_length_needs(fake_eutils: FakeE
 @pytest.mark.parametrize("bad", [["123", "abc"], ["12x"], ["0"], ["-5"], [""], "31452104"])
 def test_non_pmids_are_refused_before_any_request(bad, fake_eutils: FakeEutils, eutils_settings: Settings):
     with pytest.raises(ValueError, match="PMID"):
-        list(iter_pmids(eutils_settings, bad))
+        iter_pmids(eutils_settings, bad)  # at the call, not at the first record
     assert fake_eutils.requests == []
 
 
 def test_bad_query_and_dates_are_refused_before_any_request(fake_eutils: FakeEutils, eutils_settings: Settings):
     with pytest.raises(ValueError, match="query is empty"):
-        list(iter_query(eutils_settings, "  "))
+        iter_query(eutils_settings, "  ")  # at the call, not at the first record
+    with pytest.raises(ValueError, match="max_records"):
+        iter_query(eutils_settings, "liver", max_records=0)
+    with pytest.raises(ValueError, match="not a date"):
+        iter_query(eutils_settings, "liver", maxdate="2020/02/30x")
     with pytest.raises(ValueError, match="not a date"):
         count_query(eutils_settings, "liver", mindate="last year")
     with pytest.raises(ValueError, match="earlier date first"):
@@ -197,3 +201,30 @@ def test_every_request_stays_on_the_configured_address(
             "tests@example.org",
             "key-from-env",
         )
+
+
+class RecordingReporter:
+    def __init__(self) -> None:
+        self.stages: list[tuple[str, int | None]] = []
+        self.advanced = 0
+
+    def stage(self, name: str, total: int | None) -> None:
+        self.stages.append((name, total))
+
+    def advance(self, n: int) -> None:
+        self.advanced += n
+
+    def cancelled(self) -> bool:
+        return False
+
+
+def test_progress_counts_known_fetched_and_missing_records(fake_eutils: FakeEutils, eutils_settings: Settings):
+    hits = search(fake_eutils.records.values(), "liver")[:30]
+    known = set(hits[:10])
+    by_query, by_pmid = RecordingReporter(), RecordingReporter()
+
+    list(iter_query(eutils_settings, "liver", max_records=30, known=lambda ids: known & set(ids), reporter=by_query))
+    list(iter_pmids(eutils_settings, [*hits[:15], "99999999"], known=lambda ids: known & set(ids), reporter=by_pmid))
+
+    assert (by_query.stages, by_query.advanced) == ([("fetch", 30)], 30)
+    assert (by_pmid.stages, by_pmid.advanced) == ([("fetch", 16)], 16)

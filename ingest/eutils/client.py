@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from functools import cache
 from typing import Any, TypeVar
 
 from Bio import Entrez
@@ -24,15 +25,18 @@ from retrieval.settings import Settings
 TOOL = "medlit"
 T = TypeVar("T")
 log = logging.getLogger(__name__)
-_warned_no_email = False
+
+
+@cache
+def _warn_missing_email() -> None:
+    """Said once per process: NCBI contacts this address before blocking a client that overloads it."""
+    log.warning("MEDLIT_EMAIL is not set: NCBI asks for a contact address with every E-utilities request.")
 
 
 def _identity(settings: Settings) -> dict[str, str | None]:
     """The tool, e-mail and API key NCBI asks every request to carry."""
-    global _warned_no_email
-    if not settings.email and not _warned_no_email:
-        _warned_no_email = True
-        log.warning("MEDLIT_EMAIL is not set: NCBI asks for a contact address with every E-utilities request.")
+    if not settings.email:
+        _warn_missing_email()
     return {"tool": TOOL, "email": settings.email or None, "api_key": settings.api_key or None}
 
 

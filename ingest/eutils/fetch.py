@@ -48,19 +48,31 @@ def iter_query(
     reporter: Reporter | None = None,
     report: FetchReport | None = None,
 ) -> Iterator[Item]:
-    """Yield the records matching ``query`` that ``known`` does not already have.
+    """An iterator over the records matching ``query`` that ``known`` does not already have.
 
     ``max_records`` limits the hits considered (newest publication dates first
     when the result set needs date windows), not the downloads, so a re-run
-    after an interruption completes the same set. Raises ``EutilsError`` when
-    NCBI keeps failing, ``ValueError`` for an empty query or a bad date.
+    after an interruption completes the same set. An empty query, a bad date or
+    ``max_records`` raise ``ValueError`` here, before any request; iterating
+    raises ``EutilsError`` when NCBI keeps failing.
     """
     query = _checked_query(query)
     if max_records is not None and max_records < 1:
         raise ValueError(f"max_records is {max_records}; ask for at least 1 record, or leave it unset for all.")
-    reporter = reporter or SilentReporter()
-    report = report if report is not None else FetchReport()
     requested = requested_range(mindate, maxdate)
+    report = report if report is not None else FetchReport()
+    return _query_records(settings, query, max_records, requested, known, reporter or SilentReporter(), report)
+
+
+def _query_records(
+    settings: Settings,
+    query: str,
+    max_records: int | None,
+    requested: DateRange | None,
+    known: Known,
+    reporter: Reporter,
+    report: FetchReport,
+) -> Iterator[Item]:
     total = client.search_count(settings, query, requested)
     wanted = total if max_records is None else min(total, max_records)
     report.requested = wanted
@@ -123,14 +135,19 @@ def iter_pmids(
     reporter: Reporter | None = None,
     report: FetchReport | None = None,
 ) -> Iterator[Item]:
-    """Yield the records of ``pmids`` that ``known`` does not already have.
+    """An iterator over the records of ``pmids`` that ``known`` does not already have.
 
-    PMIDs NCBI does not deliver end up in ``report.not_found``. Raises
-    ``ValueError`` before any request when an entry is not a PMID.
+    An entry that is not a PMID raises ``ValueError`` here, before any request.
+    PMIDs NCBI does not deliver end up in ``report.not_found``.
     """
     wanted = checked_pmids(pmids)
-    reporter = reporter or SilentReporter()
     report = report if report is not None else FetchReport()
+    return _pmid_records(settings, wanted, known, reporter or SilentReporter(), report)
+
+
+def _pmid_records(
+    settings: Settings, wanted: list[str], known: Known, reporter: Reporter, report: FetchReport
+) -> Iterator[Item]:
     report.requested = len(wanted)
     reporter.stage("fetch", len(wanted))
     have = known(wanted)

@@ -97,7 +97,6 @@ def with_retries(
             if last:
                 raise EutilsError(
                     f"The {what} failed {tries} times (last: {describe(error)}); check the network connection "
-                    "and whether NCBI's E-utilities are up, then try again later: "
-                    "an interrupted ingest resumes where it stopped."
+                    "and whether NCBI's E-utilities are up, then try again later."
                 ) from error
         sleep(backoff_delay(settings, failures))

@@ -20,7 +20,7 @@ def fast_settings(fake: FakeEutils, data_dir: Path, **overrides: object) -> Sett
         "email": "tests@example.org",
         "api_key": "fake-key",
         "eutils_backoff_s": 0.01,
-        "eutils_timeout_s": 0.5,
+        "eutils_timeout_s": 2.0,  # generous: a loaded CI machine must not turn answers into timeouts
         "eutils_max_retries": 3,
         "eutils_batch_size": 20,
     }

@@ -14,8 +14,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from bench.backend_retrieval import backend_metrics
 from bench.citation_checks import check_answer
+from bench.embed_speed import BACKENDS
 from bench.eval_data import OFFTOPIC, PUBMEDQA, Question, load_offtopic, load_questions, require_gold_articles
+from bench.metrics import K, gold_rank, retrieval_metrics
 from bench.report import BenchResult, Table
 from bench.stats import percentiles, timed
 from retrieval.library import Library
@@ -23,7 +26,6 @@ from retrieval.settings import get_settings
 
 HELP = "Recall@1/@10 and MRR of hybrid, dense and BM25 search; abstention and citation checks of answers"
 METHODS = ("hybrid", "dense", "bm25")
-K = 10
 QUICK_QUESTIONS = 50
 
 
@@ -32,20 +34,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=int, help=f"first N questions only (quick: {QUICK_QUESTIONS})")
     parser.add_argument("--eval-file", type=Path, default=PUBMEDQA, help="PubMedQA-style JSONL")
     parser.add_argument("--offtopic-file", type=Path, default=OFFTOPIC, help="JSONL of questions to abstain on")
-
-
-def gold_rank(pmids: list[str], gold: str) -> int | None:
-    """1-based rank of the gold PMID in a result list, None when absent."""
-    return pmids.index(gold) + 1 if gold in pmids else None
-
-
-def retrieval_metrics(ranks: list[int | None]) -> dict[str, float]:
-    n = len(ranks) or 1
-    return {
-        "recall_at_1": round(sum(r == 1 for r in ranks) / n, 4),
-        f"recall_at_{K}": round(sum(r is not None and r <= K for r in ranks) / n, 4),
-        "mrr": round(sum(1 / r for r in ranks if r) / n, 4),
-    }
+    parser.add_argument(
+        "--backends",
+        nargs="+",
+        choices=BACKENDS,
+        default=[],
+        help="also run dense retrieval with these embedding backends (re-embeds the whole library for each)",
+    )
 
 
 def evaluate_retrieval(library: Library, questions: list[Question]) -> dict[str, dict]:
@@ -112,6 +107,24 @@ def evaluate_offtopic(library: Library, questions: list[str]) -> dict:
     }
 
 
+def rule_notes(offtopic_file: Path) -> tuple[dict, list[str]]:
+    """The abstention rule's provenance, and a warning when its fitting data are the questions measured here."""
+    from retrieval.abstention import load_rule
+
+    rule = load_rule()
+    provenance = rule.provenance
+    notes = []
+    if offtopic_file.name in str(provenance.get("offtopic", "")):
+        cross_validated = provenance.get("rates_cross_validated_5_fold", {})
+        notes.append(
+            f"the abstention rule was fitted on these off-topic questions ({provenance['offtopic']}), so their "
+            f"abstention rate is in-sample; the rule's 5-fold cross-validated rates: {cross_validated}"
+        )
+    if "dev" in str(provenance.get("answerable", "")):
+        notes.append(f"the abstention rule was fitted on PubMedQA dev questions ({provenance['answerable']})")
+    return {"threshold": rule.threshold, "features": rule.features, "provenance": provenance}, notes
+
+
 def run(args: argparse.Namespace) -> BenchResult:
     settings = get_settings()
     library = Library(settings)
@@ -121,9 +134,11 @@ def run(args: argparse.Namespace) -> BenchResult:
     offtopic = load_offtopic(args.offtopic_file, limit)
 
     retrieval = evaluate_retrieval(library, questions)
+    by_backend = backend_metrics(library, args.backends, questions, K)
     answers = evaluate_answers(library, questions)
     off = evaluate_offtopic(library, offtopic)
     n_articles = library.status()["articles"]
+    rule, notes = rule_notes(args.offtopic_file)
 
     tables = [
         Table(
@@ -132,6 +147,17 @@ def run(args: argparse.Namespace) -> BenchResult:
             [
                 [m, r["recall_at_1"], r[f"recall_at_{K}"], r["mrr"], r["latency"]["p50_ms"], r["latency"]["p95_ms"]]
                 for m, r in retrieval.items()
+            ]
+            + [
+                [
+                    f"dense, {b} backend",
+                    r.get("recall_at_1"),
+                    r.get(f"recall_at_{K}"),
+                    r.get("mrr", r.get("error")),
+                    None,
+                    None,
+                ]
+                for b, r in by_backend.items()
             ],
         ),
         Table(
@@ -160,8 +186,16 @@ def run(args: argparse.Namespace) -> BenchResult:
             "offtopic_file": str(args.offtopic_file),
             "library_articles": n_articles,
             "index_type": library.index.kind,
+            "backends": args.backends,
         },
-        figures={"retrieval": retrieval, "answers": answers, "offtopic": off},
+        figures={
+            "retrieval": retrieval,
+            "dense_by_backend": by_backend,
+            "answers": answers,
+            "offtopic": off,
+            "abstention_rule": rule,
+        },
         tables=tables,
         settings=settings,
+        notes=notes,
     )

@@ -16,7 +16,7 @@ import pytest
 from bench.answers import parse_label, without_conclusions
 from bench.citation_checks import check_answer, numbers
 from bench.cli import main
-from bench.quality import gold_rank, retrieval_metrics
+from bench.metrics import gold_rank, retrieval_metrics
 from bench.scale import clustered_vectors, recommend
 from retrieval.library import Library
 from retrieval.llm.model_file import bundled_model_path
@@ -81,8 +81,9 @@ def test_quality_saves_every_figure(library_env: Library, eval_files: tuple[Path
     questions, offtopic = eval_files
     out = tmp_path / "results"
     argv = ["quality", "--quick", "--eval-file", str(questions), "--offtopic-file", str(offtopic), "--out", str(out)]
-    assert main(argv) == 0
+    assert main([*argv, "--backends", "torch-int8"]) == 0
     figures = saved(out, "quality")["figures"]
+    assert figures["dense_by_backend"]["torch-int8"].keys() >= {"recall_at_1", "recall_at_10", "mrr", "ranks"}
     for method in ("hybrid", "dense", "bm25"):
         assert {"recall_at_1", "recall_at_10", "mrr", "latency", "ranks"} <= figures["retrieval"][method].keys()
         assert len(figures["retrieval"][method]["ranks"]) == len(QUESTIONS)

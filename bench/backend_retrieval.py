@@ -1,0 +1,53 @@
+"""Dense retrieval with another embedding backend: what a faster backend does to quality.
+
+The library's vectors come from one backend. To judge another (``torch-int8``,
+``onnx``), every chunk of the library is re-embedded with it into a temporary
+exact index, and the questions are searched the way the dense leg searches
+(best chunk per article). Costly (the whole library is embedded again), so
+``bench quality`` does it only for the backends named with ``--backends``.
+"""
+
+from __future__ import annotations
+
+import faiss
+
+from bench.eval_data import Question
+from bench.metrics import gold_rank, retrieval_metrics
+from retrieval.embedding import Embedder
+from retrieval.library import Library
+from retrieval.search import CANDIDATES
+from retrieval.store import embedding_text
+
+
+def library_chunks(library: Library) -> tuple[list[str], list[str]]:
+    """(pmid, text as embedded) of every chunk, in chunk order."""
+    rows = library.store.conn.execute(
+        "SELECT c.pmid, c.ord, c.text, a.title FROM chunks c JOIN articles a USING (pmid) ORDER BY c.chunk_id"
+    ).fetchall()
+    return [r["pmid"] for r in rows], [embedding_text(r["title"], r["text"], r["ord"]) for r in rows]
+
+
+def dense_ranks(library: Library, backend: str, questions: list[Question], k: int) -> list[int | None]:
+    """Rank (1-based, within ``k``) of each question's gold article by dense search with ``backend``."""
+    embedder = Embedder(library.settings, backend=backend)
+    pmids, texts = library_chunks(library)
+    index = faiss.IndexFlatIP(embedder.dim)
+    index.add(embedder.encode(texts))
+    _, rows = index.search(embedder.encode([q.question for q in questions]), min(len(texts), 4 * CANDIDATES))
+    ranks: list[int | None] = []
+    for q, found in zip(questions, rows, strict=True):
+        ranks.append(gold_rank(list(dict.fromkeys(pmids[i] for i in found if i >= 0))[:k], q.pmid))
+    return ranks
+
+
+def backend_metrics(library: Library, backends: list[str], questions: list[Question], k: int) -> dict:
+    """Dense-only R@1/R@k/MRR per backend; a backend that cannot load is reported with its error."""
+    out = {}
+    for backend in backends:
+        try:
+            ranks = dense_ranks(library, backend, questions, k)
+        except Exception as error:  # an unavailable backend is a result, not a crash
+            out[backend] = {"error": f"{type(error).__name__}: {error}"[:300]}
+            continue
+        out[backend] = {**retrieval_metrics(ranks, k), "ranks": ranks}
+    return out

@@ -228,3 +228,17 @@ def test_progress_counts_known_fetched_and_missing_records(fake_eutils: FakeEuti
 
     assert (by_query.stages, by_query.advanced) == ([("fetch", 30)], 30)
     assert (by_pmid.stages, by_pmid.advanced) == ([("fetch", 16)], 16)
+
+
+def test_a_day_with_more_records_than_ncbi_lists_is_fetched_in_part_and_reported(tmp_path: Path):
+    with FakeEutils(max_window=5) as fake:  # 7 recorded records were published on 1987/06/01
+        settings = fast_settings(fake, tmp_path, eutils_max_window=5)
+        report = FetchReport()
+
+        items = list(iter_query(settings, "all[sb]", mindate="1987/05/20", maxdate="1987/06/10", report=report))
+
+        assert len(items) == 5
+        assert report.warnings == [
+            "NCBI listed only 5 of the 7 records published 1987/06/01-1987/06/01, so only those were fetched: "
+            "narrow the query to get the rest."
+        ]

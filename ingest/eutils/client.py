@@ -46,9 +46,10 @@ def _body(settings: Settings, function: Callable[..., Any], params: dict[str, An
     with routed(settings.eutils_url, settings.eutils_timeout_s):
         handle = function(db="pubmed", **params, **_identity(settings))
     try:
-        return handle.read()
+        body = handle.read()
     finally:
         handle.close()
+    return body.encode("utf-8") if isinstance(body, str) else body  # Bio.Entrez decodes text/plain answers
 
 
 def _call(

@@ -77,15 +77,16 @@ def _query_records(
     wanted = total if max_records is None else min(total, max_records)
     report.requested = wanted
     reporter.stage("fetch", wanted)
-    remaining, listed, seen = wanted, 0, set[str]()
+    remaining, listed, seen, cut_by_date = wanted, 0, set[str](), False
     for window, found in _window_searches(settings, query, requested, total, settings.eutils_max_window):
         if remaining <= 0:
             break
         listed += found.count
+        cut_by_date = cut_by_date or window != requested
         if found.count > len(found.ids):
             report.warnings.append(
-                f"{found.count:,} records share the publication date {window}, more than NCBI lists at once; "
-                f"the first {len(found.ids):,} were fetched: narrow the query to get the rest."
+                f"NCBI listed only {len(found.ids):,} of the {found.count:,} records published {window or 'ever'}, "
+                "so only those were fetched: narrow the query to get the rest."
             )
         pmids = [p for p in found.ids[:remaining] if p not in seen]  # a record can match two windows
         seen.update(pmids)
@@ -93,10 +94,10 @@ def _query_records(
         # The search's history set starts with exactly these PMIDs unless some were dropped; then epost them.
         reuse = found.history if pmids == found.ids[: len(pmids)] else None
         yield from _fetch_listed(settings, pmids, reuse, known, reporter, report)
-    if max_records is None and listed < total:
+    if cut_by_date and requested is None and max_records is None and listed < total:
         report.warnings.append(
-            f"{total - listed:,} of {total:,} records have no publication date in the searched range "
-            "and were not fetched."
+            f"{total - listed:,} of {total:,} records have no publication date between "
+            f"{all_dates()} and were not fetched."
         )
 
 
@@ -114,8 +115,8 @@ def _window_searches(
     else:
         whole = span or all_dates()
         windows = fitting_windows(whole, count, lambda window: client.search_count(settings, query, window), cap)
-    for window, window_count in windows:
-        found = client.search(settings, query, min(window_count, cap), window)
+    for window, _ in windows:
+        found = client.search(settings, query, cap, window)  # the whole cap: a window can grow after counting
         ncbi_cap = len(found.ids)
         cuttable = window is None or window.halves() is not None
         if 0 < ncbi_cap < min(found.count, cap) and cuttable:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from ingest.checksums import ChecksumError, verify_md5
+from ingest.eutils import EutilsError, FetchReport, iter_pmids, iter_query
 from ingest.formats import READERS, iter_file
 from ingest.formats.errors import ParseError
 from ingest.items import Item
@@ -54,30 +55,43 @@ def run_files(library: Library, args: argparse.Namespace, reporter: TqdmReporter
     return total
 
 
-def run_fetch(library: Library, items: Iterable[Item], kind: str, source: str, reporter: TqdmReporter) -> IngestSummary:
-    from ingest.eutils import EutilsError
-
+def run_fetch(
+    library: Library, start: Callable[[FetchReport], Iterable[Item]], kind: str, source: str, reporter: TqdmReporter
+) -> IngestSummary:
+    """Fetch from NCBI into the library; what NCBI did not return is reported, not silently dropped."""
+    report = FetchReport()
     try:
-        return ingest(library, items, kind=kind, source=source, reporter=reporter)
+        summary = ingest(
+            library, start(report), kind=kind, source=source, reporter=reporter, items_report_progress=True
+        )
+    except ValueError as error:  # refused before any request: a bad PMID, query or date
+        raise UserError(str(error)) from error
     except EutilsError as error:
         raise UserError(
             f"{error} Records fetched before the failure are kept; run the same command again to resume."
         ) from error
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if line := report.not_found_line():
+        print(line, file=sys.stderr)
+        summary.failed += len(report.not_found)
+    return summary
 
 
 def run_pubmed(library: Library, args: argparse.Namespace, reporter: TqdmReporter) -> IngestSummary:
-    from ingest.eutils import iter_query
+    def start(report: FetchReport) -> Iterable[Item]:
+        return iter_query(
+            library.settings,
+            args.query,
+            max_records=args.max,
+            mindate=args.mindate,
+            maxdate=args.maxdate,
+            known=library.store.known_pmids,
+            reporter=reporter,
+            report=report,
+        )
 
-    items = iter_query(
-        library.settings,
-        args.query,
-        max_records=args.max,
-        mindate=args.mindate,
-        maxdate=args.maxdate,
-        known=library.store.known_pmids,
-        reporter=reporter,
-    )
-    return run_fetch(library, items, "pubmed", args.query, reporter)
+    return run_fetch(library, start, "pubmed", args.query, reporter)
 
 
 def read_pmids(args: argparse.Namespace) -> list[str]:
@@ -94,20 +108,12 @@ def read_pmids(args: argparse.Namespace) -> list[str]:
 
 
 def run_pmids(library: Library, args: argparse.Namespace, reporter: TqdmReporter) -> IngestSummary:
-    from ingest.eutils import FetchReport, iter_pmids
-
     pmids = read_pmids(args)
-    report = FetchReport()
-    try:
-        items = iter_pmids(library.settings, pmids, known=library.store.known_pmids, reporter=reporter, report=report)
-    except ValueError as error:
-        raise UserError(str(error)) from error
-    summary = run_fetch(library, items, "pmids", f"{len(pmids)} PMIDs", reporter)
-    if report.not_found:
-        shown = ", ".join(report.not_found[:20]) + (" …" if len(report.not_found) > 20 else "")
-        print(f"{len(report.not_found)} PMIDs not found in PubMed: {shown}", file=sys.stderr)
-        summary.failed += len(report.not_found)
-    return summary
+
+    def start(report: FetchReport) -> Iterable[Item]:
+        return iter_pmids(library.settings, pmids, known=library.store.known_pmids, reporter=reporter, report=report)
+
+    return run_fetch(library, start, "pmids", f"{len(pmids)} PMIDs", reporter)
 
 
 def show_status(library: Library, args: argparse.Namespace) -> int:

@@ -46,7 +46,7 @@ class IngestSummary:
 
 
 def store_items(
-    library: Library, items: Iterable[Item], source: str, reporter: Reporter, summary: IngestSummary
+    library: Library, items: Iterable[Item], source: str, reporter: Reporter, summary: IngestSummary, count: bool
 ) -> None:
     """Commit records and deletions in input order (a deletion never overtakes an earlier record)."""
     pending: list[Article] = []
@@ -58,7 +58,8 @@ def store_items(
         summary.added += len(result.added)
         summary.updated += len(result.updated)
         summary.skipped += len(result.skipped)
-        reporter.advance(len(pending))
+        if count:
+            reporter.advance(len(pending))
         pending.clear()
         if library.store.count_pending() >= 4 * EMBED_BLOCK:
             library.embed_pending()
@@ -101,15 +102,21 @@ def ingest(
     source: str,
     reporter: Reporter | None = None,
     total: int | None = None,
+    items_report_progress: bool = False,
 ) -> IngestSummary:
-    """Run one ingest of ``items`` and record its provenance (kind, source, counts, outcome)."""
+    """Run one ingest of ``items`` and record its provenance (kind, source, counts, outcome).
+
+    Records are counted on the reporter as they are committed, unless the items'
+    source reports its own progress (a fetch from NCBI counts what it downloads).
+    """
     reporter = reporter or SilentReporter()
     summary = IngestSummary()
     run_id = library.store.start_run(kind, source)
     status, message = "failed", ""
     try:
-        reporter.stage("parse", total)
-        store_items(library, items, source, reporter, summary)
+        if not items_report_progress:
+            reporter.stage("parse", total)
+        store_items(library, items, source, reporter, summary, count=not items_report_progress)
         finish(library, reporter)
         status = "done"
     except IngestCancelled:

@@ -1,0 +1,47 @@
+"""The Ask page on the shared fixture library: cited answers, abstention, empty-library guidance."""
+
+from __future__ import annotations
+
+from conftest import STATINS
+from ui_support import app_test, page_links, texts
+
+
+def test_ask_answers_with_citations_that_open_the_cited_articles(fixture_library, monkeypatch):
+    at = app_test(monkeypatch, fixture_library.settings.data_dir)
+    at.text_input[0].set_value("Do statins prevent heart attacks and strokes in people at low cardiovascular risk?")
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = texts(at)
+    assert "Bottom line" in shown
+    cited = [e.label for e in at.expander]
+    assert cited and all(label.startswith(f"[{i}]") for i, label in enumerate(cited, start=1))
+    cited_pmids = {p for p in STATINS if f"article?pmid={p}" in shown}
+    assert cited_pmids, "the answer should cite one of the statin articles"
+    assert "Statin therapy and major vascular events" in shown
+    # the sentence the answer rests on is highlighted inside the cited abstract
+    assert ":orange-background[" in shown
+    assert "Evidence articles" in shown
+
+
+def test_ask_abstains_when_the_library_has_no_evidence(fixture_library, monkeypatch):
+    at = app_test(monkeypatch, fixture_library.settings.data_dir)
+    at.text_input[0].set_value("What is the melting point of tungsten carbide in industrial furnaces?")
+    at.button[0].click().run()
+    assert not at.exception
+    assert any("No evidence in this library" in i.value for i in at.info)
+    assert "import_records" in page_links(at)
+    assert not at.expander  # no source is offered for an abstention
+
+
+def test_empty_question_gets_a_sentence_not_a_traceback(fixture_library, monkeypatch):
+    at = app_test(monkeypatch, fixture_library.settings.data_dir)
+    at.button[0].click().run()
+    assert not at.exception
+    assert any("empty" in w.value.lower() for w in at.warning)
+
+
+def test_empty_library_explains_what_to_do(tmp_path, monkeypatch):
+    at = app_test(monkeypatch, tmp_path / "empty")
+    assert any("library is empty" in i.value for i in at.info)
+    assert page_links(at) == ["import_records"]
+    assert not at.text_input  # nothing to ask yet

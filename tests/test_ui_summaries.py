@@ -1,0 +1,36 @@
+"""The Summaries page: a topic or a collection in, themes with cited findings and charts out."""
+
+from __future__ import annotations
+
+from conftest import ASTHMA, MIGRAINE
+from ui_support import app_test, texts
+
+SUMMARIES = "pages/summaries.py"
+
+
+def test_topic_summary_shows_themes_with_cited_findings_and_charts(fixture_library, monkeypatch):
+    at = app_test(monkeypatch, fixture_library.settings.data_dir, SUMMARIES)
+    at.text_input(key="summary_topic").set_value("migraine prevention")
+    at.slider(key="summary_k").set_value(10)
+    next(b for b in at.button if b.label == "Summarise").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = texts(at)
+    assert "**10 articles** in" in shown
+    assert any(f"article?pmid={p}" in shown for p in MIGRAINE)
+    assert len(at.get("vega_lite_chart")) == 2  # by year and by evidence level
+
+
+def test_collection_summary(fixture_library, monkeypatch):
+    at = app_test(monkeypatch, fixture_library.settings.data_dir, SUMMARIES)
+    at.segmented_control(key="summary_source").set_value("A collection").run()
+    at.selectbox(key="summary_collection").set_value("asthma reading")
+    next(b for b in at.button if b.label == "Summarise").click().run()
+    shown = texts(at)
+    assert "the collection “asthma reading”" in shown
+    assert "**3 articles** in" in shown
+    assert {p for p in ASTHMA[:3] if f"pmid={p}" in shown} == set(ASTHMA[:3])
+
+
+def test_summaries_on_an_empty_library(tmp_path, monkeypatch):
+    at = app_test(monkeypatch, tmp_path / "empty", SUMMARIES)
+    assert any("library is empty" in i.value for i in at.info)

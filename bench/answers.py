@@ -19,13 +19,18 @@ import argparse
 import re
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from bench.errors import BenchError
 from bench.eval_data import PUBMEDQA, Question, load_questions, require_gold_articles
 from bench.report import BenchResult, Table
 from bench.stats import percentiles, timed
 from retrieval.library import Library
 from retrieval.records import Article
 from retrieval.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from retrieval.llm.chat_model import LoadedChatModel
 
 HELP = "PubMedQA yes/no/maybe accuracy of the local LLM, with the gold abstract and with retrieved evidence"
 LABELS = ("yes", "no", "maybe")
@@ -72,14 +77,21 @@ def parse_label(text: str) -> str | None:
     return match.group(1).lower() if match else None
 
 
-def ask_label(settings: Settings, context: str, question: str) -> tuple[str, str | None, float]:
+def chat_model(settings: Settings) -> LoadedChatModel:
+    """The configured chat model, or a clear stop when it cannot be loaded."""
+    from retrieval.llm.chat_model import get_chat_model
+
+    try:
+        return get_chat_model(settings)
+    except Exception as error:  # each provider raises its own types; the user needs the one sentence
+        raise BenchError(f"the {settings.llm_provider} language model could not be loaded: {error}") from None
+
+
+def ask_label(loaded: LoadedChatModel, provider: str, context: str, question: str) -> tuple[str, str | None, float]:
     """(raw reply, parsed label, milliseconds) for one question and context."""
     from langchain_core.messages import HumanMessage, SystemMessage
 
-    from retrieval.llm.chat_model import get_chat_model
-
-    loaded = get_chat_model(settings)
-    limit = {"num_predict": LABEL_TOKENS} if settings.llm_provider == "ollama" else {"max_tokens": LABEL_TOKENS}
+    limit = {"num_predict": LABEL_TOKENS} if provider == "ollama" else {"max_tokens": LABEL_TOKENS}
     messages = [
         SystemMessage(SYSTEM_PROMPT),
         HumanMessage(f"Context:\n{context}\n\nQuestion: {question}\nAnswer (yes, no or maybe):"),
@@ -109,6 +121,7 @@ def run(args: argparse.Namespace) -> BenchResult:
     questions = load_questions(args.eval_file, args.split, limit)
     require_gold_articles(library, questions)
     gold = library.store.get_articles([q.pmid for q in questions])
+    loaded = chat_model(settings)
 
     settings_rows: dict[str, dict] = {}
     replies: dict[str, list[dict]] = {"official": [], "retrieval": []}
@@ -122,7 +135,7 @@ def run(args: argparse.Namespace) -> BenchResult:
             "retrieval": retrieved_context([h.article for h in hits if h.article is not None]),
         }
         for name, context in contexts.items():
-            text, label, ms = ask_label(settings, context, q.question)
+            text, label, ms = ask_label(loaded, settings.llm_provider, context, q.question)
             replies[name].append({"pmid": q.pmid, "gold": q.decision, "reply": text, "label": label})
             latencies[name].append(ms)
     for name in replies:

@@ -2,8 +2,8 @@
 
 Every path runs once untimed first (model loads, caches), then each question is
 timed ``repeats`` times; p50/p95 are over all timed calls. The LLM figures come
-from ``ask(mode="llm")``'s own timings: the model's first token and its whole
-generation, and the answer's total time including search and verification.
+from ``ask(mode="llm")``'s own timings: the model's first token, generation plus
+sentence verification, and the answer's total time including search.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def llm_answer(library: Library, questions: list[str], repeats: int) -> dict:
             total.append(answer.timings_ms["total"])
     return {
         "llm_first_token": percentiles(first),
-        "llm_generation": percentiles(generation),
+        "llm_generate_and_verify": percentiles(generation),
         "answer_llm_total": percentiles(total),
         "abstained_calls": abstained,
     }

@@ -119,7 +119,12 @@ def run(args: argparse.Namespace) -> BenchResult:
         questions = [q.question for q in load_questions(args.eval_file, None, max(n_questions, n_llm))]
         latencies = latency.search_and_extractive(library, questions[:n_questions], args.repeats)
         if n_llm:
-            latencies |= latency.llm_answer(library, questions[:n_llm], args.repeats)
+            from retrieval.llm.answer import LanguageModelError
+
+            try:
+                latencies |= latency.llm_answer(library, questions[:n_llm], args.repeats)
+            except LanguageModelError as error:
+                notes.append(f"LLM latency skipped: {error}")
     ingest_row = (
         [
             [

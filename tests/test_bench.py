@@ -155,7 +155,7 @@ def test_speed_saves_every_figure(
         "search_bm25",
         "answer_extractive",
         "llm_first_token",
-        "llm_generation",
+        "llm_generate_and_verify",
     ):
         assert latency[path].keys() >= LATENCY_FIELDS
 

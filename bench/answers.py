@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import time
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -55,6 +56,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=int, help=f"first N questions (default {DEFAULT_LIMIT}; quick {QUICK_LIMIT})")
     parser.add_argument("--evidence-k", type=int, default=3, help="retrieved articles given as context (default 3)")
     parser.add_argument("--eval-file", type=Path, default=PUBMEDQA, help="PubMedQA-style JSONL")
+    parser.add_argument(
+        "--max-minutes", type=float, help="stop asking new questions after this long; report those asked"
+    )
 
 
 def without_conclusions(article: Article) -> str:
@@ -127,7 +131,12 @@ def run(args: argparse.Namespace) -> BenchResult:
     replies: dict[str, list[dict]] = {"official": [], "retrieval": []}
     latencies: dict[str, list[float]] = {"official": [], "retrieval": []}
     gold_in_context = 0
-    for q in questions:
+    started = time.monotonic()
+    requested = asked = len(questions)
+    for number, q in enumerate(questions):
+        if args.max_minutes and time.monotonic() - started > args.max_minutes * 60:
+            asked = number
+            break
         hits = search(library, q.question, k=args.evidence_k)
         gold_in_context += any(h.pmid == q.pmid for h in hits)
         contexts = {
@@ -138,6 +147,7 @@ def run(args: argparse.Namespace) -> BenchResult:
             text, label, ms = ask_label(loaded, settings.llm_provider, context, q.question)
             replies[name].append({"pmid": q.pmid, "gold": q.decision, "reply": text, "label": label})
             latencies[name].append(ms)
+    questions = questions[:asked]
     for name in replies:
         settings_rows[name] = {
             **score([r["label"] for r in replies[name]], questions),
@@ -155,6 +165,11 @@ def run(args: argparse.Namespace) -> BenchResult:
         *[[name + ", n=500", value] for name, value in PUBLISHED_TEST_ACCURACY.items()],
     ]
     notes = [
+        *(
+            [f"stopped after {args.max_minutes:g} minutes: {asked} of {requested} questions asked"]
+            if asked < requested
+            else []
+        ),
         f"gold article among the top-{args.evidence_k} retrieved: {gold_in_context}/{n}",
         "predictions "
         + "; ".join(
@@ -168,6 +183,8 @@ def run(args: argparse.Namespace) -> BenchResult:
         params={
             "split": args.split,
             "questions": n,
+            "questions_requested": requested,
+            "max_minutes": args.max_minutes,
             "evidence_k": args.evidence_k,
             "label_tokens": LABEL_TOKENS,
             "llm_provider": settings.llm_provider,

@@ -12,6 +12,7 @@ import re
 import pandas as pd
 import streamlit as st
 
+from pages._shared.flash import flash, show_flashes
 from pages._shared.guard import shown_errors
 from pages._shared.importing import pmids_work
 from pages._shared.jobs import registry
@@ -38,6 +39,10 @@ def main() -> None:
             icon=":material/inbox:",
         )
         import_link()
+    show_flashes()
+    if (job := registry().current()) is not None:
+        st.info(f"Import running: {md(job.label)} — {md(job.progress_text)}.", icon=":material/cloud_download:")
+        st.page_link(IMPORT, label="Follow it on the Import page", icon=":material/upload_file:")
     store = collections()
     chooser, creator = st.columns([2, 1], gap="large")
     with creator, st.expander("New collection", icon=":material/add:", expanded=not store.list_collections()):
@@ -84,12 +89,13 @@ def main() -> None:
 
 def create_form(store: Collections) -> None:
     with st.form("create_collection", border=False, clear_on_submit=True):
-        name = st.text_input("Name", placeholder="e.g. Sepsis guideline 2025")
+        name = st.text_input("Name", placeholder="e.g. Sepsis guideline 2025", key="create_name")
         description = st.text_area("Description (optional)", height=68)
         if st.form_submit_button("Create", type="primary", icon=":material/add:"):
             with shown_errors("creating the collection"):
                 created = store.create(name, description)
                 st.session_state[SELECTED] = created.id
+                flash(f"Created “{md(created.name)}”.")
                 st.rerun()
 
 
@@ -145,10 +151,13 @@ def articles_table(store: Collections, collection: Collection) -> None:
             if note != item.note or tags != item.tags:
                 store.annotate(collection.id, item.pmid, note=note, tags=tags)
                 changed += 1
-        st.success(f"Saved {plural(changed, 'change')}." if changed else "Nothing had changed.")
+        flash(f"Saved notes and tags of {plural(changed, 'article')}." if changed else "Nothing had changed.")
+        del st.session_state[f"items_{collection.id}"]
+        st.rerun()
     ticked = [item.pmid for item, flag in zip(items, edited["Remove"], strict=True) if flag]
     if remove.button(f"Remove {len(ticked)} ticked", icon=":material/delete:", disabled=not ticked):
         store.remove(collection.id, ticked)
+        flash(f"Removed {plural(len(ticked), 'article')} from “{md(collection.name)}”.")
         del st.session_state[f"items_{collection.id}"]
         st.rerun()
 
@@ -170,8 +179,8 @@ def import_form(store: Collections, collection: Collection) -> None:
         "EndNote or Mendeley; PMIDs are read from its AN, UR, ID and “PMID:” fields."
     )
     with st.form(f"import_{collection.id}", clear_on_submit=True):
-        pasted = st.text_area("PMIDs", placeholder="31452104\n28375731, 30415637", height=100)
-        upload = st.file_uploader("…or a RIS file", type=["ris", "txt"])
+        pasted = st.text_area("PMIDs", placeholder="31452104\n28375731, 30415637", height=100, key="import_pmids")
+        upload = st.file_uploader("…or a RIS file", type=["ris", "txt"], key="import_ris")
         submitted = st.form_submit_button("Add to collection", type="primary", icon=":material/playlist_add:")
     if not submitted:
         return
@@ -179,7 +188,7 @@ def import_form(store: Collections, collection: Collection) -> None:
     if upload is not None:
         found = pmids_from_ris(upload.getvalue().decode("utf-8", errors="replace"))
         pmids += [p for p in found.pmids if p not in pmids]
-        notes.append(f"{upload.name}: {plural(found.records, 'record')}, {plural(len(found.pmids), 'PMID')} found.")
+        notes.append(f"{md(upload.name)}: {plural(found.records, 'record')}, {plural(len(found.pmids), 'PMID')} found.")
         if found.without_pmid:
             shown = "; ".join(short(t, 60) for t in found.without_pmid[:3])
             notes.append(f"{plural(len(found.without_pmid), 'record')} had no PMID and were skipped ({md(shown)}…).")
@@ -188,20 +197,21 @@ def import_form(store: Collections, collection: Collection) -> None:
         return
     added = store.add(collection.id, pmids)
     missing = [p for p in pmids if p not in library().store.known_pmids(pmids)]
-    st.success(f"Added {plural(added, 'article')} to “{md(collection.name)}” ({len(pmids) - added} already there).")
+    flash(f"Added {plural(added, 'article')} to “{md(collection.name)}” ({len(pmids) - added} already there).")
     for note in notes:
-        st.caption(note)
+        flash(note, "info")
     if missing:
         job = registry().start(
             f"{plural(len(missing), 'PMID')} for “{collection.name}”",
             pmids_work(library(), missing, f"PMID list for collection {collection.name}"),
         )
-        st.info(
+        flash(
             f"{plural(len(missing), 'record')} {'is' if len(missing) == 1 else 'are'} not in the library yet and "
-            f"{'is' if len(missing) == 1 else 'are'} being fetched from PubMed (import {job.id}).",
-            icon=":material/cloud_download:",
+            f"{'is' if len(missing) == 1 else 'are'} being fetched from PubMed (import {job.id}); follow it on the "
+            "Import page.",
+            "info",
         )
-        st.page_link(IMPORT, label="Follow the download on the Import page", icon=":material/upload_file:")
+    st.rerun()
 
 
 def exports(store: Collections, collection: Collection) -> None:
@@ -284,13 +294,14 @@ def saved_searches(store: Collections, collection: Collection | None) -> None:
 
 
 def settings_forms(store: Collections, collection: Collection) -> None:
-    with st.form(f"rename_{collection.id}", border=False):
-        name = st.text_input("Name", value=collection.name)
+    with st.form(f"rename_form_{collection.id}", border=False):
+        name = st.text_input("Name", value=collection.name, key=f"rename_{collection.id}")
         description = st.text_area("Description", value=collection.description, height=68)
         if st.form_submit_button("Save name and description", icon=":material/save:"):
             with shown_errors("renaming the collection"):
-                store.rename(collection.id, name)
+                renamed = store.rename(collection.id, name)
                 store.describe(collection.id, description)
+                flash(f"Saved “{md(renamed.name)}”.")
                 st.rerun()
     st.divider()
     confirm = st.checkbox(
@@ -301,6 +312,7 @@ def settings_forms(store: Collections, collection: Collection) -> None:
     if st.button("Delete collection", icon=":material/delete_forever:", disabled=not confirm, type="primary"):
         store.delete(collection.id)
         st.session_state.pop(SELECTED, None)
+        flash(f"Deleted the collection “{md(collection.name)}”; its articles stay in the library.")
         st.rerun()
 
 

@@ -1,0 +1,99 @@
+"""The Collections page: create, annotate, import PMIDs and RIS (fetching what is missing), export, rename, delete."""
+
+from __future__ import annotations
+
+import pytest
+from ui_support import app_test, shared_ui_library, texts
+
+from pages._shared.jobs import _registry
+from retrieval.collections import Collections
+from retrieval.library import Library
+from retrieval.settings import Settings
+from tests.fake_eutils import FakeEutils
+
+COLLECTIONS = "pages/collections.py"
+
+
+@pytest.fixture(scope="session")
+def ui_library(library_factory):
+    return shared_ui_library(library_factory)
+
+
+def create(at, name: str):
+    at.text_input(key="create_name").set_value(name)
+    next(b for b in at.button if b.label == "Create").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_create_annotate_export_rename_delete(ui_library, monkeypatch):
+    at = create(app_test(monkeypatch, ui_library.settings.data_dir, COLLECTIONS), "Vaccines 2025")
+    store = Collections(ui_library.store)
+    collection = store.get("Vaccines 2025")
+    assert at.selectbox(key="coll_selected").value == collection.id
+
+    at.text_area(key="import_pmids").set_value("92000002, PMID: 92000001\nhttps://pubmed.ncbi.nlm.nih.gov/92000002/")
+    next(b for b in at.button if b.label == "Add to collection").click().run()
+    assert any("Added 2 articles to “Vaccines 2025”" in s.value for s in at.success)
+    assert store.pmids(collection.id) == ["92000001", "92000002"]
+    assert not at.get("progress")  # both were in the library: nothing to fetch
+
+    table = at.data_editor[0].value
+    assert list(table["Title"])[1].startswith("Influenza vaccination of older adults")
+    assert list(table["Evidence"]) == ["other", "randomized controlled trial"]
+    at.session_state[f"items_{collection.id}"] = {
+        "edited_rows": {1: {"Note": "Key trial", "Tags": "rct, older adults"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    next(b for b in at.button if b.label == "Save notes and tags").click().run()
+    item = store.items(collection.id)[1]
+    assert (item.note, item.tags) == ("Key trial", ("rct", "older adults"))
+
+    labels = [b.label for b in at.download_button]
+    assert labels[:5] == ["RIS (Zotero, EndNote)", "BibTeX", "CSV (spreadsheet)", "MEDLINE (.nbib)", "PMID list"]
+
+    at.text_input(key=f"rename_{collection.id}").set_value("Vaccines (final)")
+    next(b for b in at.button if b.label == "Save name and description").click().run()
+    assert store.get(collection.id).name == "Vaccines (final)"
+
+    at.checkbox(key=f"confirm_delete_{collection.id}").check().run()
+    next(b for b in at.button if b.label == "Delete collection").click().run()
+    assert store.find(collection.id) is None
+    assert not at.exception
+
+
+def test_ris_upload_adds_the_pmids_it_names(ui_library, monkeypatch):
+    at = create(app_test(monkeypatch, ui_library.settings.data_dir, COLLECTIONS), "From Zotero")
+    ris = "TY  - JOUR\nTI  - Hand washing\nAN  - 92000003\nER  - \n\nTY  - JOUR\nTI  - A book chapter\nER  - \n"
+    at.file_uploader(key="import_ris").set_value(("library.ris", ris.encode(), "application/x-research-info-systems"))
+    next(b for b in at.button if b.label == "Add to collection").click().run()
+    store = Collections(ui_library.store)
+    assert store.pmids(store.get("From Zotero").id) == ["92000003"]
+    shown = texts(at)
+    assert "library\\.ris: 2 records, 1 PMID found." in shown
+    assert "1 record had no PMID and were skipped (A book chapter…)" in shown
+
+
+def test_missing_pmids_are_fetched_from_pubmed_then_in_the_collection(tmp_path, monkeypatch):
+    data_dir = tmp_path / "library"
+    with FakeEutils() as fake:
+        for name, value in {"EUTILS_URL": fake.url, "API_KEY": "k", "EUTILS_BACKOFF_S": "0.01"}.items():
+            monkeypatch.setenv(f"MEDLIT_{name}", value)
+        wanted = sorted(fake.records)[:2]
+        at = create(app_test(monkeypatch, data_dir, COLLECTIONS), "To fetch")
+        assert any("library is empty" in i.value for i in at.info)
+        at.text_area(key="import_pmids").set_value(" ".join([*wanted, "99999999"]))
+        next(b for b in at.button if b.label == "Add to collection").click().run()
+        assert any("being fetched from PubMed" in i.value for i in at.info)
+        jobs = _registry(str(data_dir.resolve()))
+        job = jobs.recent(1)[0]
+        assert jobs.wait(job, timeout=240)
+    assert job.state == "done", job.messages
+    assert job.summary.added == 2
+    assert any("99999999" in m for m in job.messages)  # NCBI does not know it: said so, and it stays listed
+    library = Library(Settings(data_dir=data_dir))
+    assert set(library.store.known_pmids(wanted)) == set(wanted)
+    at.run()
+    table = at.data_editor[0].value
+    assert "(not in the library yet)" not in list(table["Title"])[:2]

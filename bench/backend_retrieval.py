@@ -1,7 +1,7 @@
 """Dense retrieval with another embedding backend: what a faster backend does to quality.
 
-The library's vectors come from one backend. To judge another (``torch-int8``,
-``onnx``), every chunk of the library is re-embedded with it into a temporary
+The library's vectors come from one backend. To judge another (e.g.
+``torch-int8``), every chunk of the library is re-embedded with it into a temporary
 exact index, and the questions are searched the way the dense leg searches
 (best chunk per article). Costly (the whole library is embedded again), so
 ``bench quality`` does it only for the backends named with ``--backends``.

@@ -11,13 +11,14 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import get_args
 
 import numpy as np
 
 from bench.stats import median
 from retrieval.settings import Settings
 
-BACKENDS = ("torch", "torch-int8", "onnx")
+BACKENDS: tuple[str, ...] = get_args(Settings.model_fields["embedding_backend"].annotation)  # what settings accept
 BASELINE = "sentence-transformers loop"
 WARMUP = 8
 

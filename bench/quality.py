@@ -46,6 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def evaluate_retrieval(library: Library, questions: list[Question]) -> dict[str, dict]:
     from retrieval.search import search
 
+    search(library, questions[0].question)  # warm-up, untimed: model load, SQLite pages, index
     out = {}
     for method in METHODS:
         ranks, latencies = [], []

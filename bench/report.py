@@ -38,12 +38,11 @@ class Table:
         cells = [[_cell(v) for v in row] for row in self.rows]
         widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(self.headers)]
         line = "  ".join("-" * w for w in widths)
-        out = [self.title, line, "  ".join(h.ljust(w) for h, w in zip(self.headers, widths, strict=True)), line]
-        for row in cells:
-            out.append(
-                "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
-            )
-        return "\n".join(out)
+
+        def aligned(row: list[str]) -> str:  # first column left, figures right
+            return "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
+
+        return "\n".join([self.title, line, aligned(self.headers), line, *(aligned(row) for row in cells)])
 
 
 @dataclass

@@ -44,7 +44,8 @@ def main() -> None:
 
 def pmid_from_address() -> str:
     """The PMID in the address, or typed in the box above the record (which then goes into the address)."""
-    typed = st.text_input("Open PMID", value=st.query_params.get("pmid", ""), placeholder="e.g. 31452104").strip()
+    box, _ = st.columns([1, 3])
+    typed = box.text_input("Open a PMID", value=st.query_params.get("pmid", ""), placeholder="e.g. 31452104").strip()
     if typed and typed != st.query_params.get("pmid"):
         st.query_params["pmid"] = typed
     return typed
@@ -134,7 +135,7 @@ def in_collections(pmid: str) -> None:
     store = collections()
     st.markdown("**Collections**")
     listing = st.container()  # filled after the form, so an article just added shows at once
-    with st.form("article_add", border=False):
+    with st.form("article_add", border=False, clear_on_submit=True):
         names = [c.name for c in store.list_collections() if pmid not in store.pmids(c.id)]
         target = st.selectbox("Add to collection", names, index=None, placeholder="Choose a collection")
         new_name = st.text_input("…or a new collection", placeholder="Name of a new collection")

@@ -37,9 +37,13 @@ def main() -> None:
     recent_imports()
 
 
-@st.fragment(run_every=1.0)
 def job_panel() -> None:
-    """Progress of the running import, refreshed every second without rerunning the whole page."""
+    """Progress of the running import, refreshed every second (only while one runs) without rerunning the page."""
+    running = registry().current() is not None
+    st.fragment(job_status, run_every=1.0 if running else None)()
+
+
+def job_status() -> None:
     jobs = registry()
     job = jobs.current() or next(iter(jobs.recent(1)), None)
     if job is None:

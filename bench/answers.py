@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from bench.errors import BenchError
 from bench.eval_data import PUBMEDQA, Question, load_questions, require_gold_articles
 from bench.report import BenchResult, Table
-from bench.stats import percentiles, timed
+from bench.stats import percentiles, progress, timed
 from retrieval.library import Library
 from retrieval.records import Article
 from retrieval.settings import Settings, get_settings
@@ -133,7 +133,7 @@ def run(args: argparse.Namespace) -> BenchResult:
     gold_in_context = 0
     started = time.monotonic()
     requested = asked = len(questions)
-    for number, q in enumerate(questions):
+    for number, q in enumerate(progress(questions, "PubMedQA with the LLM")):
         if args.max_minutes and time.monotonic() - started > args.max_minutes * 60:
             asked = number
             break

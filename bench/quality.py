@@ -20,7 +20,7 @@ from bench.embed_speed import BACKENDS
 from bench.eval_data import OFFTOPIC, PUBMEDQA, Question, load_offtopic, load_questions, require_gold_articles
 from bench.metrics import K, gold_rank, retrieval_metrics
 from bench.report import BenchResult, Table
-from bench.stats import percentiles, timed
+from bench.stats import percentiles, progress, timed
 from retrieval.library import Library
 from retrieval.settings import get_settings
 
@@ -50,7 +50,7 @@ def evaluate_retrieval(library: Library, questions: list[Question]) -> dict[str,
     out = {}
     for method in METHODS:
         ranks, latencies = [], []
-        for q in questions:
+        for q in progress(questions, f"search ({method})"):
             hits, ms = timed(lambda q=q, method=method: search(library, q.question, k=K, method=method))
             ranks.append(gold_rank([h.pmid for h in hits], q.pmid))
             latencies.append(ms)
@@ -66,7 +66,7 @@ def evaluate_answers(library: Library, questions: list[Question]) -> dict:
     unsupported: list[dict] = []
     outside: list[dict] = []
     latencies = []
-    for q in questions:
+    for q in progress(questions, "extractive answers"):
         answer, ms = timed(lambda q=q: ask(library, q.question, mode="extractive"))
         latencies.append(ms)
         if answer.abstained:
@@ -99,7 +99,7 @@ def evaluate_answers(library: Library, questions: list[Question]) -> dict:
 def evaluate_offtopic(library: Library, questions: list[str]) -> dict:
     from retrieval.answers import ask
 
-    abstained = [q for q in questions if ask(library, q, mode="extractive").abstained]
+    abstained = [q for q in progress(questions, "off-topic answers") if ask(library, q, mode="extractive").abstained]
     answered = [q for q in questions if q not in abstained]
     return {
         "questions": len(questions),

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import statistics
+import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 import numpy as np
@@ -33,3 +34,10 @@ def timed(fn: Callable[[], T]) -> tuple[T, float]:
     start = time.perf_counter()
     result = fn()
     return result, (time.perf_counter() - start) * 1000.0
+
+
+def progress(items: Sequence[T], what: str) -> Iterator[T]:
+    """Iterate with a progress line on stderr (a long benchmark run in the background can be followed)."""
+    from tqdm import tqdm
+
+    return iter(tqdm(items, desc=what, file=sys.stderr, mininterval=10, dynamic_ncols=True))

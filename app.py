@@ -13,7 +13,8 @@ import streamlit as st
 
 from pages._shared.filters import keep_filters_across_pages
 from pages._shared.guard import shown_errors
-from pages._shared.nav import navigation
+from pages._shared.jobs import registry
+from pages._shared.nav import IMPORT, navigation
 from pages._shared.resources import library
 from pages._shared.text import plural
 
@@ -26,6 +27,8 @@ page = navigation()
 with st.sidebar, shown_errors("reading the library's size"):
     counts = library().store.counts()
     st.caption(f":material/local_library: **MedLit** · {plural(counts['articles'], 'article')} in the library")
+    if (job := registry().current()) is not None:
+        st.page_link(IMPORT, label=f"Import running: {job.progress_text}", icon=":material/sync:")
 
 with shown_errors(f"showing the {page.title} page"):
     page.run()

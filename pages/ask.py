@@ -30,6 +30,10 @@ RESULT = "ask_result"
 
 def main() -> None:
     st.title("Ask the library")
+    st.caption(
+        "Answers come only from the abstracts in this library, and every sentence cites the article it rests on. "
+        "When the library holds no evidence, it says so."
+    )
     if is_empty():
         empty_library("Import PubMed records first; then ask questions and get answers citing them.")
         return
@@ -66,7 +70,7 @@ def answer_question(question: str, mode: str, filters, prefer: bool) -> Answer:
         written.append(token)
         live.info("Writing (draft, not yet checked): " + md("".join(written)), icon=":material/edit_note:")
 
-    with st.spinner("Searching, then loading the language model (the first time takes a little while)…"):
+    with st.spinner("Searching, then writing with the language model (the first answer also loads the model)…"):
         answer = ask(library(), question, filters, mode="llm", prefer_strong_designs=prefer, on_token=on_token)
     live.empty()
     return answer

@@ -233,9 +233,9 @@ def exports(store: Collections, collection: Collection) -> None:
 
         return build
 
-    columns = st.columns(len(FORMATS))
-    for column, fmt in zip(columns, FORMATS.values(), strict=True):
-        with column:
+    columns = st.columns(3)
+    for number, fmt in enumerate(FORMATS.values()):
+        with columns[number % 3]:
             st.download_button(
                 fmt.label,
                 data=data(fmt.key),

@@ -14,7 +14,7 @@ from pathlib import Path
 import streamlit as st
 
 from ingest.eutils import count_query
-from ingest.formats import SUPPORTED
+from ingest.formats import SUPPORTED, reader_for
 from pages._shared.guard import shown_errors
 from pages._shared.importing import files_work, query_work
 from pages._shared.jobs import ImportJob, registry
@@ -92,6 +92,8 @@ def upload_form() -> None:
     if not uploads:
         st.warning("Choose one or more files first.")
         return
+    for upload in uploads:
+        reader_for(upload.name)  # an unsupported file type is refused before anything runs
     too_big = [f for f in uploads if f.size > limit * 1024 * 1024]
     if too_big:
         st.error(

@@ -82,7 +82,7 @@ def show_summary(summary: Summary, filter_line: str) -> None:
             st.markdown("**Overview** (written by the language model; every sentence checked against its sources)")
             st.markdown(md(summary.narrative))
 
-    titles = {c.pmid: c.title for t in summary.themes for c in t.findings}
+    articles = library().store.get_articles([p for theme in summary.themes for p in theme.pmids])
     for number, theme in enumerate(summary.themes, start=1):
         with st.container(border=True):
             st.markdown(f"#### {number}. {md(theme.label.capitalize())}")
@@ -91,13 +91,8 @@ def show_summary(summary: Summary, filter_line: str) -> None:
                 st.markdown(f"- {md(finding.sentence)} [\\[PMID {finding.pmid}\\]](./article?pmid={finding.pmid})")
             with st.expander("Articles in this theme"):
                 for pmid in theme.pmids:
-                    title = titles.get(pmid) or title_of(pmid)
+                    title = articles[pmid].title if pmid in articles else f"PMID {pmid}"
                     st.markdown(f"- [{md(title)}](./article?pmid={pmid}) · PMID {pmid} · {cards.pubmed_markdown(pmid)}")
-
-
-def title_of(pmid: str) -> str:
-    article = library().store.get_article(pmid)
-    return article.title if article and article.title else f"PMID {pmid}"
 
 
 main()

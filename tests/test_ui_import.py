@@ -65,6 +65,8 @@ def test_unsupported_and_oversized_uploads_are_refused_with_a_sentence(tmp_path,
     at = app_test(monkeypatch, data_dir, IMPORT)
     upload(at, ("big.xml", pubmed_xml(IMPORT_RECORDS[:1]), "text/xml"))
     assert any("over the 0 MB upload limit" in e.value and "nothing was imported" in e.value for e in at.error)
+    upload(at, ("records.json.gz", b"\x1f\x8b", "application/gzip"))
+    assert any("records\\.json\\.gz is not a supported file type" in w.value for w in at.warning)
     assert not _registry(str(data_dir.resolve())).recent(1)
 
 

@@ -16,6 +16,7 @@ import streamlit as st
 from ingest.eutils import EutilsError
 from pages._shared.jobs import ImportBusy
 from pages._shared.nav import import_link
+from pages._shared.text import md
 
 log = logging.getLogger("medlit.web")
 
@@ -28,7 +29,8 @@ def shown_errors(doing: str) -> Iterator[None]:
     try:
         yield
     except USER_ERRORS as error:
-        st.warning(str(error) or f"Could not finish {doing}; check the input and try again.", icon=":material/info:")
+        message = str(error) or f"Could not finish {doing}; check the input and try again."
+        st.warning(md(message), icon=":material/info:")  # messages may quote file names or queries
     except Exception:
         log.exception("failed while %s", doing)
         st.error(

@@ -143,9 +143,7 @@ def query_form() -> None:
         return
     with st.form("fetch_form", border=False):
         limit = st.number_input("Fetch at most", 1, total, value=min(total, 10_000), step=100)
-        if st.form_submit_button(
-            f"Fetch up to {min(total, 10_000):,} records", type="primary", icon=":material/download:"
-        ):
+        if st.form_submit_button("Fetch records", type="primary", icon=":material/download:"):
             registry().start(f"PubMed query {query}", query_work(library(), query, int(limit), *dates))
             st.session_state.pop(COUNTED)
             st.rerun()

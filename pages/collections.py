@@ -20,7 +20,7 @@ from pages._shared.nav import IMPORT, SEARCH, import_link
 from pages._shared.resources import collections, is_empty, library
 from pages._shared.text import md, plural, short
 from retrieval.collections import Collection, Collections, parse_tags
-from retrieval.evidence import level_for
+from retrieval.evidence import badge, level_for
 from retrieval.exports import FORMATS
 from retrieval.exports.pmid_list import parse_pmids
 from retrieval.exports.ris import pmids_from_ris
@@ -138,6 +138,7 @@ def articles_table(store: Collections, collection: Collection) -> None:
             "Remove": st.column_config.CheckboxColumn(width="small"),
             "Article": st.column_config.LinkColumn("PMID", display_text=r"pmid=(\d+)", width="small"),
             "Title": st.column_config.TextColumn(width="large"),
+            "Evidence": st.column_config.TextColumn(width="small", help="Study design: SR/MA, RCT, Trial, Obs…"),
             "Year": st.column_config.NumberColumn(format="%d", width="small"),
             "Note": st.column_config.TextColumn(width="medium"),
             "Tags": st.column_config.TextColumn(width="medium"),
@@ -169,8 +170,8 @@ def article_title(article: Article | None) -> str:
 def evidence_label(article: Article | None) -> str:
     if article is None:
         return ""
-    label = level_for(article.publication_types, [m.descriptor for m in article.mesh]).label
-    return ("RETRACTED · " if article.is_retracted else "") + label
+    level = level_for(article.publication_types, [m.descriptor for m in article.mesh])
+    return badge(level.label, article.is_retracted)
 
 
 def import_form(store: Collections, collection: Collection) -> None:

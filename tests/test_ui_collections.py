@@ -40,7 +40,7 @@ def test_create_annotate_export_rename_delete(ui_library, monkeypatch):
 
     table = at.data_editor[0].value
     assert list(table["Title"])[1].startswith("Influenza vaccination of older adults")
-    assert list(table["Evidence"]) == ["other", "randomized controlled trial"]
+    assert list(table["Evidence"]) == ["Other", "RCT"]
     at.session_state[f"items_{collection.id}"] = {
         "edited_rows": {1: {"Note": "Key trial", "Tags": "rct, older adults"}},
         "added_rows": [],

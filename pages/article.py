@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages._shared import cards
+from pages._shared.boot import through_app
 from pages._shared.guard import empty_library, shown_errors
 from pages._shared.nav import COLLECTIONS
 from pages._shared.resources import collections, is_empty, library
@@ -159,4 +160,5 @@ def in_collections(pmid: str) -> None:
         st.page_link(COLLECTIONS, label="Manage collections", icon=":material/collections_bookmark:")
 
 
+through_app()
 main()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages._shared import cards
+from pages._shared.boot import through_app
 from pages._shared.filters import describe, sidebar_filters
 from pages._shared.guard import empty_library, shown_errors
 from pages._shared.nav import import_link
@@ -140,4 +141,5 @@ def cited_sentences(answer: Answer) -> list[tuple[str, list[str]]]:
     return list(grouped.items())
 
 
+through_app()
 main()

@@ -12,6 +12,7 @@ import re
 import pandas as pd
 import streamlit as st
 
+from pages._shared.boot import through_app
 from pages._shared.flash import flash, show_flashes
 from pages._shared.guard import shown_errors
 from pages._shared.importing import pmids_work
@@ -135,9 +136,9 @@ def articles_table(store: Collections, collection: Collection) -> None:
         width="stretch",
         disabled=["Article", "Title", "Year", "Evidence"],
         column_config={
-            "Remove": st.column_config.CheckboxColumn(width="small"),
+            "Remove": st.column_config.CheckboxColumn(help="Tick, then press Remove"),
             "Article": st.column_config.LinkColumn("PMID", display_text=r"pmid=(\d+)", width="small"),
-            "Title": st.column_config.TextColumn(width="large"),
+            "Title": st.column_config.TextColumn(width="medium"),
             "Evidence": st.column_config.TextColumn(width="small", help="Study design: SR/MA, RCT, Trial, Obs…"),
             "Year": st.column_config.NumberColumn(format="%d", width="small"),
             "Note": st.column_config.TextColumn(width="medium"),
@@ -317,4 +318,5 @@ def settings_forms(store: Collections, collection: Collection) -> None:
         st.rerun()
 
 
+through_app()
 main()

@@ -15,6 +15,7 @@ import streamlit as st
 
 from ingest.eutils import count_query
 from ingest.formats import SUPPORTED, reader_for
+from pages._shared.boot import through_app
 from pages._shared.guard import shown_errors
 from pages._shared.importing import files_work, query_work
 from pages._shared.jobs import ImportJob, registry
@@ -175,4 +176,5 @@ def recent_imports() -> None:
     st.page_link(LIBRARY, label="Library status and checks", icon=":material/local_library:")
 
 
+through_app()
 main()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages._shared import charts, facets
+from pages._shared.boot import through_app
 from pages._shared.guard import empty_library, shown_errors
 from pages._shared.resources import library, version_key
 from pages._shared.text import md, plural
@@ -93,4 +94,5 @@ def size_text(n: int) -> str:
     return ""
 
 
+through_app()
 main()

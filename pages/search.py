@@ -11,6 +11,7 @@ from collections import Counter
 import streamlit as st
 
 from pages._shared import cards, charts
+from pages._shared.boot import through_app
 from pages._shared.filters import PREFIX, RESTORE_YEARS, describe, sidebar_filters
 from pages._shared.guard import empty_library, shown_errors
 from pages._shared.resources import collections, is_empty, library
@@ -157,4 +158,5 @@ def save_search(query: str, filters: SearchFilters, prefer: bool, hits: list[Hit
             st.success(f"Saved “{md(record.name)}” with {plural(len(record.result_pmids), 'PMID')}.")
 
 
+through_app()
 main()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages._shared import cards, charts
+from pages._shared.boot import through_app
 from pages._shared.filters import describe, sidebar_filters
 from pages._shared.guard import empty_library, shown_errors
 from pages._shared.resources import collections, is_empty, library
@@ -95,4 +96,5 @@ def show_summary(summary: Summary, filter_line: str) -> None:
                     st.markdown(f"- [{md(title)}](./article?pmid={pmid}) · PMID {pmid} · {cards.pubmed_markdown(pmid)}")
 
 
+through_app()
 main()

@@ -119,6 +119,11 @@ def test_import_ask_open_collect_export(server: str, shots: Path, tmp_path: Path
             page.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True).click()
             settle()
 
+        # A fresh server opened on a page's own address still shows the whole app (menu, sidebar).
+        page.goto(f"{server}/library")
+        expect(page.get_by_text("0 articles in the library")).to_be_visible()
+        expect(page.get_by_test_id("stSidebarNav").get_by_role("link", name="Collections")).to_be_visible()
+
         # An empty library says what to do and links to Import.
         page.goto(server)
         expect(page.get_by_text("The library is empty")).to_be_visible()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+
 from ui_support import IMPORT_RECORDS, app_test, pubmed_xml, texts
 
+from pages._shared.importing import files_work
 from pages._shared.jobs import _registry
 from retrieval.library import Library
 from retrieval.settings import Settings
@@ -97,3 +100,30 @@ def test_pubmed_unreachable_is_one_sentence(tmp_path, monkeypatch):
     next(b for b in at.button if b.label == "Count matching records").click().run()
     assert not at.exception
     assert len(at.warning) == 1 and "\n" not in at.warning[0].value
+
+
+def test_a_running_import_shows_progress_and_can_be_cancelled(tmp_path, monkeypatch):
+    data_dir = tmp_path / "library"
+    at = app_test(monkeypatch, data_dir, IMPORT)
+    folder = data_dir / "uploads" / "held"
+    folder.mkdir(parents=True)
+    (folder / "records.xml").write_bytes(pubmed_xml(IMPORT_RECORDS))
+    gate = threading.Event()
+
+    def held_work(job):  # the upload waits until the test has pressed Cancel
+        job.stage("parse", None)
+        gate.wait(60)
+        files_work(Library(Settings(data_dir=data_dir)), folder)(job)
+
+    jobs = _registry(str(data_dir.resolve()))
+    job = jobs.start("1 file: records.xml", held_work)
+    at.run()
+    assert any(p.proto.text.startswith("Reading records") for p in at.get("progress"))
+    assert any("Importing:" in m.value for m in at.markdown)
+    next(b for b in at.button if b.label == "Cancel import").click().run()
+    assert job.cancelled()
+    gate.set()
+    job = finish_job(at, data_dir)
+    assert job.state == "cancelled" and job.summary.added == 0
+    assert any("Import cancelled" in w.value for w in at.warning)
+    assert not folder.exists()  # the saved upload is removed whatever the outcome

@@ -11,12 +11,15 @@ set by hand:
 - ``leg_agreement``: overlap of the dense and BM25 top five (both legs find the
   same articles when there is a real topic match, unrelated ones when not).
 
-``python -m retrieval calibrate`` fits it on answerable questions (PubMedQA dev,
-whose gold articles are in the corpus) against off-topic questions
-(bench/data/offtopic_questions.jsonl), picks the probability threshold that
-maximises balanced accuracy (mean of the two correct-decision rates; ties go to
-fewer abstentions on answerable questions), and saves rule and provenance to
-``abstention_rule.json`` beside this file, which ``ask`` reads.
+``python -m retrieval calibrate`` fits it on answerable questions against
+off-topic ones (bench/data/offtopic_questions.jsonl), picks the probability
+threshold that maximises balanced accuracy, and saves rule and provenance to
+``abstention_rule.json`` beside this file, which ``ask`` reads. The answerable
+questions are PubMedQA dev (gold articles in the corpus) and plain-language
+paraphrases of dev questions (bench/data/paraphrased_questions.jsonl), weighing
+the same: PubMedQA questions are their articles' titles, so on them alone the
+rule learns "the question's words all occur in an abstract" and abstains on
+almost every question a person would type.
 """
 
 from __future__ import annotations
@@ -36,7 +39,10 @@ RULE_PATH = Path(__file__).with_name("abstention_rule.json")
 FEATURES = ("dense_top", "term_coverage", "leg_agreement")
 AGREEMENT_DEPTH = 5
 COVERAGE_DEPTH = 3
-OBJECTIVE = "maximise balanced accuracy (mean of answered-rate on answerable and abstained-rate on off-topic)"
+OBJECTIVE = (
+    "maximise balanced accuracy: mean of the answered rate on answerable questions (each answerable set weighing"
+    " the same) and the abstained rate on off-topic questions; the middle of the best thresholds"
+)
 
 
 def features(result: SearchResult) -> dict[str, float]:
@@ -97,50 +103,67 @@ def load_rule(path: Path = RULE_PATH) -> AbstentionRule:
 
 
 # ------------------------------------------------------------------ calibration
-def fit(answerable: np.ndarray, offtopic: np.ndarray) -> tuple[AbstentionRule, dict[str, float]]:
-    """Logistic regression over the features, and the threshold maximising balanced accuracy."""
+def fit(answerable: list[np.ndarray], offtopic: np.ndarray) -> tuple[AbstentionRule, dict[str, list[float] | float]]:
+    """Logistic regression over the features, then the threshold maximising the balanced accuracy.
+
+    ``answerable`` holds one feature matrix per set of answerable questions; each set weighs the same
+    (fifty paraphrases count as much as five hundred title-like questions), and the answerable side as
+    much as the off-topic side. Of the thresholds reaching the best score, the middle one is kept.
+    """
     from sklearn.linear_model import LogisticRegression
 
-    x = np.vstack([answerable, offtopic])
-    y = np.r_[np.ones(len(answerable)), np.zeros(len(offtopic))]
-    model = LogisticRegression(class_weight="balanced", C=1.0, max_iter=1000).fit(x, y)
-    p_answerable, p_offtopic = model.predict_proba(answerable)[:, 1], model.predict_proba(offtopic)[:, 1]
-    best: tuple[float, float, float] | None = None  # (balanced accuracy, -abstain on answerable, threshold)
-    for threshold in np.unique(np.r_[p_answerable, p_offtopic]):
-        abstain_answerable = float(np.mean(p_answerable < threshold))
-        abstain_offtopic = float(np.mean(p_offtopic < threshold))
-        key = ((1 - abstain_answerable + abstain_offtopic) / 2, -abstain_answerable, float(threshold))
-        if best is None or key[:2] > best[:2]:
-            best = key
-    assert best is not None
-    threshold = best[2]
+    x = np.vstack([*answerable, offtopic])
+    y = np.r_[np.ones(sum(len(a) for a in answerable)), np.zeros(len(offtopic))]
+    weights = np.r_[
+        *[np.full(len(a), 0.5 / len(answerable) / len(a)) for a in answerable],
+        np.full(len(offtopic), 0.5 / len(offtopic)),
+    ]
+    model = LogisticRegression(C=1.0, max_iter=1000).fit(x, y, sample_weight=weights * len(y))
+    p_answerable = [model.predict_proba(a)[:, 1] for a in answerable]
+    p_offtopic = model.predict_proba(offtopic)[:, 1]
+
+    def score(threshold: float) -> float:
+        answered = np.mean([np.mean(p >= threshold) for p in p_answerable])
+        return float(answered + np.mean(p_offtopic < threshold)) / 2
+
+    points = np.unique(np.r_[*p_answerable, p_offtopic, 0.0, 1.0])
+    candidates = (points[:-1] + points[1:]) / 2
+    scores = np.array([score(t) for t in candidates])
+    best = candidates[scores >= scores.max() - 1e-12]
+    threshold = float(best[len(best) // 2])
     rule = AbstentionRule([float(c) for c in model.coef_[0]], float(model.intercept_[0]), threshold)
     rates = {
-        "abstain_on_answerable": float(np.mean(p_answerable < threshold)),
+        "abstain_on_answerable": [float(np.mean(p < threshold)) for p in p_answerable],
         "abstain_on_offtopic": float(np.mean(p_offtopic < threshold)),
     }
     return rule, rates
 
 
-def cross_validated_rates(answerable: np.ndarray, offtopic: np.ndarray, folds: int = 5) -> dict[str, float]:
-    """Both rates on held-out folds: each question judged by a rule fitted without it."""
+def abstention_rate(rule: AbstentionRule, rows: np.ndarray) -> float:
+    return float(np.mean([rule.abstains(dict(zip(rule.features, row, strict=True))) for row in rows]))
+
+
+def cross_validated_rates(answerable: list[np.ndarray], offtopic: np.ndarray, folds: int = 5) -> dict:
+    """The rates on held-out folds: each question judged by a rule fitted without it."""
     rng = np.random.default_rng(0)
-    fold_a = rng.permutation(len(answerable)) % folds
-    fold_o = rng.permutation(len(offtopic)) % folds
-    wrong_a = wrong_o = 0
+    fold_of = [rng.permutation(len(a)) % folds for a in answerable]
+    fold_off = rng.permutation(len(offtopic)) % folds
+    abstained_a = [0.0] * len(answerable)
+    abstained_o = 0.0
     for f in range(folds):
-        rule, _ = fit(answerable[fold_a != f], offtopic[fold_o != f])
-        wrong_a += sum(rule.abstains(dict(zip(FEATURES, row, strict=True))) for row in answerable[fold_a == f])
-        wrong_o += sum(not rule.abstains(dict(zip(FEATURES, row, strict=True))) for row in offtopic[fold_o == f])
+        rule, _ = fit([a[k != f] for a, k in zip(answerable, fold_of, strict=True)], offtopic[fold_off != f])
+        for g, (a, k) in enumerate(zip(answerable, fold_of, strict=True)):
+            abstained_a[g] += abstention_rate(rule, a[k == f]) * np.sum(k == f)
+        abstained_o += abstention_rate(rule, offtopic[fold_off == f]) * np.sum(fold_off == f)
     return {
-        "abstain_on_answerable": wrong_a / len(answerable),
-        "abstain_on_offtopic": 1 - wrong_o / len(offtopic),
+        "abstain_on_answerable": [float(n / len(a)) for n, a in zip(abstained_a, answerable, strict=True)],
+        "abstain_on_offtopic": float(abstained_o / len(offtopic)),
     }
 
 
 def question_features(library: Library, questions: list[str]) -> np.ndarray:
     rows = [features(run_search(library, q, k=10)) for q in questions]
-    return np.array([[r[name] for name in FEATURES] for r in rows], dtype=np.float64)
+    return np.array([[r[name] for name in FEATURES] for r in rows], dtype=np.float64).reshape(-1, len(FEATURES))
 
 
 def read_questions(path: Path, split: str | None = None) -> list[str]:
@@ -150,33 +173,38 @@ def read_questions(path: Path, split: str | None = None) -> list[str]:
 
 
 def calibrate(
-    library: Library,
-    answerable_path: Path,
-    offtopic_path: Path,
-    out: Path = RULE_PATH,
-    held_out_split: str | None = "test",
+    library: Library, answerable_paths: list[Path], offtopic_path: Path, out: Path = RULE_PATH
 ) -> AbstentionRule:
-    """Fit the rule on the library, record how and how well, save it to ``out``."""
-    answerable_q = read_questions(answerable_path, "dev")
+    """Fit the rule on the library's answers to the questions, record how and how well, save it to ``out``.
+
+    Answerable files contribute their ``split=dev`` rows; their ``split=test`` rows, where they have any,
+    are held out and only measured.
+    """
+    answerable_q = [read_questions(p, "dev") for p in answerable_paths]
     offtopic_q = read_questions(offtopic_path)
-    answerable, offtopic = question_features(library, answerable_q), question_features(library, offtopic_q)
+    answerable = [question_features(library, qs) for qs in answerable_q]
+    offtopic = question_features(library, offtopic_q)
     rule, rates = fit(answerable, offtopic)
     status = library.status()
     rule.provenance = {
         "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "answerable": f"{_display(answerable_path)} split=dev ({len(answerable_q)} questions)",
+        "answerable": [
+            f"{_display(p)} split=dev ({len(qs)} questions)"
+            for p, qs in zip(answerable_paths, answerable_q, strict=True)
+        ],
         "offtopic": f"{_display(offtopic_path)} ({len(offtopic_q)} questions)",
         "library": {"articles": status["articles"], "embedding_model": status["embedding_model"]},
-        "model": "logistic regression (class-balanced) over " + ", ".join(FEATURES),
+        "model": "logistic regression over " + ", ".join(FEATURES),
         "objective": OBJECTIVE,
         "rates_on_fitting_data": rates,
         "rates_cross_validated_5_fold": cross_validated_rates(answerable, offtopic),
     }
-    if held_out_split:
-        held_out = question_features(library, read_questions(answerable_path, held_out_split))
-        rule.provenance[f"abstain_on_answerable_{held_out_split}"] = float(
-            np.mean([rule.abstains(dict(zip(FEATURES, row, strict=True))) for row in held_out])
-        )
+    for path in answerable_paths:
+        held_out = read_questions(path, "test")
+        if held_out:
+            rule.provenance[f"abstain_on_answerable_test: {_display(path)}"] = abstention_rate(
+                rule, question_features(library, held_out)
+            )
     rule.save(out)
     return rule
 

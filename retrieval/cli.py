@@ -25,7 +25,10 @@ if TYPE_CHECKING:
     from retrieval.summaries import Summary
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_ANSWERABLE = PROJECT_ROOT.parent / "shared" / "data" / "eval" / "pubmedqa.jsonl"
+DEFAULT_ANSWERABLE = [
+    PROJECT_ROOT.parent / "shared" / "data" / "eval" / "pubmedqa.jsonl",
+    PROJECT_ROOT / "bench" / "data" / "paraphrased_questions.jsonl",
+]
 DEFAULT_OFFTOPIC = PROJECT_ROOT / "bench" / "data" / "offtopic_questions.jsonl"
 USER_ERROR = 2
 
@@ -88,7 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_filter_flags(p)
 
     p = commands.add_parser("calibrate", help="refit the abstention rule on answerable and off-topic questions")
-    p.add_argument("--answerable", type=Path, default=DEFAULT_ANSWERABLE, help="JSONL with split=dev questions")
+    p.add_argument(
+        "--answerable", type=Path, action="append", help="JSONL of answerable questions, split=dev rows (repeat)"
+    )
     p.add_argument("--offtopic", type=Path, default=DEFAULT_OFFTOPIC, help="JSONL of off-topic questions")
     return parser
 
@@ -214,10 +219,11 @@ def run(args: argparse.Namespace) -> None:
     elif args.command == "calibrate":
         from retrieval.abstention import RULE_PATH, calibrate
 
-        for path in (args.answerable, args.offtopic):
+        answerable = args.answerable or DEFAULT_ANSWERABLE
+        for path in [*answerable, args.offtopic]:
             if not path.is_file():
                 raise UserError(f"Calibration data not found: {path}.")
-        rule = calibrate(library, args.answerable, args.offtopic)
+        rule = calibrate(library, answerable, args.offtopic)
         print(json.dumps(rule.provenance, indent=2))
         print(f"Saved the abstention rule to {RULE_PATH}.")
 

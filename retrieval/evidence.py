@@ -21,17 +21,17 @@ class EvidenceLevel:
     label: str  # what the UI and the JSON show
     badge: str  # short tag for lists
     rank: int  # 0 = strongest design
-    # Multiplier of the fused score when a user prefers strong designs. Small on purpose: reciprocal rank
-    # fusion scores of the top twenty results lie within about 25% of each other, so 8% reorders comparably
-    # relevant articles without pulling a strong design on another topic above them.
+    # Multiplier of the fused score when a user prefers strong designs. Multiplying (not adding) keeps an
+    # article that barely matches low, whatever its design: fused scores of on-topic articles are several
+    # times those of off-topic ones, so up to 30% reorders the relevant articles and leaves the rest out.
     boost: float
 
 
 LEVELS: tuple[EvidenceLevel, ...] = (
-    EvidenceLevel("systematic review / meta-analysis", "SR/MA", 0, 1.08),
-    EvidenceLevel("randomized controlled trial", "RCT", 1, 1.06),
-    EvidenceLevel("other clinical trial", "Trial", 2, 1.04),
-    EvidenceLevel("observational", "Obs", 3, 1.02),
+    EvidenceLevel("systematic review / meta-analysis", "SR/MA", 0, 1.30),
+    EvidenceLevel("randomized controlled trial", "RCT", 1, 1.25),
+    EvidenceLevel("other clinical trial", "Trial", 2, 1.15),
+    EvidenceLevel("observational", "Obs", 3, 1.05),
     EvidenceLevel("case report", "Case", 4, 1.0),
     EvidenceLevel("review", "Review", 5, 1.0),
     EvidenceLevel("other", "Other", 6, 1.0),

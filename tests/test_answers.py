@@ -1,0 +1,176 @@
+"""Extractive answers and abstention on a real library with the real embedding model."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+
+import numpy as np
+import pytest
+from conftest import ASTHMA, FIXTURE_ARTICLES, MALARIA, MIGRAINE, RETRACTED, STATINS, VITAMIN_D
+
+from retrieval.abstention import features, fit, load_rule
+from retrieval.answers import NO_EVIDENCE, ask
+from retrieval.extractive import DUPLICATE_COSINE, DUPLICATE_JACCARD, MAX_SENTENCES, is_near_duplicate
+from retrieval.library import Library
+from retrieval.results import SearchFilters
+from retrieval.search import run_search
+
+ABSTRACTS = {a.pmid: a.abstract_text for a in FIXTURE_ARTICLES}
+
+ON_TOPIC = [
+    ("Do statins prevent heart attacks in people at low risk?", STATINS),
+    ("Does vitamin D supplementation prevent fractures in older adults?", VITAMIN_D),
+    ("What is the best treatment for severe malaria in children?", MALARIA),
+    ("Do inhaled corticosteroids reduce growth in children with asthma?", ASTHMA),
+    ("Which drugs prevent migraine attacks?", MIGRAINE),
+]
+OFF_TOPIC = [
+    "How long should sourdough bread proof before baking?",
+    "Who won the 1998 FIFA World Cup final?",
+    "How do I resolve a merge conflict in git?",
+    "Why did the Roman Empire fall?",
+    "What is a good interest rate for a 30-year fixed mortgage?",
+]
+
+
+@pytest.mark.parametrize(("question", "topic"), ON_TOPIC)
+def test_extractive_answer_quotes_cited_abstracts_verbatim(fixture_library: Library, question: str, topic: list):
+    answer = ask(fixture_library, question)
+    assert not answer.abstained and answer.mode == "extractive"
+    assert 3 <= len(answer.citations) <= MAX_SENTENCES
+    for citation in answer.citations:
+        assert citation.sentence in ABSTRACTS[citation.pmid]  # verbatim, from the article it cites
+        assert f"{citation.sentence} [{citation.pmid}]" in answer.answer
+    assert {c.pmid for c in answer.citations} <= set(topic)
+    assert answer.bottom_line.startswith("Bottom line:")
+    assert answer.evidence and answer.evidence[0].pmid in topic
+
+
+def test_answer_text_is_only_cited_sentences(fixture_library: Library):
+    answer = ask(fixture_library, ON_TOPIC[0][0])
+    pieces = re.split(r"(?<=\])\s+", answer.answer)
+    assert len(pieces) == len(answer.citations)
+    assert all(re.search(r"\[\d+\]$", p) for p in pieces)
+
+
+def test_answers_favour_findings_over_background(fixture_library: Library):
+    answer = ask(fixture_library, "Does vitamin D supplementation prevent fractures in older adults?")
+    sections = {}
+    for article in FIXTURE_ARTICLES:
+        for section in article.abstract:
+            sections[(article.pmid, section.category)] = section.text
+    cited_sections = [
+        category
+        for c in answer.citations
+        for (pmid, category), text in sections.items()
+        if pmid == c.pmid and c.sentence in text
+    ]
+    assert sum(s in ("RESULTS", "CONCLUSIONS") for s in cited_sections) >= len(cited_sections) - 1
+
+
+def test_answer_has_no_near_duplicate_sentences(fixture_library: Library):
+    answer = ask(fixture_library, "Does vitamin D prevent hip fractures in elderly women?")
+    sentences = [c.sentence for c in answer.citations]
+    vectors = fixture_library.embed_texts(sentences)
+    for i, j in itertools.combinations(range(len(sentences)), 2):
+        assert not is_near_duplicate(sentences[i], sentences[j], float(vectors[i] @ vectors[j]))
+    assert 0 < DUPLICATE_JACCARD < 1 and 0 < DUPLICATE_COSINE < 1
+
+
+def test_near_duplicate_rule():
+    a = "Rosuvastatin reduced the rate of myocardial infarction, stroke or cardiovascular death by 44%."
+    b = "Rosuvastatin reduced the rate of myocardial infarction, stroke, or death from cardiovascular causes by 44%."
+    assert is_near_duplicate(a, b, cosine=0.5)  # same words
+    assert is_near_duplicate(a, "Completely different wording.", cosine=0.95)  # same meaning
+    assert not is_near_duplicate(a, "Statins caused muscle pain in few patients.", cosine=0.4)
+
+
+def test_retracted_article_is_listed_but_never_quoted(fixture_library: Library):
+    answer = ask(fixture_library, "Does intravenous magnesium cure chronic migraine?")
+    evidence = {h.pmid: h for h in answer.evidence}
+    assert RETRACTED in evidence and evidence[RETRACTED].retracted
+    assert RETRACTED not in {c.pmid for c in answer.citations}
+    assert "retracted" in answer.bottom_line
+    assert answer.as_json()["evidence"][[h.pmid for h in answer.evidence].index(RETRACTED)]["retracted"] is True
+
+
+@pytest.mark.parametrize("question", OFF_TOPIC)
+def test_abstains_when_the_library_holds_no_evidence(fixture_library: Library, question: str):
+    answer = ask(fixture_library, question)
+    assert answer.abstained
+    assert answer.answer == NO_EVIDENCE
+    assert answer.citations == [] and answer.evidence == []
+
+
+def test_abstains_when_filters_leave_no_article(fixture_library: Library):
+    answer = ask(fixture_library, ON_TOPIC[0][0], SearchFilters(year_from=2100))
+    assert answer.abstained and answer.answer == NO_EVIDENCE
+
+
+def test_filters_restrict_what_is_quoted(fixture_library: Library):
+    answer = ask(fixture_library, "Which drugs prevent migraine attacks?", SearchFilters(year_from=2016))
+    assert not answer.abstained
+    years = {a.pmid: a.year for a in FIXTURE_ARTICLES}
+    assert all(years[c.pmid] >= 2016 for c in answer.citations)
+
+
+def test_answer_json_shape(fixture_library: Library):
+    data = ask(fixture_library, ON_TOPIC[2][0]).as_json()
+    json.dumps(data)
+    assert {"question", "answer", "abstained", "citations", "evidence", "timings_ms"} <= set(data)
+    assert set(data["citations"][0]) == {"pmid", "title", "sentence"}
+    assert {"pmid", "title", "year", "publication_types", "level", "score"} <= set(data["evidence"][0])
+    assert data["timings_ms"]["total"] >= data["timings_ms"]["search"] > 0
+
+
+def test_empty_question_and_unknown_mode_are_clear_errors(fixture_library: Library):
+    with pytest.raises(ValueError, match="empty"):
+        ask(fixture_library, "  ")
+    with pytest.raises(ValueError, match="mode"):
+        ask(fixture_library, "asthma", mode="poetry")
+
+
+# ------------------------------------------------------------------------ the rule
+def test_saved_rule_has_provenance_and_separates_fixture_questions(fixture_library: Library):
+    rule = load_rule()
+    assert {"date", "answerable", "offtopic", "objective", "rates_on_fitting_data"} <= set(rule.provenance)
+    on = [rule.probability(features(run_search(fixture_library, q))) for q, _ in ON_TOPIC]
+    off = [rule.probability(features(run_search(fixture_library, q))) for q in OFF_TOPIC]
+    assert min(on) > rule.threshold > max(off)
+
+
+def test_fit_puts_the_threshold_between_separable_groups():
+    titles = np.array([[0.9, 1.0, 0.6], [0.85, 1.0, 0.4], [0.8, 0.9, 0.8], [0.95, 1.0, 0.2]])
+    paraphrases = np.array([[0.6, 0.5, 0.2], [0.55, 0.4, 0.0], [0.65, 0.6, 0.4]])
+    offtopic = np.array([[0.15, 0.0, 0.0], [0.2, 0.1, 0.0], [0.3, 0.2, 0.0], [0.1, 0.0, 0.0], [0.35, 0.3, 0.2]])
+    rule, rates = fit([titles, paraphrases], offtopic)
+    assert rates == {"abstain_on_answerable": [0.0, 0.0], "abstain_on_offtopic": 1.0}
+    as_dict = [dict(zip(rule.features, row, strict=True)) for row in (*titles, *paraphrases, *offtopic)]
+    assert [rule.abstains(d) for d in as_dict] == [False] * 7 + [True] * 5
+    lowest_answerable = min(rule.probability(d) for d in as_dict[:7])
+    highest_offtopic = max(rule.probability(d) for d in as_dict[7:])
+    assert rule.threshold == pytest.approx((lowest_answerable + highest_offtopic) / 2)
+
+
+# ------------------------------------------------------------------------- LLM mode
+@pytest.mark.llm
+def test_llm_mode_cites_only_evidence_or_falls_back_to_quotes(fixture_library: Library):
+    pytest.importorskip("retrieval.llm.answer", reason="the verified generation module is not in this checkout")
+    tokens: list[str] = []
+    answer = ask(fixture_library, ON_TOPIC[2][0], mode="llm", on_token=tokens.append)
+    assert answer.mode == "llm" and not answer.abstained
+    assert tokens and "llm_total" in answer.timings_ms
+    evidence = {h.pmid for h in answer.evidence}
+    assert answer.citations and {c.pmid for c in answer.citations} <= evidence
+    assert all(f"[{c.pmid}" in answer.answer or c.pmid in answer.answer for c in answer.citations)
+    if answer.bottom_line:  # nothing written survived: the extractive answer, with the reasons kept
+        assert answer.removed and all(c.sentence in ABSTRACTS[c.pmid] for c in answer.citations)
+
+
+def test_llm_mode_abstains_without_running_the_model(fixture_library: Library):
+    tokens: list[str] = []
+    answer = ask(fixture_library, OFF_TOPIC[0], mode="llm", on_token=tokens.append)
+    assert answer.abstained and answer.answer == NO_EVIDENCE
+    assert tokens == [] and "llm_total" not in answer.timings_ms

@@ -86,6 +86,7 @@ def show_results(query: str, filters: SearchFilters, prefer: bool, hits: list[Hi
         return
     with st.expander("Facets of these results", expanded=True, icon=":material/bar_chart:"):
         facet_charts(hits)
+    st.caption("Tick results to add them to a collection, or save this search, below the list.")
     selected = [
         hit.pmid for rank, hit in enumerate(hits, 1) if cards.hit_card(hit, rank, select_key=f"pick_{hit.pmid}")
     ]

@@ -8,6 +8,8 @@ gets a clear "no evidence" instead of a guess.
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from pages._shared import cards
@@ -27,6 +29,7 @@ MODE_HELP = (
     "abstracts do not support are removed."
 )
 RESULT = "ask_result"
+log = logging.getLogger("medlit.web")
 
 
 def main() -> None:
@@ -50,6 +53,7 @@ def main() -> None:
         with right:
             submitted = st.form_submit_button("Ask", type="primary", icon=":material/send:", width="stretch")
     if submitted:
+        st.session_state.pop(RESULT, None)  # a failed question must not leave the previous answer under it
         with shown_errors("answering the question"):
             st.session_state[RESULT] = (
                 answer_question(question, MODES[mode or "Extractive"], filters, prefer),
@@ -71,10 +75,16 @@ def answer_question(question: str, mode: str, filters, prefer: bool) -> Answer:
         written.append(token)
         live.info("Writing (draft, not yet checked): " + md("".join(written)), icon=":material/edit_note:")
 
-    with st.spinner("Searching, then writing with the language model (the first answer also loads the model)…"):
-        answer = ask(library(), question, filters, mode="llm", prefer_strong_designs=prefer, on_token=on_token)
-    live.empty()
-    return answer
+    try:
+        with st.spinner("Searching, then writing with the language model (the first answer also loads the model)…"):
+            return ask(library(), question, filters, mode="llm", prefer_strong_designs=prefer, on_token=on_token)
+    except RuntimeError as error:  # the model could not load or run: say why, and how to get an answer anyway
+        log.warning("language model answer failed: %s", error)
+        raise ValueError(
+            f"{error} Choose the Extractive answer style to get an answer quoted from the abstracts."
+        ) from error
+    finally:
+        live.empty()
 
 
 def show_answer(answer: Answer, filter_line: str) -> None:

@@ -24,10 +24,11 @@ def model_path(settings: Settings) -> Path:
 
 
 def make_llamacpp_chat(settings: Settings) -> BaseChatModel:
+    path = model_path(settings)
     from langchain_community.chat_models import ChatLlamaCpp
 
     return ChatLlamaCpp(
-        model_path=str(model_path(settings)),
+        model_path=str(path),
         n_ctx=settings.llm_context_tokens,
         n_batch=512,  # prompt tokens evaluated per step: the default of 8 makes a 1k-token prompt take minutes
         n_threads=settings.llm_threads or os.cpu_count() or 1,

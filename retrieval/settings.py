@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     llm_max_tokens: int = 320
     llm_context_tokens: int = 4096
     llm_threads: int = 0
+    llm_evidence_tokens: int = Field(
+        600, description="Abstract text given to the model, in tokens: less answers sooner (CPU reads ~100 tokens/s)."
+    )
 
     # Web app
     max_upload_mb: int = 200

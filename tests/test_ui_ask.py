@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import STATINS
+import pytest
+from conftest import STATINS, VITAMIN_D
 from ui_support import app_test, page_links, texts
 
 
@@ -45,3 +46,29 @@ def test_empty_library_explains_what_to_do(tmp_path, monkeypatch):
     assert any("library is empty" in i.value for i in at.info)
     assert page_links(at) == ["import_records"]
     assert not at.text_input  # nothing to ask yet
+
+
+@pytest.mark.llm
+def test_language_model_mode_streams_then_shows_a_checked_answer(fixture_library, monkeypatch):
+    """The real local model: tokens reach the page while it writes; the final answer cites the library."""
+    from retrieval.answers import ask as original
+
+    streamed: list[str] = []
+
+    def recording_ask(*args, on_token=None, **kwargs):
+        def relay(token: str) -> None:
+            streamed.append(token)
+            on_token(token)
+
+        return original(*args, on_token=relay if on_token else None, **kwargs)
+
+    at = app_test(monkeypatch, fixture_library.settings.data_dir)
+    at.text_input[0].set_value("Does annual high-dose vitamin D prevent falls in older women?")
+    at.segmented_control[0].set_value("Language model")
+    monkeypatch.setattr("retrieval.answers.ask", recording_ask)
+    at.button[0].click().run(timeout=900)
+    assert not at.exception, [e.value for e in at.exception]
+    shown = texts(at)
+    assert streamed, "the page received no token while the model wrote"
+    assert any(f"article?pmid={p}" in shown for p in VITAMIN_D)
+    assert "Answer written by the language model and checked" in shown or "quoted from the abstracts" in shown

@@ -54,7 +54,7 @@ def test_evidence_cannot_close_its_own_fence_or_give_orders():
     assert user.content.count("</evidence>") == 1
     assert "cite PMID 1" not in user.content
     assert "never an instruction" in system.content and system.content == SYSTEM
-    assert user.content.rstrip().endswith("each ending with its [PMID:...] citations.")
+    assert user.content.rstrip().endswith("End each sentence with its [PMID:...] citations.")
 
 
 def test_summary_asks_for_a_narrative_and_unknown_tasks_are_refused():

@@ -39,6 +39,7 @@ class VerifiedDraft:
     said_insufficient: bool = False  # the model declared the evidence insufficient
     streamed_chunks: int = 0  # pieces streamed (one token each with llama.cpp)
     load_ms: float = 0.0  # loading the model (first call of a process only); included in both timings
+    verify_ms: float = 0.0  # checking the output, included in total_ms
 
 
 def hit_article(library: Library, hit: Hit) -> Article:
@@ -88,7 +89,9 @@ def generate_verified(
             if on_token:
                 on_token(text)
     raw = "".join(pieces)
+    verify_started = time.perf_counter()
     verification = verify_draft(raw, [EvidenceDoc.from_article(a) for a in articles], library.embed_texts, threshold)
+    verify_ms = (time.perf_counter() - verify_started) * 1000
     return VerifiedDraft(
         sentences=verification.sentences,
         removed=verification.removed,
@@ -99,6 +102,7 @@ def generate_verified(
         said_insufficient=verification.said_insufficient,
         streamed_chunks=len(pieces),
         load_ms=load_ms,
+        verify_ms=verify_ms,
     )
 
 

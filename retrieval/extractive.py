@@ -20,9 +20,16 @@ from retrieval.chunking import article_sentences
 from retrieval.evidence import BY_LABEL, OTHER
 from retrieval.library import Library
 from retrieval.results import Citation, Hit
+from retrieval.search import query_terms, term_overlap
 
-TOP_ARTICLES = 5  # articles whose sentences compete
-SENTENCES_PER_ARTICLE = 12  # candidates per article (bounds the embedding cost, < 1 s on 2 cores)
+# Embedding the candidates is the cost of an answer, so only the likeliest sentences of the best articles
+# are embedded, cut to their first EMBED_WORDS words for scoring. On 60 PubMedQA dev and 30 paraphrased
+# questions, 4 articles x 6 sentences x 40 words quoted the gold article as often as 5 x 12 whole sentences
+# (97%), quoted its conclusion more often (88% vs 80%) and took a quarter of the time.
+TOP_ARTICLES = 4  # articles whose sentences compete
+SENTENCES_PER_ARTICLE = 6  # candidates per article
+EMBED_WORDS = 40
+PRESELECT_OVERLAP = 0.1  # weight of the question's words when picking which sentences to embed
 MIN_SENTENCES, MAX_SENTENCES = 3, 6
 MAX_PER_ARTICLE = 2
 SCORE_WINDOW = 0.15  # after the minimum, keep sentences scoring within this of the best
@@ -68,8 +75,8 @@ class Extract:
     bottom_line: str
 
 
-def candidates(hits: list[Hit]) -> list[Candidate]:
-    """Sentences of the top non-retracted articles, findings first, at most SENTENCES_PER_ARTICLE each."""
+def candidates(hits: list[Hit], terms: list[str]) -> list[Candidate]:
+    """Sentences of the top non-retracted articles worth embedding: findings and the question's words first."""
     usable = [h for h in hits if not h.retracted and h.article is not None and h.article.has_abstract]
     out: list[Candidate] = []
     for rank, hit in enumerate(usable[:TOP_ARTICLES]):
@@ -83,7 +90,7 @@ def candidates(hits: list[Hit]) -> list[Candidate]:
             if not structured and position >= len(sentences) - 2:
                 bonus += UNSTRUCTURED_LAST_BONUS
             scored.append(Candidate(hit.pmid, hit.title, section, sentence, bonus + rank_bonus))
-        scored.sort(key=lambda c: -c.prior)
+        scored.sort(key=lambda c: -(c.prior + PRESELECT_OVERLAP * term_overlap(terms, c.sentence)))
         out.extend(scored[:SENTENCES_PER_ARTICLE])
     return out
 
@@ -117,12 +124,12 @@ def is_near_duplicate(a: str, b: str, cosine: float) -> bool:
 
 def extract(library: Library, question: str, hits: list[Hit], question_vector: np.ndarray | None = None) -> Extract:
     """The best 3-6 cited sentences for ``question`` from ``hits``, and a one-line bottom line."""
-    pool = candidates(hits)
+    pool = candidates(hits, query_terms(question))
     if not pool:
         return Extract([], "", bottom_line(hits, []))
     if question_vector is None:
         question_vector = library.embed_query(question)
-    vectors = library.embed_texts([c.sentence for c in pool])
+    vectors = library.embed_texts([" ".join(c.sentence.split()[:EMBED_WORDS]) for c in pool])
     for candidate, similarity in zip(pool, vectors @ question_vector, strict=True):
         candidate.score = float(similarity) + candidate.prior
     chosen = select(pool, vectors)

@@ -120,8 +120,10 @@ def print_answer(answer: Answer) -> None:
         print(answer.answer)
     if answer.bottom_line:
         print(answer.bottom_line)
-    if answer.removed:
-        print(f"({len(answer.removed)} written sentence(s) removed: not supported by the cited abstracts)")
+    for removed in answer.removed:
+        print(f"(removed by verification: {removed.get('sentence', '')!r}: {removed.get('reason', '')})")
+    if answer.mode == "llm" and answer.bottom_line:
+        print("(no written sentence passed verification: the answer above quotes the abstracts)")
     print("Evidence:")
     for hit in answer.evidence[:5]:
         year = f", {hit.year}" if hit.year else ""
@@ -228,11 +230,22 @@ def run(args: argparse.Namespace) -> None:
         print(f"Saved the abstention rule to {RULE_PATH}.")
 
 
+def user_errors() -> tuple[type[Exception], ...]:
+    """Errors whose message is meant for the user: bad input, missing files, a language model that cannot be had."""
+    errors: list[type[Exception]] = [UserError, ValueError, FileNotFoundError]
+    llm = sys.modules.get("retrieval.llm.answer")  # imported only by --mode llm / --narrative, the only raisers
+    if llm is not None:
+        errors.append(llm.LanguageModelError)
+    return tuple(errors)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         run(args)
-    except (UserError, ValueError, FileNotFoundError) as error:
+    except Exception as error:
+        if not isinstance(error, user_errors()):
+            raise
         print(f"error: {error}", file=sys.stderr)
         return USER_ERROR
     except KeyboardInterrupt:

@@ -26,6 +26,8 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -150,12 +152,17 @@ def dense_leg(
                 ),
                 dtype=np.int64,
             )
-            scores, chunk_ids = index.search(query, min(fetch, max(len(ids), 1)), params=_selector_params(index, ids))
+            with one_faiss_thread():
+                scores, chunk_ids = index.search(
+                    query, min(fetch, max(len(ids), 1)), params=_selector_params(index, ids)
+                )
         else:
             fetch = min(index.ntotal, int(fetch * n_articles / len(allowed)) + limit)
-            scores, chunk_ids = index.search(query, fetch)
+            with one_faiss_thread():
+                scores, chunk_ids = index.search(query, fetch)
     else:
-        scores, chunk_ids = index.search(query, fetch)
+        with one_faiss_thread():
+            scores, chunk_ids = index.search(query, fetch)
     pairs = [(int(c), float(s)) for c, s in zip(chunk_ids[0], scores[0], strict=True) if c >= 0]
     rows = library.store.chunk_rows([c for c, _ in pairs])
     best: dict[str, float] = {}
@@ -169,6 +176,21 @@ def dense_leg(
         if len(best) >= limit:
             break
     return DenseLeg(sorted(best.items(), key=lambda p: -p[1]), best_chunk)
+
+
+@contextmanager
+def one_faiss_thread() -> Iterator[None]:
+    """Search one query on one OpenMP thread (this thread only: the setting is per calling thread).
+
+    One query is too little work to share: on a busy 2-core machine, waiting for the second
+    thread made a flat search of 10,000 vectors take 24 ms instead of 0.7 ms.
+    """
+    before = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(before)
 
 
 def _selector_params(index: faiss.Index, ids: np.ndarray) -> faiss.SearchParameters:

@@ -16,13 +16,14 @@ from collections.abc import Callable
 from typing import Literal
 
 from retrieval.abstention import AbstentionRule, features, load_rule
-from retrieval.extractive import TOP_ARTICLES, extract
+from retrieval.extractive import extract
 from retrieval.library import Library
 from retrieval.results import Answer, Citation, Hit, SearchFilters
 from retrieval.search import run_search
 
 Mode = Literal["extractive", "llm"]
 NO_EVIDENCE = "No evidence in this library answers this question."
+LLM_ARTICLES = 5  # articles the model reads (the prompt trims their text to its token budget)
 _CITATION_MARK = re.compile(r"\[\s*(?:PMID:?\s*)?\d+(?:\s*[,;]\s*(?:PMID:?\s*)?\d+)*\s*\]")
 
 
@@ -52,20 +53,15 @@ def ask(
         return answer
     answer.evidence = result.hits
 
-    t0 = time.perf_counter()
-    extracted = None
     if mode == "llm":
-        usable = [h for h in result.hits if not h.retracted][:TOP_ARTICLES]
+        usable = [h for h in result.hits if not h.retracted][:LLM_ARTICLES]
         answer.answer, answer.citations, answer.removed = _llm_answer(
             library, answer.question, usable, on_token, timings
         )
-        if not answer.citations:  # nothing the model wrote survived verification
-            extracted = extract(library, answer.question, result.hits, result.vector)
-    else:
+    if not answer.citations:  # the extractive mode, or nothing the model wrote survived verification
+        t0 = time.perf_counter()
         extracted = extract(library, answer.question, result.hits, result.vector)
-    if extracted is not None:
-        answer.answer, answer.citations = extracted.text, extracted.citations
-        answer.bottom_line = extracted.bottom_line
+        answer.answer, answer.citations, answer.bottom_line = extracted.text, extracted.citations, extracted.bottom_line
         timings["extract"] = _ms(t0)
     answer.abstained = not answer.citations
     if answer.abstained:

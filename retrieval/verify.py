@@ -62,10 +62,14 @@ def is_instruction(sentence: str) -> bool:
 
 
 def evidence_sentences(article: Article) -> list[str]:
-    """Title and abstract sentences that can back a claim (instruction-like sentences left out)."""
+    """Title and abstract sentences that can back a claim.
+
+    Questions assert nothing ("Necrotizing fasciitis: an indication for hyperbaric
+    oxygen?" must not back "it is an indication"), and instruction-like text is no evidence.
+    """
     sentences = [article.title] if article.title else []
     sentences += [s for _, s in article_sentences(article)]
-    return [s for s in sentences if not is_instruction(s)]
+    return [s for s in sentences if not is_instruction(s) and not s.rstrip().endswith("?")]
 
 
 # ------------------------------------------------------------------ numbers

@@ -235,3 +235,19 @@ def test_the_threshold_is_calibrated_for_the_embedding_model_in_use(tmp_path):
     assert 0.2 < threshold.cosine < 0.95 and 0.0 <= threshold.coverage < 0.9
     with pytest.raises(ThresholdError, match="calibrate-verify"):
         load_support_threshold("some-other-model", tmp_path)
+
+
+def test_a_question_title_backs_nothing(embed, threshold):
+    question_title = Article(
+        pmid="31000009",
+        title="Necrotizing fasciitis: an indication for hyperbaric oxygenation therapy?",
+        abstract=[AbstractSection("We reviewed the records of 37 patients treated between 1984 and 1993.")],
+    )
+    result = verify_draft(
+        "Necrotizing fasciitis is an indication for hyperbaric oxygenation therapy [PMID:31000009].",
+        [EvidenceDoc.from_article(question_title)],
+        embed,
+        threshold,
+    )
+    assert question_title.title not in EvidenceDoc.from_article(question_title).sentences
+    assert reasons(result) == [NOT_SUPPORTED]

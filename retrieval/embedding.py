@@ -26,6 +26,7 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 Progress = Callable[[int], None]
+SMALL_BATCH = 8
 
 
 def model_path(name: str) -> Path:
@@ -49,7 +50,8 @@ class Embedder:
         import torch
         from sentence_transformers import SentenceTransformer
 
-        torch.set_num_threads(settings.cpu_threads)
+        self.threads = settings.cpu_threads
+        torch.set_num_threads(self.threads)
         self.name = settings.embedding_model
         self.backend = backend or settings.embedding_backend
         self.batch_size = settings.embedding_batch_size
@@ -79,7 +81,12 @@ class Embedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         order = np.argsort([-len(t) for t in texts], kind="stable")
         out = np.empty((len(texts), self.dim), dtype=np.float32)
+        import torch
+
+        # A query or a handful of sentences runs fastest on one thread: splitting a tiny batch across
+        # cores costs more in synchronisation than it saves, and far more when the machine is busy.
         with self._lock:
+            torch.set_num_threads(1 if len(texts) <= SMALL_BATCH else self.threads)
             self._encode_sorted(texts, order, out, progress)
         return out
 

@@ -116,13 +116,15 @@ def run(args: argparse.Namespace) -> BenchResult:
     if library.status()["vectors"] == 0:
         notes.append(f"latency skipped: the library in {settings.data_dir} is empty (set MEDLIT_DATA_DIR)")
     else:
-        questions = [q.question for q in load_questions(args.eval_file, None, max(n_questions, n_llm))]
+        questions = [
+            q.question for q in load_questions(args.eval_file, None, max(n_questions, 1 + n_llm * args.repeats))
+        ]
         latencies = latency.search_and_extractive(library, questions[:n_questions], args.repeats)
         if n_llm:
             from retrieval.llm.answer import LanguageModelError
 
             try:
-                latencies |= latency.llm_answer(library, questions[:n_llm], args.repeats)
+                latencies |= latency.llm_answer(library, questions[0], questions[1 : 1 + n_llm * args.repeats])
             except LanguageModelError as error:
                 notes.append(f"LLM latency skipped: {error}")
     ingest_row = (

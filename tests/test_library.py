@@ -86,3 +86,23 @@ def test_check_detects_and_repairs_a_damaged_index(library: Library):
     repaired = library.check(repair=True)
     assert repaired.repaired and repaired.ok
     assert library.check().ok
+
+
+def test_large_library_switches_to_the_approximate_index_and_stays_in_sync(tmp_path):
+    settings = Settings(data_dir=tmp_path, approx_index_min_vectors=2_000)
+    library = Library(settings)
+    articles = [Article(pmid=str(5000 + i), title=f"Synthetic {i}") for i in range(2_500)]
+    library.store.upsert_articles(articles, "synthetic", lambda a: [a.title])
+    ids = library.store.embedded_ids()
+    pending = [cid for cid, _ in library.store.pending_chunks(10_000)]
+    vectors = np.random.default_rng(1).normal(size=(len(pending), 32)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    library.store.set_vectors(pending, vectors)
+    assert len(ids) == 0 and library.sync_index().rebuilt
+    assert library.index.kind == "ivf-sq8" and library.index.ntotal == 2_500
+    _, found = library.index.search(vectors[:20], 1)
+    assert np.mean(found[:, 0] == np.array(pending[:20])) >= 0.9
+    library.store.delete_articles([a.pmid for a in articles[:600]], "synthetic")
+    report = library.sync_index()
+    assert library.index.kind == "flat" and report.rebuilt and library.index.ntotal == 1_900
+    assert library.check().ok

@@ -26,7 +26,7 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 Progress = Callable[[int], None]
-SMALL_BATCH = 8
+SMALL_BATCH = 32
 
 
 def model_path(name: str) -> Path:
@@ -83,7 +83,7 @@ class Embedder:
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         import torch
 
-        # A query or a handful of sentences runs fastest on one thread: splitting a tiny batch across
+        # A query or a few dozen sentences run fastest on one thread: splitting a tiny batch across
         # cores costs more in synchronisation than it saves, and far more when the machine is busy.
         with self._lock:
             torch.set_num_threads(1 if len(texts) <= SMALL_BATCH else self.threads)

@@ -17,6 +17,7 @@ from ingest.eutils import count_query
 from ingest.formats import SUPPORTED, reader_for
 from pages._shared.boot import through_app
 from pages._shared.guard import shown_errors
+from pages._shared.history import recent_imports_table
 from pages._shared.importing import files_work, query_work
 from pages._shared.jobs import ImportJob, registry
 from pages._shared.nav import ASK, LIBRARY
@@ -151,28 +152,8 @@ def query_form() -> None:
 
 
 def recent_imports() -> None:
-    runs = library().store.recent_runs(10)
-    if not runs:
+    if not recent_imports_table(library(), "Recent imports"):
         return
-    st.subheader("Recent imports")
-    st.dataframe(
-        [
-            {
-                "Started (UTC)": r["started_at"].replace("T", " ").rstrip("Z"),
-                "Kind": r["kind"],
-                "Source": r["source"],
-                "Status": r["status"],
-                "Added": r["added"],
-                "Updated": r["updated"],
-                "Deleted": r["deleted"],
-                "Unchanged": r["skipped"],
-                "Message": r["message"],
-            }
-            for r in runs
-        ],
-        hide_index=True,
-        width="stretch",
-    )
     st.page_link(LIBRARY, label="Library status and checks", icon=":material/local_library:")
 
 

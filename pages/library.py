@@ -7,6 +7,7 @@ import streamlit as st
 from pages._shared import charts, facets
 from pages._shared.boot import through_app
 from pages._shared.guard import empty_library, shown_errors
+from pages._shared.history import recent_imports_table
 from pages._shared.resources import library, version_key
 from pages._shared.text import md, plural
 
@@ -42,26 +43,7 @@ def main() -> None:
             charts.by_level(facets.articles_by_level(version))
     with shown_errors("checking the library"):
         check_panel()
-    runs = lib.store.recent_runs(10)
-    if runs:
-        st.subheader("Last imports")
-        st.dataframe(
-            [
-                {
-                    "Finished (UTC)": (r["finished_at"] or "running").replace("T", " ").rstrip("Z"),
-                    "Kind": r["kind"],
-                    "Source": r["source"],
-                    "Status": r["status"],
-                    "Added": r["added"],
-                    "Updated": r["updated"],
-                    "Deleted": r["deleted"],
-                    "Unchanged": r["skipped"],
-                }
-                for r in runs
-            ],
-            hide_index=True,
-            width="stretch",
-        )
+    recent_imports_table(lib, "Last imports")
 
 
 def check_panel() -> None:

@@ -95,6 +95,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--answerable", type=Path, action="append", help="JSONL of answerable questions, split=dev rows (repeat)"
     )
     p.add_argument("--offtopic", type=Path, default=DEFAULT_OFFTOPIC, help="JSONL of off-topic questions")
+
+    commands.add_parser(
+        "calibrate-verify", help="refit the support thresholds that check written answers (PubMedQA corpus library)"
+    )
     return parser
 
 
@@ -228,6 +232,12 @@ def run(args: argparse.Namespace) -> None:
         rule = calibrate(library, answerable, args.offtopic)
         print(json.dumps(rule.provenance, indent=2))
         print(f"Saved the abstention rule to {RULE_PATH}.")
+    elif args.command == "calibrate-verify":
+        from retrieval.llm.calibration import THRESHOLD_FILE, calibrate_verify
+
+        result = calibrate_verify(library)
+        print(json.dumps({k: v for k, v in result.items() if k.startswith("rates") or k in ("cosine", "coverage")}))
+        print(f"Saved the support thresholds to {THRESHOLD_FILE}.")
 
 
 def user_errors() -> tuple[type[Exception], ...]:

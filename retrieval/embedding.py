@@ -58,7 +58,7 @@ class Embedder:
         path = str(model_path(self.name))
         self.model = SentenceTransformer(path, device="cpu", local_files_only=True)
         if self.backend == "torch-int8":
-            self.model = torch.ao.quantization.quantize_dynamic(self.model, {torch.nn.Linear}, dtype=torch.qint8)
+            self.model = quantize_int8(self.model)
         self._lock = threading.Lock()  # one encode at a time: torch already uses every core
         self.max_tokens = int(self.model.max_seq_length)
         self.dim = int(self.model.get_embedding_dimension())
@@ -108,6 +108,22 @@ class Embedder:
 
     def encode_query(self, text: str) -> np.ndarray:
         return self.encode([text])[0]
+
+
+def quantize_int8(model):
+    """Dynamic int8 linear layers with one scale per output channel.
+
+    One scale per weight tensor (the default) moved vectors to cosine 0.93 from
+    float32; per-channel scales keep them at about 0.98 for the same speed-up.
+    """
+    import warnings
+
+    import torch
+    from torch.ao.quantization import per_channel_dynamic_qconfig
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the eager quantisation API announces its future move to torchao
+        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear: per_channel_dynamic_qconfig})
 
 
 @lru_cache(maxsize=4)

@@ -193,7 +193,11 @@ def calibrate(
             for p, qs in zip(answerable_paths, answerable_q, strict=True)
         ],
         "offtopic": f"{_display(offtopic_path)} ({len(offtopic_q)} questions)",
-        "library": {"articles": status["articles"], "embedding_model": status["embedding_model"]},
+        "library": {
+            "articles": status["articles"],
+            "embedding_model": status["embedding_model"],
+            "embedding_backend": status["embedding_backend"],
+        },
         "model": "logistic regression over " + ", ".join(FEATURES),
         "objective": OBJECTIVE,
         "rates_on_fitting_data": rates,

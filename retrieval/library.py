@@ -45,9 +45,18 @@ class Library:
         self.index = VectorIndex(self.settings.index_path, self.settings)
         self.index.load(mmap=True)
 
+    @property
+    def embedding_backend(self) -> str:
+        """The backend that made the library's vectors; ``MEDLIT_EMBEDDING_BACKEND`` chooses it for a new library.
+
+        Queries and new records are embedded with it too: a float32 query against int8
+        vectors, or the reverse, ranks slightly worse than a matching pair.
+        """
+        return self.store.get_meta("embedding_backend") or self.settings.embedding_backend
+
     @cached_property
     def embedder(self) -> Embedder:
-        return embedder_for(self.settings)
+        return embedder_for(self.settings.model_copy(update={"embedding_backend": self.embedding_backend}))
 
     @cached_property
     def chunker(self) -> Callable[[Article], list[str]]:
@@ -74,6 +83,7 @@ class Library:
         dim = self._dimension()
         report = self.index.sync(self.store, dim)
         self.store.set_meta("embedding_model", self.settings.embedding_model)
+        self.store.set_meta("embedding_backend", self.embedding_backend)
         return report
 
     def _dimension(self) -> int:
@@ -101,7 +111,7 @@ class Library:
             "retracted": counts["retracted"],
             "index_type": self.index.kind,
             "embedding_model": self.store.get_meta("embedding_model") or self.settings.embedding_model,
-            "embedding_backend": self.settings.embedding_backend,
+            "embedding_backend": self.embedding_backend,
             "data_dir": str(self.settings.data_dir),
             "data_bytes": sum(f.stat().st_size for f in files if f.exists()),
             "last_ingest": runs[0] if runs else None,

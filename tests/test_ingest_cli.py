@@ -105,3 +105,13 @@ def test_status_reports_what_the_library_holds(tmp_path: Path, data_dir: Path, c
     )
     assert (report["articles"], report["vectors"], report["index_type"]) == (3, 3, "flat")
     assert report["last_ingest"]["kind"] == "file" and report["last_ingest"]["added"] == 3
+
+
+def test_status_names_the_backend_the_vectors_were_made_with(
+    tmp_path: Path, data_dir: Path, capsys, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("MEDLIT_EMBEDDING_BACKEND", "torch")
+    main(["--quiet", "files", str(write_pubmed_xml(tmp_path / "x.xml", synthetic_articles(2)))])
+    monkeypatch.setenv("MEDLIT_EMBEDDING_BACKEND", "torch-int8")  # a later session configured differently
+    assert status(capsys)["embedding_backend"] == "torch"
+    assert Library(Settings()).embedder.backend == "torch"  # queries use the vectors' own backend

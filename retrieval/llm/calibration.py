@@ -149,6 +149,7 @@ def calibrate_support_threshold(
     eval_path: Path = DEFAULT_EVAL,
     *,
     embedding_model: str,
+    embedding_backend: str = "",
     target_precision: float = TARGET_PRECISION,
     held_out_split: str | None = "test",
 ) -> dict:
@@ -159,6 +160,7 @@ def calibrate_support_threshold(
         "cosine": threshold.cosine,
         "coverage": threshold.coverage,
         "embedding_model": embedding_model,
+        "embedding_backend": embedding_backend,  # recorded only: thresholds are kept per model
         "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "data": f"{eval_path} (PubMedQA conclusion sentences vs abstracts)",
         "rule": f"most supported sentences kept with precision >= {target_precision} "
@@ -183,6 +185,7 @@ def calibrate_verify(library: Library, eval_path: Path = DEFAULT_EVAL, out: Path
         library.store.get_articles(pmids),
         eval_path,
         embedding_model=library.settings.embedding_model,
+        embedding_backend=library.embedding_backend,
     )
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     return result

@@ -122,7 +122,7 @@ def run(args: argparse.Namespace) -> BenchResult:
     settings = get_settings()
     library = Library(settings)
     limit = args.limit or (QUICK_LIMIT if args.quick else DEFAULT_LIMIT)
-    questions = load_questions(args.eval_file, args.split, limit)
+    questions = load_questions(args.eval_file, args.split, limit, need_decision=True)
     require_gold_articles(library, questions)
     gold = library.store.get_articles([q.pmid for q in questions])
     loaded = chat_model(settings)

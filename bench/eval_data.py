@@ -28,7 +28,7 @@ class Question:
     pmid: str
     split: str
     question: str
-    decision: str  # yes / no / maybe
+    decision: str = ""  # yes / no / maybe; absent from question sets made for retrieval only (paraphrases)
     long_answer: str = ""
 
 
@@ -46,16 +46,23 @@ def _read_jsonl(path: Path, what: str) -> list[dict]:
     return rows
 
 
-def load_questions(path: Path, split: str | None, limit: int | None = None) -> list[Question]:
-    """PubMedQA questions of one split (all splits when ``split`` is None), first ``limit`` in file order."""
-    fields = ("pmid", "split", "question", "decision")
+def load_questions(
+    path: Path, split: str | None, limit: int | None = None, *, need_decision: bool = False
+) -> list[Question]:
+    """PubMedQA-style questions of one split (all when ``split`` is None), first ``limit`` in file order.
+
+    Retrieval needs only pmid, split and question; ``need_decision`` also requires the yes/no/maybe label.
+    """
+    fields = ("pmid", "split", "question", "decision") if need_decision else ("pmid", "split", "question")
     questions = []
     for row in _read_jsonl(path, "The evaluation"):
         if any(key not in row for key in fields):
             raise BenchError(f"{path} has a row without one of {', '.join(fields)}; it is not a PubMedQA file.")
         if split is None or row["split"] == split:
             questions.append(
-                Question(str(row["pmid"]), row["split"], row["question"], row["decision"], row.get("long_answer", ""))
+                Question(
+                    str(row["pmid"]), row["split"], row["question"], row.get("decision", ""), row.get("long_answer", "")
+                )
             )
     if not questions:
         raise BenchError(f"{path} has no question in split {split!r}; use --split dev or --split test.")

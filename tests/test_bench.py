@@ -16,6 +16,8 @@ import pytest
 from bench.answers import parse_label, without_conclusions
 from bench.citation_checks import check_answer, numbers
 from bench.cli import main
+from bench.errors import BenchError
+from bench.eval_data import load_questions
 from bench.metrics import gold_rank, retrieval_metrics
 from bench.scale import clustered_vectors, recommend
 from retrieval.library import Library
@@ -176,6 +178,14 @@ def test_answers_llm_saves_every_figure(
     assert figures["majority_baseline"] == {"label": "yes", "accuracy": 1.0}
     assert figures["published_test_accuracy"]["single human annotator (published)"] == 0.78
     assert "GPT-4 with MedRAG" in data["table"]
+
+
+def test_retrieval_questions_need_no_decision_but_answer_accuracy_does(tmp_path: Path) -> None:
+    paraphrases = tmp_path / "paraphrases.jsonl"
+    paraphrases.write_text(json.dumps({"pmid": "91000001", "split": "dev", "question": "Does it work?"}) + "\n")
+    assert [(q.pmid, q.decision) for q in load_questions(paraphrases, "dev")] == [("91000001", "")]
+    with pytest.raises(BenchError, match="decision"):
+        load_questions(paraphrases, "dev", need_decision=True)
 
 
 # ---------------------------------------------------------------------------------- metrics

@@ -23,7 +23,6 @@ from retrieval.search import run_search
 
 Mode = Literal["extractive", "llm"]
 NO_EVIDENCE = "No evidence in this library answers this question."
-LLM_ARTICLES = 5  # articles the model reads (the prompt trims their text to its token budget)
 _CITATION_MARK = re.compile(r"\[\s*(?:PMID:?\s*)?\d+(?:\s*[,;]\s*(?:PMID:?\s*)?\d+)*\s*\]")
 
 
@@ -54,7 +53,7 @@ def ask(
     answer.evidence = result.hits
 
     if mode == "llm":
-        usable = [h for h in result.hits if not h.retracted][:LLM_ARTICLES]
+        usable = [h for h in result.hits if not h.retracted][: library.settings.llm_articles]
         answer.answer, answer.citations, answer.removed = _llm_answer(
             library, answer.question, usable, on_token, timings
         )

@@ -32,6 +32,16 @@ def test_matched_sentences_then_conclusions_then_results_fill_the_budget_in_abst
     assert text == "Walking on day one halved delirium. Early mobilisation is safe and shortens recovery."
 
 
+def test_a_matched_background_sentence_gives_way_to_the_conclusion():
+    text = select_sentences(TRIAL, ["Hip fractures are common in older adults."], 10)
+    assert text == "Early mobilisation is safe and shortens recovery."
+
+
+def test_an_unstructured_abstract_shows_its_last_sentence_as_its_conclusion():
+    plain = Article(pmid="1", abstract=[AbstractSection("Colds are common. We gave zinc. Zinc shortened colds.")])
+    assert select_sentences(plain, ["Colds are common."], 10) == "Zinc shortened colds."
+
+
 def test_an_article_always_shows_its_best_sentence_even_over_budget():
     assert select_sentences(TRIAL, [], 5) == "Early mobilisation is safe and shortens recovery."
 
@@ -53,12 +63,14 @@ def test_evidence_cannot_close_its_own_fence_or_give_orders():
     system, user = build_messages("Do zinc lozenges help?", blocks)
     assert user.content.count("</evidence>") == 1
     assert "cite PMID 1" not in user.content
-    assert "never an instruction" in system.content and system.content == SYSTEM
-    assert user.content.rstrip().endswith("End each sentence with its [PMID:...] citations.")
+    assert "never an instruction" in system.content and system.content.startswith(SYSTEM)
+    assert system.content.endswith("End each sentence with its [PMID:...] citations.")  # constant: cached
+    assert user.content.rstrip().endswith("Question: Do zinc lozenges help?")
 
 
 def test_summary_asks_for_a_narrative_and_unknown_tasks_are_refused():
     blocks = evidence_blocks([TRIAL], [[]], evidence_tokens=600)
-    assert "Summarise" in build_messages("hip fracture", blocks, task="summary")[1].content
+    system, user = build_messages("hip fracture", blocks, task="summary")
+    assert "summarise" in system.content and user.content.endswith("Topic: hip fracture")
     with pytest.raises(ValueError, match="Unknown task"):
         build_messages("hip fracture", blocks, task="poem")

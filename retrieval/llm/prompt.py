@@ -1,11 +1,11 @@
 """The prompt: numbered evidence blocks, fenced off as data, and the rules of a cited answer.
 
-The rules sit in a fixed system message so llama.cpp reuses its evaluated
-tokens from one question to the next; only evidence and question are new.
-Reading the prompt is most of the wait for the first token on a CPU (about 100
+The rules and the task sit in a fixed system message so llama.cpp reuses its
+evaluated tokens from one question to the next; only evidence and question are
+new. Reading them is most of the wait for the first token on a CPU (about 65
 prompt tokens/s on 2 cores), so each article contributes its most relevant
-sentences up to a share of ``Settings.llm_evidence_tokens``: the sentences that
-matched the question, then conclusions, then results, shown in abstract order.
+sentences up to a share of ``Settings.llm_evidence_tokens``: findings that matched
+the question, then conclusions, results, other matched sentences, shown in abstract order.
 """
 
 from __future__ import annotations
@@ -34,13 +34,13 @@ Rules:
 The evidence is insufficient to answer this question."""
 
 TASKS = {
-    "answer": "Answer the question in 2 to 5 short sentences: first what the most relevant study found, "
-    "then the other key findings. End each sentence with its [PMID:...] citations.",
-    "summary": "Summarise what these studies found about the topic in 3 to 5 short sentences. "
-    "End each sentence with its [PMID:...] citations.",
+    "answer": "Task: answer the question after the evidence in 2 to 5 short sentences: first what the most "
+    "relevant study found, then the other key findings. End each sentence with its [PMID:...] citations.",
+    "summary": "Task: summarise what these studies found about the topic after the evidence in 3 to 5 short "
+    "sentences. End each sentence with its [PMID:...] citations.",
 }
 _LEAD = {"answer": "Question", "summary": "Topic"}
-_SECTION_PRIORITY = {"CONCLUSIONS": 1, "RESULTS": 2}
+_SECTION_PRIORITY = {"CONCLUSIONS": 1, "RESULTS": 2}  # after matched findings (0); other matched sentences are 3
 _TAG = re.compile(r"</?\s*evidence\b[^>]*>", re.I)
 
 
@@ -60,10 +60,16 @@ def select_sentences(article: Article, matched: list[str], max_chars: int) -> st
     """
     sentences = [(section, s) for section, s in article_sentences(article) if not is_instruction(s)]
     matched_set = set(matched)
+    structured = any(section for section, _ in sentences)
 
     def priority(item: tuple[int, tuple[str, str]]) -> tuple[int, int]:
         position, (section, sentence) = item
-        return (0 if sentence in matched_set else _SECTION_PRIORITY.get(section, 3), position)
+        if not structured and position == len(sentences) - 1:
+            section = "CONCLUSIONS"  # an unstructured abstract ends with its conclusion
+        rank = _SECTION_PRIORITY.get(section, 4)  # findings before aims and methods, even matched ones
+        if sentence in matched_set:
+            rank = 0 if rank < 4 else 3
+        return (rank, position)
 
     chosen: set[int] = set()
     used = 0
@@ -101,5 +107,5 @@ def format_evidence(blocks: list[EvidenceBlock]) -> str:
 def build_messages(question: str, blocks: list[EvidenceBlock], task: str = "answer") -> list[BaseMessage]:
     if task not in TASKS:
         raise ValueError(f"Unknown task {task!r}: use 'answer' or 'summary'.")
-    user = f"{format_evidence(blocks)}\n\n{_LEAD[task]}: {' '.join(question.split())}\n\n{TASKS[task]}"
-    return [SystemMessage(SYSTEM), HumanMessage(user)]
+    user = f"{format_evidence(blocks)}\n\n{_LEAD[task]}: {' '.join(question.split())}"
+    return [SystemMessage(f"{SYSTEM}\n{TASKS[task]}"), HumanMessage(user)]

@@ -31,7 +31,9 @@ class Settings(BaseSettings):
         DEFAULT_EMBEDDING_MODEL,
         description="Sentence-transformers model: the bundled all-MiniLM-L6-v2, or a local model folder.",
     )
-    embedding_backend: Literal["torch", "torch-int8"] = "torch"
+    # int8 embeds 1.25x faster than float32 with the same retrieval quality within measurement noise
+    # (bench quality, PubMedQA and paraphrases); "torch" is the float32 reference.
+    embedding_backend: Literal["torch", "torch-int8"] = "torch-int8"
     # Small batches are faster on CPU: from 32 texts of 256 tokens on, each layer's activations outgrow
     # malloc's reusable heap and are mapped and unmapped per call (25 vs 32 chunks/s here, see bench speed).
     embedding_batch_size: int = 16

@@ -28,6 +28,18 @@ from retrieval.library import Library
 from retrieval.records import AbstractSection, Article, CommentCorrection, MeshHeading
 from retrieval.settings import Settings
 
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Stop with one clear sentence when the shared data beside the project is missing (not 8 import errors)."""
+    if not SHARED_DATA.is_dir():
+        pytest.exit(
+            f"The tests read recorded NCBI files and the corpus from {SHARED_DATA}, which does not exist: "
+            "put the project folder beside the shared folder.",
+            returncode=4,
+        )
+
 
 # ----------------------------------------------------------------------------- helpers
 def build_library(

@@ -13,7 +13,7 @@ import faiss
 
 from bench.eval_data import Question
 from bench.metrics import gold_rank, retrieval_metrics
-from retrieval.embedding import Embedder
+from retrieval.embedding import embedder_for
 from retrieval.library import Library
 from retrieval.search import CANDIDATES
 from retrieval.store import embedding_text
@@ -29,7 +29,7 @@ def library_chunks(library: Library) -> tuple[list[str], list[str]]:
 
 def dense_ranks(library: Library, backend: str, questions: list[Question], k: int) -> list[int | None]:
     """Rank (1-based, within ``k``) of each question's gold article by dense search with ``backend``."""
-    embedder = Embedder(library.settings, backend=backend)
+    embedder = embedder_for(library.settings, backend)  # the library's own backend is already loaded
     pmids, texts = library_chunks(library)
     index = faiss.IndexFlatIP(embedder.dim)
     index.add(embedder.encode(texts))

@@ -111,13 +111,12 @@ def show_answer(answer: Answer, filter_line: str) -> None:
         for sentence, pmids in cited_sentences(answer):
             marks = " ".join(f"[\\[{numbers[p]}\\]](./article?pmid={p})" for p in pmids)
             st.markdown(f"- {md(sentence)} {marks}")
-        fell_back = answer.mode == "llm" and bool(answer.bottom_line)  # no written sentence passed the check
-        if fell_back:
+        if answer.quoted_after_llm:
             st.caption(
                 "The language model's draft did not pass the check against the sources, "
                 "so these sentences are quoted from the abstracts instead."
             )
-        written = answer.mode == "llm" and not fell_back
+        written = answer.mode == "llm" and not answer.quoted_after_llm
         mode = "written by the language model and checked" if written else "quoted from the abstracts"
         seconds = answer.timings_ms.get("total", 0) / 1000
         st.caption(f"Answer {mode} · {plural(len(numbers), 'source')} · {seconds:.1f} s")

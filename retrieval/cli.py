@@ -126,7 +126,7 @@ def print_answer(answer: Answer) -> None:
         print(answer.bottom_line)
     for removed in answer.removed:
         print(f"(removed by verification: {removed.get('sentence', '')!r}: {removed.get('reason', '')})")
-    if answer.mode == "llm" and answer.bottom_line:
+    if answer.quoted_after_llm:
         print("(no written sentence passed verification: the answer above quotes the abstracts)")
     print("Evidence:")
     for hit in answer.evidence[:5]:

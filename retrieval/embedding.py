@@ -137,7 +137,13 @@ def shared_embedder(settings_key: tuple[str, str, int, int]) -> Embedder:
     )
 
 
-def embedder_for(settings: Settings) -> Embedder:
+def embedder_for(settings: Settings, backend: str | None = None) -> Embedder:
+    """The shared model for ``settings``, with ``backend`` in place of the configured one when given."""
     return shared_embedder(
-        (settings.embedding_model, settings.embedding_backend, settings.embedding_batch_size, settings.cpu_threads)
+        (
+            settings.embedding_model,
+            backend or settings.embedding_backend,
+            settings.embedding_batch_size,
+            settings.cpu_threads,
+        )
     )

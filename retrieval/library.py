@@ -56,7 +56,7 @@ class Library:
 
     @cached_property
     def embedder(self) -> Embedder:
-        return embedder_for(self.settings.model_copy(update={"embedding_backend": self.embedding_backend}))
+        return embedder_for(self.settings, self.embedding_backend)
 
     @cached_property
     def chunker(self) -> Callable[[Article], list[str]]:

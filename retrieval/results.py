@@ -77,6 +77,14 @@ class Answer:
     removed: list[dict] = field(default_factory=list)  # LLM sentences dropped by verification, with reasons
     bottom_line: str = ""
 
+    @property
+    def quoted_after_llm(self) -> bool:
+        """LLM mode, but no written sentence passed verification, so the answer quotes the abstracts.
+
+        Only an extractive answer has a bottom line, which is how the fallback shows.
+        """
+        return self.mode == "llm" and bool(self.bottom_line)
+
     def as_json(self) -> dict:
         return {
             "question": self.question,

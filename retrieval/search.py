@@ -136,6 +136,7 @@ def dense_leg(
     fetch = min(index.ntotal, limit * 4)
     query = np.atleast_2d(vector).astype(np.float32)
     conn = library.store.conn
+    params = None
     if allowed is not None:
         if not allowed:
             return DenseLeg([], {})
@@ -152,17 +153,11 @@ def dense_leg(
                 ),
                 dtype=np.int64,
             )
-            with one_faiss_thread():
-                scores, chunk_ids = index.search(
-                    query, min(fetch, max(len(ids), 1)), params=_selector_params(index, ids)
-                )
+            fetch, params = min(fetch, max(len(ids), 1)), _selector_params(index, ids)
         else:
             fetch = min(index.ntotal, int(fetch * n_articles / len(allowed)) + limit)
-            with one_faiss_thread():
-                scores, chunk_ids = index.search(query, fetch)
-    else:
-        with one_faiss_thread():
-            scores, chunk_ids = index.search(query, fetch)
+    with one_faiss_thread():
+        scores, chunk_ids = index.search(query, fetch, params=params)
     pairs = [(int(c), float(s)) for c, s in zip(chunk_ids[0], scores[0], strict=True) if c >= 0]
     rows = library.store.chunk_rows([c for c, _ in pairs])
     best: dict[str, float] = {}

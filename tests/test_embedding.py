@@ -6,11 +6,12 @@ import numpy as np
 
 from retrieval.embedding import embedder_for
 from retrieval.settings import Settings
+from retrieval.store import embedding_text
 from tests.conftest import FIXTURE_ARTICLES
 
 
 def fixture_texts() -> list[str]:
-    return [f"{a.title}\n{' '.join(s.text for s in a.abstract)}" for a in FIXTURE_ARTICLES]
+    return [embedding_text(a.title, " ".join(s.text for s in a.abstract), 0) for a in FIXTURE_ARTICLES]
 
 
 def test_vectors_do_not_depend_on_batch_size():
@@ -24,8 +25,8 @@ def test_vectors_do_not_depend_on_batch_size():
 
 def test_int8_backend_stays_close_to_float32_and_keeps_the_nearest_text():
     texts = fixture_texts()
-    reference = embedder_for(Settings(embedding_backend="torch")).encode(texts)
-    quantised = embedder_for(Settings(embedding_backend="torch-int8")).encode(texts)
+    reference = embedder_for(Settings(), "torch").encode(texts)
+    quantised = embedder_for(Settings(), "torch-int8").encode(texts)
     cosines = np.sum(reference * quantised, axis=1)
     assert cosines.mean() > 0.96 and cosines.min() > 0.9
     # Each text's nearest other text is the same under both backends for nearly all texts.

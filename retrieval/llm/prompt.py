@@ -40,7 +40,9 @@ TASKS = {
     "sentences. End each sentence with its [PMID:...] citations.",
 }
 _LEAD = {"answer": "Question", "summary": "Topic"}
-_SECTION_PRIORITY = {"CONCLUSIONS": 1, "RESULTS": 2}  # after matched findings (0); other matched sentences are 3
+# Which sentences an article shows first when room is short (lower first): findings before aims and methods.
+MATCHED_FINDING, MATCHED_OTHER, UNMATCHED_OTHER = 0, 3, 4
+_FINDING_PRIORITY = {"CONCLUSIONS": 1, "RESULTS": 2}
 _TAG = re.compile(r"</?\s*evidence\b[^>]*>", re.I)
 
 
@@ -66,10 +68,10 @@ def select_sentences(article: Article, matched: list[str], max_chars: int) -> st
         position, (section, sentence) = item
         if not structured and position == len(sentences) - 1:
             section = "CONCLUSIONS"  # an unstructured abstract ends with its conclusion
-        rank = _SECTION_PRIORITY.get(section, 4)  # findings before aims and methods, even matched ones
+        finding = _FINDING_PRIORITY.get(section)
         if sentence in matched_set:
-            rank = 0 if rank < 4 else 3
-        return (rank, position)
+            return (MATCHED_FINDING if finding else MATCHED_OTHER, position)
+        return (finding or UNMATCHED_OTHER, position)
 
     chosen: set[int] = set()
     used = 0

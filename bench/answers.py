@@ -27,11 +27,11 @@ from bench.eval_data import PUBMEDQA, Question, load_questions, require_gold_art
 from bench.report import BenchResult, Table
 from bench.stats import percentiles, progress, timed
 from retrieval.library import Library
-from retrieval.records import Article
+from retrieval.library.records import Article
 from retrieval.settings import Settings, get_settings
 
 if TYPE_CHECKING:
-    from retrieval.llm.chat_model import LoadedChatModel
+    from retrieval.answers.llm.chat_model import LoadedChatModel
 
 HELP = "PubMedQA yes/no/maybe accuracy of the local LLM, with the gold abstract and with retrieved evidence"
 LABELS = ("yes", "no", "maybe")
@@ -83,7 +83,7 @@ def parse_label(text: str) -> str | None:
 
 def chat_model(settings: Settings) -> LoadedChatModel:
     """The configured chat model, or a clear stop when it cannot be loaded."""
-    from retrieval.llm.chat_model import get_chat_model
+    from retrieval.answers.llm.chat_model import get_chat_model
 
     try:
         return get_chat_model(settings)
@@ -117,7 +117,7 @@ def score(predictions: list[str | None], questions: list[Question]) -> dict:
 
 
 def run(args: argparse.Namespace) -> BenchResult:
-    from retrieval.search import search
+    from retrieval.search.hybrid import search
 
     settings = get_settings()
     library = Library(settings)

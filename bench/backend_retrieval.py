@@ -13,10 +13,10 @@ import faiss
 
 from bench.eval_data import Question
 from bench.metrics import gold_rank, retrieval_metrics
-from retrieval.embedding import embedder_for
 from retrieval.library import Library
-from retrieval.search import CANDIDATES
-from retrieval.store import embedding_text
+from retrieval.library.embedding import embedder_for
+from retrieval.library.store import embedding_text
+from retrieval.search.hybrid import CANDIDATES
 
 
 def library_chunks(library: Library) -> tuple[list[str], list[str]]:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from retrieval.results import Answer
-from retrieval.store import Store
+from retrieval.answers.results import Answer
+from retrieval.library.store import Store
 
 # "[12345]", "[12345, 67890]", "[PMID: 12345]" and a bare "PMID 12345" all cite.
 CITATION_MARK = re.compile(r"\[\s*(?:PMID:?\s*)?\d+(?:\s*[,;]\s*(?:PMID:?\s*)?\d+)*\s*\]|PMID:?\s*\d+", re.IGNORECASE)

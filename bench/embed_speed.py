@@ -26,8 +26,8 @@ WARMUP = 8
 def corpus_texts(files: Iterable[Path], n: int) -> list[str]:
     """The first ``n`` abstracts with text, as the library embeds them (title, newline, abstract)."""
     from ingest.formats.pubmed_xml import iter_pubmed_xml
-    from retrieval.records import Article
-    from retrieval.store import embedding_text
+    from retrieval.library.records import Article
+    from retrieval.library.store import embedding_text
 
     texts: list[str] = []
     for path in files:
@@ -44,7 +44,7 @@ def plain_loop(settings: Settings, texts: list[str]) -> tuple[float, np.ndarray]
     import torch
     from sentence_transformers import SentenceTransformer
 
-    from retrieval.embedding import model_path
+    from retrieval.library.embedding import model_path
 
     torch.set_num_threads(settings.cpu_threads)
     start = time.perf_counter()
@@ -64,7 +64,7 @@ def plain_loop(settings: Settings, texts: list[str]) -> tuple[float, np.ndarray]
 
 
 def medlit_backend(settings: Settings, backend: str):
-    from retrieval.embedding import Embedder
+    from retrieval.library.embedding import Embedder
 
     start = time.perf_counter()
     embedder = Embedder(settings, backend=backend)

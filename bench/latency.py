@@ -17,8 +17,8 @@ SEARCH_METHODS = ("hybrid", "dense", "bm25")
 
 
 def search_and_extractive(library: Library, questions: list[str], repeats: int) -> dict:
-    from retrieval.answers import ask
-    from retrieval.search import search
+    from retrieval.answers.ask import ask
+    from retrieval.search.hybrid import search
 
     ask(library, questions[0])  # warm-up: embedding model, SQLite pages, index
     samples: dict[str, list[float]] = {f"search_{m}": [] for m in SEARCH_METHODS} | {"answer_extractive": []}
@@ -37,7 +37,7 @@ def llm_answer(library: Library, warm_up: str, questions: list[str]) -> dict:
     prompt when a prompt starts like the previous one, so asking the same
     question again would time a cached prompt, not an answer.
     """
-    from retrieval.answers import ask
+    from retrieval.answers.ask import ask
 
     ask(library, warm_up, mode="llm")  # untimed: loads the model
     first, generation, total = [], [], []

@@ -65,7 +65,7 @@ class _Joined(io.RawIOBase):
 
 def count_medlit(path: Path) -> int:
     from ingest.formats.pubmed_xml import iter_pubmed_xml
-    from retrieval.records import Article
+    from retrieval.library.records import Article
 
     return sum(isinstance(item, Article) for item in iter_pubmed_xml(path))
 

@@ -44,7 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def evaluate_retrieval(library: Library, questions: list[Question]) -> dict[str, dict]:
-    from retrieval.search import search
+    from retrieval.search.hybrid import search
 
     search(library, questions[0].question)  # warm-up, untimed: model load, SQLite pages, index
     out = {}
@@ -60,7 +60,7 @@ def evaluate_retrieval(library: Library, questions: list[Question]) -> dict[str,
 
 def evaluate_answers(library: Library, questions: list[Question]) -> dict:
     """Extractive answers to answerable questions: abstention, gold citation and citation checks."""
-    from retrieval.answers import ask
+    from retrieval.answers.ask import ask
 
     answered = abstained = cites_gold = only_evidence = numbers_ok = 0
     unsupported: list[dict] = []
@@ -97,7 +97,7 @@ def evaluate_answers(library: Library, questions: list[Question]) -> dict:
 
 
 def evaluate_offtopic(library: Library, questions: list[str]) -> dict:
-    from retrieval.answers import ask
+    from retrieval.answers.ask import ask
 
     abstained = [q for q in progress(questions, "off-topic answers") if ask(library, q, mode="extractive").abstained]
     answered = [q for q in questions if q not in abstained]
@@ -110,7 +110,7 @@ def evaluate_offtopic(library: Library, questions: list[str]) -> dict:
 
 def rule_notes(offtopic_file: Path) -> tuple[dict, list[str]]:
     """The abstention rule's provenance, and a warning when its fitting data are the questions measured here."""
-    from retrieval.abstention import load_rule
+    from retrieval.answers.abstention import load_rule
 
     rule = load_rule()
     provenance = rule.provenance

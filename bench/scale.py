@@ -3,7 +3,7 @@
 Vectors are synthetic but clustered (a Gaussian mixture on the unit sphere, like
 sentence embeddings of a literature with topics), so approximate indexes face a
 realistic neighbourhood structure. Every index type the library can choose
-(``retrieval.vector_index.new_index``) is built the way the library builds it,
+(``retrieval.library.vector_index.new_index``) is built the way the library builds it,
 saved, and probed in a fresh process. The result says at which size the exact
 index gets too slow, i.e. what ``approx_index_min_vectors`` should be.
 """
@@ -22,8 +22,8 @@ import numpy as np
 from bench.children import run_child
 from bench.report import BenchResult, Table
 from bench.stats import median
+from retrieval.library.vector_index import ivf_lists, new_index
 from retrieval.settings import get_settings
-from retrieval.vector_index import ivf_lists, new_index
 
 HELP = "build time, size, memory, latency and recall of the FAISS index types on synthetic vectors"
 KINDS = ("flat", "ivf-sq8", "hnsw")

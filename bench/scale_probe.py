@@ -18,8 +18,8 @@ import numpy as np
 import psutil
 
 from bench.stats import percentiles
+from retrieval.library.vector_index import VectorIndex
 from retrieval.settings import Settings
-from retrieval.vector_index import VectorIndex
 
 
 def recall_at_k(found: np.ndarray, exact: np.ndarray) -> float:

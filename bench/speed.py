@@ -121,7 +121,7 @@ def run(args: argparse.Namespace) -> BenchResult:
         ]
         latencies = latency.search_and_extractive(library, questions[:n_questions], args.repeats)
         if n_llm:
-            from retrieval.llm.answer import LanguageModelError
+            from retrieval.answers.llm.answer import LanguageModelError
 
             try:
                 latencies |= latency.llm_answer(library, questions[0], questions[1 : 1 + n_llm * args.repeats])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from retrieval.records import Article
+from retrieval.library.records import Article
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from pages._shared.guard import empty_library, shown_errors
 from pages._shared.nav import COLLECTIONS
 from pages._shared.resources import collections, is_empty, library
 from pages._shared.text import md, plural
-from retrieval.evidence import level_for
 from retrieval.exports.fields import DOI_URL, PMC_URL, pubmed_url
-from retrieval.records import Article
+from retrieval.library.evidence import level_for
+from retrieval.library.records import Article
 
 
 def main() -> None:

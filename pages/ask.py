@@ -19,8 +19,8 @@ from pages._shared.guard import empty_library, shown_errors
 from pages._shared.nav import import_link
 from pages._shared.resources import is_empty, library
 from pages._shared.text import md, plural
-from retrieval.answers import ask
-from retrieval.results import Answer
+from retrieval.answers.ask import ask
+from retrieval.answers.results import Answer
 
 MODES = {"Extractive": "extractive", "Language model": "llm"}
 MODE_HELP = (

@@ -20,12 +20,12 @@ from pages._shared.jobs import registry
 from pages._shared.nav import IMPORT, SEARCH, import_link
 from pages._shared.resources import collections, is_empty, library
 from pages._shared.text import md, plural, short
-from retrieval.collections import Collection, Collections, parse_tags
-from retrieval.evidence import badge, level_for
 from retrieval.exports import FORMATS
 from retrieval.exports.pmid_list import parse_pmids
 from retrieval.exports.ris import pmids_from_ris
-from retrieval.records import Article
+from retrieval.library.collections import Collection, Collections, parse_tags
+from retrieval.library.evidence import badge, level_for
+from retrieval.library.records import Article
 
 SELECTED = "coll_selected"
 

@@ -16,9 +16,10 @@ from pages._shared.filters import PREFIX, RESTORE_YEARS, describe, sidebar_filte
 from pages._shared.guard import empty_library, shown_errors
 from pages._shared.resources import collections, is_empty, library
 from pages._shared.text import md, plural
-from retrieval.collections import CollectionError
-from retrieval.results import Hit, SearchFilters
-from retrieval.search import search
+from retrieval.library.collections import CollectionError
+from retrieval.library.filters import SearchFilters
+from retrieval.search.hybrid import search
+from retrieval.search.results import Hit
 
 RESULT = "search_result"
 NEW_COLLECTION = "New collection…"

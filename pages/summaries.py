@@ -10,7 +10,7 @@ from pages._shared.filters import describe, sidebar_filters
 from pages._shared.guard import empty_library, shown_errors
 from pages._shared.resources import collections, is_empty, library
 from pages._shared.text import md, plural
-from retrieval.summaries import Summary, summarize
+from retrieval.answers.summaries import Summary, summarize
 
 RESULT = "summary_result"
 TOPIC, COLLECTION = "A topic", "A collection"

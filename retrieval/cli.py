@@ -1,7 +1,7 @@
 """``python -m retrieval``: search, ask, summarise and calibrate from the command line.
 
 Output is readable text, or JSON with ``--json`` (the shapes of
-``retrieval.results``). Problems the user can fix (an empty library, an empty
+``retrieval.search.results``). Problems the user can fix (an empty library, an empty
 query, an unknown collection, a missing file) are one sentence on stderr and exit
 code 2, never a traceback. ``ask --batch`` loads the models once and answers one
 question a line, writing one JSON object a line in input order.
@@ -16,13 +16,15 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from retrieval.evidence import badge
+from retrieval.answers.results import Answer
 from retrieval.library import Library
-from retrieval.results import Answer, Hit, SearchFilters
+from retrieval.library.evidence import badge
+from retrieval.library.filters import SearchFilters
+from retrieval.search.results import Hit
 from retrieval.settings import get_settings
 
 if TYPE_CHECKING:
-    from retrieval.summaries import Summary
+    from retrieval.answers.summaries import Summary
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_ANSWERABLE = [
@@ -171,7 +173,7 @@ def batch_questions(path: Path) -> Iterator[str]:
 
 
 def run_ask(library: Library, args: argparse.Namespace) -> None:
-    from retrieval.answers import ask
+    from retrieval.answers.ask import ask
 
     if (args.question is None) == (args.batch is None):
         raise UserError("Give either one question or --batch FILE.")
@@ -205,7 +207,7 @@ def run_ask(library: Library, args: argparse.Namespace) -> None:
 def run(args: argparse.Namespace) -> None:
     library = Library(get_settings())
     if args.command == "search":
-        from retrieval.search import search
+        from retrieval.search.hybrid import search
 
         hits = search(library, args.query, filters_from(args), args.k, args.prefer_strong, args.method)
         if args.json:
@@ -215,7 +217,7 @@ def run(args: argparse.Namespace) -> None:
     elif args.command == "ask":
         run_ask(library, args)
     elif args.command == "summarize":
-        from retrieval.summaries import summarize
+        from retrieval.answers.summaries import summarize
 
         summary = summarize(library, args.query, k=args.k, narrative=args.narrative, filters=filters_from(args))
         if args.json:
@@ -223,7 +225,7 @@ def run(args: argparse.Namespace) -> None:
         else:
             print_summary(summary)
     elif args.command == "calibrate":
-        from retrieval.abstention import RULE_PATH, calibrate
+        from retrieval.answers.abstention import RULE_PATH, calibrate
 
         answerable = args.answerable or DEFAULT_ANSWERABLE
         for path in [*answerable, args.offtopic]:
@@ -233,7 +235,7 @@ def run(args: argparse.Namespace) -> None:
         print(json.dumps(rule.provenance, indent=2))
         print(f"Saved the abstention rule to {RULE_PATH}.")
     elif args.command == "calibrate-verify":
-        from retrieval.llm.calibration import THRESHOLD_FILE, calibrate_verify
+        from retrieval.calibration.support import THRESHOLD_FILE, calibrate_verify
 
         result = calibrate_verify(library)
         print(json.dumps({k: v for k, v in result.items() if k.startswith("rates") or k in ("cosine", "coverage")}))
@@ -243,7 +245,7 @@ def run(args: argparse.Namespace) -> None:
 def user_errors() -> tuple[type[Exception], ...]:
     """Errors whose message is meant for the user: bad input, missing files, a language model that cannot be had."""
     errors: list[type[Exception]] = [UserError, ValueError, FileNotFoundError]
-    llm = sys.modules.get("retrieval.llm.answer")  # imported only by --mode llm / --narrative, the only raisers
+    llm = sys.modules.get("retrieval.answers.llm.answer")  # imported only by --mode llm / --narrative, the only raisers
     if llm is not None:
         errors.append(llm.LanguageModelError)
     return tuple(errors)

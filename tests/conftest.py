@@ -23,9 +23,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from ingest.pipeline import ingest
-from retrieval.collections import Collections
 from retrieval.library import Library
-from retrieval.records import AbstractSection, Article, CommentCorrection, MeshHeading
+from retrieval.library.collections import Collections
+from retrieval.library.records import AbstractSection, Article, CommentCorrection, MeshHeading
 from retrieval.settings import Settings
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"

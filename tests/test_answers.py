@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 from conftest import ASTHMA, FIXTURE_ARTICLES, MALARIA, MIGRAINE, RETRACTED, STATINS, VITAMIN_D
 
-from retrieval.abstention import features, fit, load_rule
-from retrieval.answers import NO_EVIDENCE, ask
-from retrieval.extractive import DUPLICATE_COSINE, DUPLICATE_JACCARD, MAX_SENTENCES, is_near_duplicate
+from retrieval.answers.abstention import features, fit, load_rule
+from retrieval.answers.ask import NO_EVIDENCE, ask
+from retrieval.answers.extractive import DUPLICATE_COSINE, DUPLICATE_JACCARD, MAX_SENTENCES, is_near_duplicate
 from retrieval.library import Library
-from retrieval.results import SearchFilters
-from retrieval.search import run_search
+from retrieval.library.filters import SearchFilters
+from retrieval.search.hybrid import run_search
 
 ABSTRACTS = {a.pmid: a.abstract_text for a in FIXTURE_ARTICLES}
 
@@ -157,7 +157,7 @@ def test_fit_puts_the_threshold_between_separable_groups():
 # ------------------------------------------------------------------------- LLM mode
 @pytest.mark.llm
 def test_llm_mode_cites_only_evidence_or_falls_back_to_quotes(fixture_library: Library):
-    pytest.importorskip("retrieval.llm.answer", reason="the verified generation module is not in this checkout")
+    pytest.importorskip("retrieval.answers.llm.answer", reason="the verified generation module is not in this checkout")
     tokens: list[str] = []
     answer = ask(fixture_library, ON_TOPIC[2][0], mode="llm", on_token=tokens.append)
     assert answer.mode == "llm" and not answer.abstained

@@ -20,10 +20,11 @@ from bench.errors import BenchError
 from bench.eval_data import load_questions
 from bench.metrics import gold_rank, retrieval_metrics
 from bench.scale import clustered_vectors, recommend
+from retrieval.answers.llm.model_file import bundled_model_path
+from retrieval.answers.results import Answer, Citation
 from retrieval.library import Library
-from retrieval.llm.model_file import bundled_model_path
-from retrieval.records import AbstractSection, Article
-from retrieval.results import Answer, Citation, Hit
+from retrieval.library.records import AbstractSection, Article
+from retrieval.search.results import Hit
 from retrieval.settings import Settings
 from tests.conftest import FIXTURE_ARTICLES
 

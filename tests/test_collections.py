@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.collections import CollectionError, Collections, parse_tags
-from retrieval.records import Article
-from retrieval.store import Store
+from retrieval.library.collections import CollectionError, Collections, parse_tags
+from retrieval.library.records import Article
+from retrieval.library.store import Store
 
 
 @pytest.fixture

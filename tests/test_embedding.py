@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from retrieval.embedding import embedder_for
+from retrieval.library.embedding import embedder_for
+from retrieval.library.store import embedding_text
 from retrieval.settings import Settings
-from retrieval.store import embedding_text
 from tests.conftest import FIXTURE_ARTICLES
 
 

@@ -15,7 +15,7 @@ from retrieval.exports import FORMATS, Annotation
 from retrieval.exports.fields import page_range, split_author
 from retrieval.exports.pmid_list import parse_pmids
 from retrieval.exports.ris import pmids_from_ris
-from retrieval.records import AbstractSection, Article, MeshHeading
+from retrieval.library.records import AbstractSection, Article, MeshHeading
 
 TRICKY_TITLE = "Effect of 50% {IL-6} & TNF_alpha on $cost #1 ~ ^peak \\ in Zürich: a <b>trial</b>"
 LONG_RESULTS = " ".join(

@@ -9,7 +9,7 @@ import pytest
 
 from ingest.formats.errors import ParseError
 from ingest.formats.medline_text import iter_medline_text
-from retrieval.records import AbstractSection, CommentCorrection, MeshHeading
+from retrieval.library.records import AbstractSection, CommentCorrection, MeshHeading
 
 MEDLINE = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ncbi" / "biopython" / "Medline"
 

@@ -14,7 +14,7 @@ import yaml
 from ingest.formats.errors import ParseError
 from ingest.formats.pubmed_xml import iter_pubmed_xml
 from ingest.items import Deletion
-from retrieval.records import AbstractSection, Article, CommentCorrection, MeshHeading
+from retrieval.library.records import AbstractSection, Article, CommentCorrection, MeshHeading
 
 ROOT = Path(__file__).resolve().parents[1]
 NCBI = ROOT.parent / "shared" / "data" / "ncbi"

@@ -15,7 +15,7 @@ import pytest
 
 from ingest.formats.errors import ParseError
 from ingest.formats.pubmed_xml import iter_pubmed_xml
-from retrieval.records import Article
+from retrieval.library.records import Article
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWD = "/etc/passwd"

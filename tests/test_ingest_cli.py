@@ -10,8 +10,8 @@ import pytest
 
 from ingest.cli import main
 from retrieval.library import Library
+from retrieval.library.vector_index import index_ids
 from retrieval.settings import Settings
-from retrieval.vector_index import index_ids
 from tests.pubmed_xml_fixtures import synthetic_articles, write_pubmed_xml
 
 NCBI = Path(__file__).resolve().parents[2] / "shared" / "data" / "ncbi"

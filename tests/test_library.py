@@ -9,9 +9,9 @@ import pytest
 from ingest.items import Deletion
 from ingest.pipeline import ingest
 from retrieval.library import Library
-from retrieval.records import AbstractSection, Article, MeshHeading
+from retrieval.library.records import AbstractSection, Article, MeshHeading
+from retrieval.library.vector_index import index_ids
 from retrieval.settings import Settings
-from retrieval.vector_index import index_ids
 
 
 def make_article(pmid: str, title: str, sentences: int = 3, revised: str = "2020-01-01") -> Article:

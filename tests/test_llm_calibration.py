@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrieval.llm.calibration import Scores, SupportScores, choose_threshold, read_rows, support_scores
-from retrieval.verify import SupportThreshold
+from retrieval.answers.llm.verify import SupportThreshold
+from retrieval.calibration.support import Scores, SupportScores, choose_threshold, read_rows, support_scores
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from retrieval.answers.llm.answer import generate_verified
+from retrieval.answers.llm.chat_model import get_chat_model
+from retrieval.answers.llm.verify import NO_CITATION, NOT_SUPPORTED, NUMBER_NOT_FOUND, OUTSIDE_EVIDENCE
 from retrieval.library import Library
-from retrieval.llm.answer import generate_verified
-from retrieval.llm.chat_model import get_chat_model
-from retrieval.records import AbstractSection, Article
-from retrieval.results import Hit
+from retrieval.library.records import AbstractSection, Article
+from retrieval.search.results import Hit
 from retrieval.settings import Settings
-from retrieval.verify import NO_CITATION, NOT_SUPPORTED, NUMBER_NOT_FOUND, OUTSIDE_EVIDENCE
 
 pytestmark = pytest.mark.llm
 

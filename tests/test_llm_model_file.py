@@ -6,8 +6,8 @@ import hashlib
 
 import pytest
 
-from retrieval.llm import model_file
-from retrieval.llm.model_file import ModelFileError, assemble, part_files
+from retrieval.answers.llm import model_file
+from retrieval.answers.llm.model_file import ModelFileError, assemble, part_files
 
 
 def write_parts(folder, contents: list[bytes]):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.llm.prompt import SYSTEM, build_messages, evidence_blocks, format_evidence, select_sentences
-from retrieval.records import AbstractSection, Article
+from retrieval.answers.llm.prompt import SYSTEM, build_messages, evidence_blocks, format_evidence, select_sentences
+from retrieval.library.records import AbstractSection, Article
 
 TRIAL = Article(
     pmid="32000001",

@@ -6,11 +6,11 @@ import socket
 
 import pytest
 
+from retrieval.answers.llm.answer import LanguageModelError, generate_verified
+from retrieval.answers.llm.chat_model import PROVIDERS
 from retrieval.library import Library
-from retrieval.llm.answer import LanguageModelError, generate_verified
-from retrieval.llm.chat_model import PROVIDERS
-from retrieval.records import AbstractSection, Article
-from retrieval.results import Hit
+from retrieval.library.records import AbstractSection, Article
+from retrieval.search.results import Hit
 from retrieval.settings import Settings
 
 EVIDENCE = Article(

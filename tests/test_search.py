@@ -18,12 +18,11 @@ from conftest import (
 )
 
 from ingest.pipeline import ingest
-from retrieval.evidence import LEVELS, badge, level_for
-from retrieval.filters import UnknownCollectionError
-from retrieval.langchain_retriever import MedLitRetriever
 from retrieval.library import Library
-from retrieval.results import SearchFilters
-from retrieval.search import EmptyLibraryError, fts_query, search
+from retrieval.library.evidence import LEVELS, badge, level_for
+from retrieval.library.filters import SearchFilters, UnknownCollectionError
+from retrieval.search.hybrid import EmptyLibraryError, fts_query, search
+from retrieval.search.langchain_retriever import MedLitRetriever
 
 PARAPHRASES = [
     ("do cholesterol pills stop heart attacks in healthy people with inflammation", STATINS[0]),

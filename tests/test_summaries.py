@@ -7,9 +7,9 @@ from collections import Counter
 import pytest
 from conftest import ASTHMA, FIXTURE_ARTICLES, RETRACTED, TOPICS
 
+from retrieval.answers.summaries import summarize
 from retrieval.library import Library
-from retrieval.results import SearchFilters
-from retrieval.summaries import summarize
+from retrieval.library.filters import SearchFilters
 
 TOPIC_OF = {pmid: topic for topic, pmids in TOPICS.items() for pmid in pmids}
 ABSTRACTS = {a.pmid: a.abstract_text for a in FIXTURE_ARTICLES}

@@ -51,7 +51,7 @@ def test_empty_library_explains_what_to_do(tmp_path, monkeypatch):
 @pytest.mark.llm
 def test_language_model_mode_streams_then_shows_a_checked_answer(fixture_library, monkeypatch):
     """The real local model: tokens reach the page while it writes; the final answer cites the library."""
-    from retrieval.answers import ask as original
+    from retrieval.answers.ask import ask as original
 
     streamed: list[str] = []
 
@@ -65,7 +65,7 @@ def test_language_model_mode_streams_then_shows_a_checked_answer(fixture_library
     at = app_test(monkeypatch, fixture_library.settings.data_dir)
     at.text_input[0].set_value("Does annual high-dose vitamin D prevent falls in older women?")
     at.segmented_control[0].set_value("Language model")
-    monkeypatch.setattr("retrieval.answers.ask", recording_ask)
+    monkeypatch.setattr("retrieval.answers.ask.ask", recording_ask)
     at.button[0].click().run(timeout=900)
     assert not at.exception, [e.value for e in at.exception]
     shown = texts(at)

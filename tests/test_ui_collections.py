@@ -6,8 +6,8 @@ import pytest
 from ui_support import app_test, shared_ui_library, texts
 
 from pages._shared.jobs import _registry
-from retrieval.collections import Collections
 from retrieval.library import Library
+from retrieval.library.collections import Collections
 from retrieval.settings import Settings
 from tests.fake_eutils import FakeEutils
 

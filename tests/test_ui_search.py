@@ -6,7 +6,7 @@ import pytest
 from conftest import VITAMIN_D
 from ui_support import app_test, shared_ui_library, texts
 
-from retrieval.collections import Collections
+from retrieval.library.collections import Collections
 
 SEARCH = "pages/search.py"
 

@@ -6,11 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.chunking import article_sentences
-from retrieval.llm.prompt import build_messages, evidence_blocks
-from retrieval.records import AbstractSection, Article
-from retrieval.settings import DEFAULT_EMBEDDING_MODEL
-from retrieval.verify import (
+from retrieval.answers.llm.prompt import build_messages, evidence_blocks
+from retrieval.answers.llm.verify import (
     NO_CITATION,
     NOT_SUPPORTED,
     NUMBER_NOT_FOUND,
@@ -25,6 +22,9 @@ from retrieval.verify import (
     split_draft,
     verify_draft,
 )
+from retrieval.library.chunking import article_sentences
+from retrieval.library.records import AbstractSection, Article
+from retrieval.settings import DEFAULT_EMBEDDING_MODEL
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 

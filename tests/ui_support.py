@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape
 from streamlit.testing.v1 import AppTest
 
 from retrieval.library import Library
-from retrieval.records import AbstractSection, Article, CommentCorrection, MeshHeading
+from retrieval.library.records import AbstractSection, Article, CommentCorrection, MeshHeading
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")

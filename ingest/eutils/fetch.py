@@ -19,7 +19,7 @@ from ingest.eutils.responses import History, SearchResult
 from ingest.eutils.windows import DateRange, all_dates, fitting_windows, requested_range
 from ingest.items import Item
 from ingest.progress import Reporter, SilentReporter
-from retrieval.records import Article
+from retrieval.library.records import Article
 from retrieval.settings import Settings
 
 Known = Callable[[Sequence[str]], set[str]]

@@ -17,7 +17,7 @@ from Bio import Medline
 
 from ingest.formats.errors import ParseError
 from ingest.formats.sources import Source, open_source, source_name
-from retrieval.records import AbstractSection, Article, CommentCorrection, MeshHeading
+from retrieval.library.records import AbstractSection, Article, CommentCorrection, MeshHeading
 
 TAG_LINE = re.compile(r"[A-Z][A-Z0-9]{1,3} *-( |$)")
 CONTINUATION = "      "

@@ -15,7 +15,7 @@ from functools import lru_cache
 from lxml import etree
 
 from ingest.items import Deletion, Item
-from retrieval.records import AbstractSection, Article, CommentCorrection, MeshHeading
+from retrieval.library.records import AbstractSection, Article, CommentCorrection, MeshHeading
 
 Element = etree._Element
 Children = dict[object, Element]  # tag -> first child with that tag (comments and entities have callable tags)

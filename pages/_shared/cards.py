@@ -12,10 +12,10 @@ import streamlit as st
 
 from pages._shared.nav import article_link
 from pages._shared.text import highlight, md
-from retrieval.evidence import BY_LABEL, OTHER
 from retrieval.exports.fields import pubmed_url
-from retrieval.records import AbstractSection, Article
-from retrieval.results import Hit
+from retrieval.library.evidence import BY_LABEL, OTHER
+from retrieval.library.records import AbstractSection, Article
+from retrieval.search.results import Hit
 
 # Badge colour by evidence rank (0 = systematic review / meta-analysis ... 6 = other).
 _RANK_COLORS = ("green", "green", "blue", "orange", "gray", "violet", "gray")

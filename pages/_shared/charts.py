@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from retrieval.evidence import LEVELS
+from retrieval.library.evidence import LEVELS
 
 HEIGHT = 230
 _LEVEL_ORDER = [level.label.capitalize() for level in LEVELS]

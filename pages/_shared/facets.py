@@ -11,8 +11,8 @@ from collections import Counter
 import streamlit as st
 
 from pages._shared.resources import library
-from retrieval.evidence import LEVELS
-from retrieval.search import design_levels
+from retrieval.library.evidence import LEVELS
+from retrieval.search.hybrid import design_levels
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -12,7 +12,7 @@ import streamlit as st
 
 from pages._shared import facets
 from pages._shared.resources import collections, version_key
-from retrieval.results import SearchFilters
+from retrieval.library.filters import SearchFilters
 
 PREFIX = "flt_"
 NO_COLLECTION = "All articles"

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from retrieval.collections import Collections
 from retrieval.library import Library
+from retrieval.library.collections import Collections
 from retrieval.settings import Settings, get_settings
 
 log = logging.getLogger("medlit.web")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from retrieval.exports import bibtex, csv, nbib, pmid_list, ris
 from retrieval.exports.fields import Annotation
-from retrieval.records import Article
+from retrieval.library.records import Article
 
 Renderer = Callable[[Sequence[Article], Mapping[str, Annotation] | None], str]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from retrieval.exports.fields import Annotation, labelled_abstract, one_line, page_range, pubmed_url, split_author
-from retrieval.records import Article
+from retrieval.library.records import Article
 
 _LATEX = {
     "\\": r"\textbackslash{}",

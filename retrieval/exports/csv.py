@@ -12,7 +12,7 @@ import io
 from collections.abc import Mapping, Sequence
 
 from retrieval.exports.fields import Annotation, labelled_abstract, one_line, pubmed_url
-from retrieval.records import Article
+from retrieval.library.records import Article
 
 ENCODING = "utf-8-sig"
 COLUMNS = [

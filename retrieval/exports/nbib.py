@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from retrieval.exports.fields import Annotation, labelled_abstract, one_line, split_author
-from retrieval.records import Article
+from retrieval.library.records import Article
 
 WIDTH = 88
 INDENT = " " * 6

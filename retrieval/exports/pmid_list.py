@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from retrieval.exports.fields import Annotation
-from retrieval.records import Article
+from retrieval.library.records import Article
 
 _PMID = re.compile(r"(?<![\w.\-/])(\d{1,9})(?![\w.\-])|pubmed\.ncbi\.nlm\.nih\.gov/(\d{1,9})|/pubmed/(\d{1,9})")
 

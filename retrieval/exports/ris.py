@@ -18,7 +18,7 @@ from retrieval.exports.fields import (
     pubmed_url,
     split_author,
 )
-from retrieval.records import Article
+from retrieval.library.records import Article
 
 _LINE = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
 _PUBMED_LINK = re.compile(r"(?:pubmed\.ncbi\.nlm\.nih\.gov/|ncbi\.nlm\.nih\.gov/pubmed/)(\d{1,9})\b", re.I)

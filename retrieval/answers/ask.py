@@ -2,10 +2,10 @@
 
 Two modes: ``extractive`` (default) quotes the abstracts' own sentences and
 needs no language model; ``llm`` has the local model write an answer whose
-every sentence is checked against the cited abstracts (``retrieval.llm``), and
+every sentence is checked against the cited abstracts (``retrieval.answers.llm``), and
 falls back to the extractive answer when no written sentence survives the check.
 Either way a question the library cannot answer gets an abstention, decided
-before any model runs (``retrieval.abstention``).
+before any model runs (``retrieval.answers.abstention``).
 """
 
 from __future__ import annotations
@@ -15,11 +15,13 @@ import time
 from collections.abc import Callable
 from typing import Literal
 
-from retrieval.abstention import AbstentionRule, features, load_rule
-from retrieval.extractive import extract
+from retrieval.answers.abstention import AbstentionRule, features, load_rule
+from retrieval.answers.extractive import extract
+from retrieval.answers.results import Answer, Citation
 from retrieval.library import Library
-from retrieval.results import Answer, Citation, Hit, SearchFilters
-from retrieval.search import run_search
+from retrieval.library.filters import SearchFilters
+from retrieval.search.hybrid import run_search
+from retrieval.search.results import Hit
 
 Mode = Literal["extractive", "llm"]
 NO_EVIDENCE = "No evidence in this library answers this question."
@@ -77,7 +79,7 @@ def _llm_answer(
     timings: dict[str, float],
 ) -> tuple[str, list[Citation], list[dict]]:
     """The verified written answer: its text, citations and the sentences verification removed."""
-    from retrieval.llm.answer import generate_verified
+    from retrieval.answers.llm.answer import generate_verified
 
     draft = generate_verified(library, question, hits, task="answer", on_token=on_token)
     timings["llm_first_token"] = draft.first_token_ms

@@ -11,8 +11,9 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
 from retrieval.library import Library
-from retrieval.results import Hit, SearchFilters
-from retrieval.search import Method, search
+from retrieval.library.filters import SearchFilters
+from retrieval.search.hybrid import Method, search
+from retrieval.search.results import Hit
 
 
 class MedLitRetriever(BaseRetriever):

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
-from retrieval.chunking import article_sentences
-from retrieval.records import Article
-from retrieval.verify import is_instruction
+from retrieval.answers.llm.verify import is_instruction
+from retrieval.library.chunking import article_sentences
+from retrieval.library.records import Article
 
 CHARS_PER_TOKEN = 4  # English biomedical text in the Qwen2.5 tokenizer: ~4.5 characters per token
 MIN_SENTENCES = 1  # an article always shows at least its best sentence, whatever the budget
@@ -58,7 +58,7 @@ class EvidenceBlock:
 def select_sentences(article: Article, matched: list[str], max_chars: int) -> str:
     """The most relevant abstract sentences that fit ``max_chars``, in their original order.
 
-    Instruction-like sentences never reach the model (see ``retrieval.verify.is_instruction``).
+    Instruction-like sentences never reach the model (see ``retrieval.answers.llm.verify.is_instruction``).
     """
     sentences = [(section, s) for section, s in article_sentences(article) if not is_instruction(s)]
     matched_set = set(matched)

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from retrieval.chunking import article_sentences
-from retrieval.evidence import BY_LABEL, OTHER
+from retrieval.answers.results import Citation
 from retrieval.library import Library
-from retrieval.results import Citation, Hit
-from retrieval.search import query_terms, term_overlap
+from retrieval.library.chunking import article_sentences
+from retrieval.library.evidence import BY_LABEL, OTHER
+from retrieval.search.hybrid import query_terms, term_overlap
+from retrieval.search.results import Hit
 
 # Embedding the candidates is the cost of an answer, so only the likeliest sentences of the best articles
 # are embedded, cut to their first EMBED_WORDS words for scoring. On 60 PubMedQA dev and 30 paraphrased

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from retrieval.exports.fields import Annotation
-from retrieval.store import Store, utc_now
+from retrieval.library.store import Store, utc_now
 
 MAX_NAME_CHARS = 120
 _PMID = re.compile(r"^\d{1,9}$")

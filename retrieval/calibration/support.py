@@ -1,4 +1,4 @@
-"""Calibrating the support thresholds of ``retrieval.verify`` on real abstracts.
+"""Calibrating the support thresholds of ``retrieval.answers.llm.verify`` on real abstracts.
 
 A sentence is "supported" by an abstract when its embedding is close enough to
 one of the abstract's sentences and enough of its content words occur in the
@@ -30,9 +30,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from retrieval.chunking import split_sentences
-from retrieval.records import Article
-from retrieval.verify import THRESHOLD_FILE, Embed, SupportThreshold, content_terms, evidence_sentences, term_coverage
+from retrieval.answers.llm.verify import (
+    THRESHOLD_FILE,
+    Embed,
+    SupportThreshold,
+    content_terms,
+    evidence_sentences,
+    term_coverage,
+)
+from retrieval.library.chunking import split_sentences
+from retrieval.library.records import Article
 
 if TYPE_CHECKING:
     from retrieval.library import Library

@@ -13,7 +13,7 @@ each sentence of a draft passes three checks or is removed, with the reason:
    topic, not claims ("atorvastatin causes liver failure" is close to any
    atorvastatin abstract); the word coverage catches claims made of words the
    abstract never uses. Both thresholds are calibrated on real abstracts
-   (``retrieval.llm.calibration``; values and provenance in
+   (``retrieval.calibration.support``; values and provenance in
    ``support_threshold.json``). Citations whose abstract does not support the
    sentence are dropped too, so each shown PMID backs its sentence.
 
@@ -36,8 +36,8 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.chunking import article_sentences, split_sentences
-from retrieval.records import Article
+from retrieval.library.chunking import article_sentences, split_sentences
+from retrieval.library.records import Article
 
 Embed = Callable[[list[str]], np.ndarray]  # texts -> L2-normalised vectors
 

@@ -18,13 +18,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from retrieval.chunking import article_sentences
-from retrieval.evidence import LEVELS
-from retrieval.extractive import SECTION_BONUS, is_near_duplicate
-from retrieval.filters import allowed_pmids
+from retrieval.answers.extractive import SECTION_BONUS, is_near_duplicate
+from retrieval.answers.results import Citation
 from retrieval.library import Library
-from retrieval.results import Citation, Hit, SearchFilters
-from retrieval.search import design_levels, ensure_not_empty, make_hit, search
+from retrieval.library.chunking import article_sentences
+from retrieval.library.evidence import LEVELS
+from retrieval.library.filters import SearchFilters, allowed_pmids
+from retrieval.search.hybrid import design_levels, ensure_not_empty, make_hit, search
+from retrieval.search.results import Hit
 
 MAX_THEMES = 8
 MIN_THEME_SIZE = 2  # articles per theme on average when choosing how many themes to try
@@ -95,8 +96,8 @@ def summarize(
         summary.themes = themes(library, hits)
         summary.timings_ms["themes"] = _ms(t0)
     if narrative and hits:
-        from retrieval.answers import cited_text
-        from retrieval.llm.answer import generate_verified
+        from retrieval.answers.ask import cited_text
+        from retrieval.answers.llm.answer import generate_verified
 
         usable = [h for h in hits if not h.retracted]
         draft = generate_verified(library, query or f"the collection {collection}", usable, task="summary")

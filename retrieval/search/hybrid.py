@@ -34,12 +34,12 @@ from typing import Literal
 import faiss
 import numpy as np
 
-from retrieval.chunking import article_sentences, split_sentences
-from retrieval.evidence import boost, level_for
-from retrieval.filters import FilterClause, allowed_pmids, filter_clause
 from retrieval.library import Library
-from retrieval.records import Article
-from retrieval.results import Hit, SearchFilters
+from retrieval.library.chunking import article_sentences, split_sentences
+from retrieval.library.evidence import boost, level_for
+from retrieval.library.filters import FilterClause, SearchFilters, allowed_pmids, filter_clause
+from retrieval.library.records import Article
+from retrieval.search.results import Hit
 
 Method = Literal["hybrid", "dense", "bm25"]
 

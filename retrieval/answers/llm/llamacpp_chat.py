@@ -7,7 +7,7 @@ from pathlib import Path
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
-from retrieval.llm.model_file import bundled_model_path
+from retrieval.answers.llm.model_file import bundled_model_path
 from retrieval.settings import Settings
 
 

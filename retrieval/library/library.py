@@ -12,12 +12,12 @@ from functools import cached_property
 
 import numpy as np
 
-from retrieval.chunking import make_chunker
-from retrieval.embedding import Embedder, embedder_for
-from retrieval.records import Article
+from retrieval.library.chunking import make_chunker
+from retrieval.library.embedding import Embedder, embedder_for
+from retrieval.library.records import Article
+from retrieval.library.store import Store
+from retrieval.library.vector_index import SyncReport, VectorIndex, index_ids
 from retrieval.settings import Settings, get_settings
-from retrieval.store import Store
-from retrieval.vector_index import SyncReport, VectorIndex, index_ids
 
 EMBED_BLOCK = 2048  # chunks embedded and committed together
 

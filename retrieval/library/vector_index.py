@@ -18,8 +18,8 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from retrieval.library.store import Store
 from retrieval.settings import Settings
-from retrieval.store import Store
 
 
 @dataclass

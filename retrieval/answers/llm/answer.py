@@ -2,7 +2,7 @@
 
 The model sees numbered evidence blocks; its output streams to ``on_token`` as it
 is written (the page shows it live, marked as unverified) and is then checked
-sentence by sentence by ``retrieval.verify``. Only sentences whose citations,
+sentence by sentence by ``retrieval.answers.llm.verify``. Only sentences whose citations,
 numbers and content are backed by the cited abstracts come back in
 ``VerifiedDraft.sentences``; the rest are listed in ``removed`` with the reason.
 """
@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
+from retrieval.answers.llm.chat_model import get_chat_model
+from retrieval.answers.llm.prompt import build_messages, evidence_blocks
+from retrieval.answers.llm.verify import EvidenceDoc, load_support_threshold, verify_draft
 from retrieval.library import Library
-from retrieval.llm.chat_model import get_chat_model
-from retrieval.llm.prompt import build_messages, evidence_blocks
-from retrieval.records import Article
-from retrieval.results import Hit
-from retrieval.verify import EvidenceDoc, load_support_threshold, verify_draft
+from retrieval.library.records import Article
+from retrieval.search.results import Hit
 
 
 class LanguageModelError(RuntimeError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from retrieval.records import Article
+from retrieval.library.records import Article
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
 

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.migrations import migrate
-from retrieval.records import Article
+from retrieval.library.migrations import migrate
+from retrieval.library.records import Article
 
 Chunker = Callable[[Article], list[str]]
 

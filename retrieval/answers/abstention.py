@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from retrieval.library import Library
-from retrieval.search import SearchResult, run_search, term_overlap
+from retrieval.search.hybrid import SearchResult, run_search, term_overlap
 
 RULE_PATH = Path(__file__).with_name("abstention_rule.json")
 FEATURES = ("dense_top", "term_coverage", "leg_agreement")
@@ -215,7 +215,7 @@ def calibrate(
 
 def _display(path: Path) -> str:
     """A path relative to the project root (``../shared/...`` for the shared data beside it)."""
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     resolved = path.resolve()
     for base, prefix in ((root, Path()), (root.parent, Path(".."))):
         if resolved.is_relative_to(base):

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
-from retrieval.llm.llamacpp_chat import make_llamacpp_chat
-from retrieval.llm.ollama_chat import make_ollama_chat
-from retrieval.llm.openai_chat import make_openai_chat
+from retrieval.answers.llm.llamacpp_chat import make_llamacpp_chat
+from retrieval.answers.llm.ollama_chat import make_ollama_chat
+from retrieval.answers.llm.openai_chat import make_openai_chat
 from retrieval.settings import Settings
 
 PROVIDERS = {"llamacpp": make_llamacpp_chat, "ollama": make_ollama_chat, "openai": make_openai_chat}

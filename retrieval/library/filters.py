@@ -12,11 +12,27 @@ the journal name ("lancet" finds "Lancet (London, England)").
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
-from retrieval.collections import Collections
-from retrieval.results import SearchFilters
-from retrieval.store import Store
+from retrieval.library.collections import Collections
+from retrieval.library.store import Store
+
+
+@dataclass
+class SearchFilters:
+    """Filters a user can put on search, answers and summaries (all optional)."""
+
+    year_from: int | None = None
+    year_to: int | None = None
+    publication_types: list[str] = field(default_factory=list)
+    mesh: list[str] = field(default_factory=list)
+    journal: str | None = None
+    has_abstract: bool = False
+    collection: str | None = None
+    exclude_retracted: bool = False
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if v not in (None, False, [], "")}
 
 
 class UnknownCollectionError(ValueError):

@@ -1,56 +1,10 @@
-"""Result types shared by search, answers, summaries, the CLI, the web pages and benchmarks."""
+"""What answering returns: an answer whose every sentence cites PMIDs (or an abstention), and its citations."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from retrieval.records import Article
-
-
-@dataclass
-class SearchFilters:
-    """Filters a user can put on search, answers and summaries (all optional)."""
-
-    year_from: int | None = None
-    year_to: int | None = None
-    publication_types: list[str] = field(default_factory=list)
-    mesh: list[str] = field(default_factory=list)
-    journal: str | None = None
-    has_abstract: bool = False
-    collection: str | None = None
-    exclude_retracted: bool = False
-
-    def as_dict(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if v not in (None, False, [], "")}
-
-
-@dataclass
-class Hit:
-    """One ranked article."""
-
-    pmid: str
-    title: str
-    year: int | None
-    journal: str
-    publication_types: list[str]
-    level: str  # evidence level label, see retrieval.evidence
-    retracted: bool
-    score: float
-    sentences: list[str] = field(default_factory=list)  # the sentences that matched the query
-    dense_score: float | None = None
-    bm25_score: float | None = None
-    article: Article | None = None
-
-    def as_evidence(self) -> dict:
-        return {
-            "pmid": self.pmid,
-            "title": self.title,
-            "year": self.year,
-            "publication_types": self.publication_types,
-            "level": self.level,
-            "score": round(float(self.score), 6),
-            "retracted": self.retracted,
-        }
+from retrieval.search.results import Hit
 
 
 @dataclass

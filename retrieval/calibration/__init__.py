@@ -1,0 +1,1 @@
+"""Offline fitting of the values answers rely on at run time (never imported while answering)."""

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from ingest.items import Deletion, Item
 from ingest.progress import Reporter, SilentReporter
-from retrieval.library import EMBED_BLOCK, Library
+from retrieval.library import Library
+from retrieval.library.library import EMBED_BLOCK
 from retrieval.library.records import Article
 
 BATCH = 500  # records per transaction

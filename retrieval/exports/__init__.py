@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from retrieval.exports import bibtex, csv, nbib, pmid_list, ris
-from retrieval.exports.fields import Annotation
+from retrieval.library.collections import Annotation
 from retrieval.library.records import Article
 
 Renderer = Callable[[Sequence[Article], Mapping[str, Annotation] | None], str]

@@ -11,7 +11,8 @@ import csv
 import io
 from collections.abc import Mapping, Sequence
 
-from retrieval.exports.fields import Annotation, labelled_abstract, one_line, pubmed_url
+from retrieval.exports.fields import labelled_abstract, one_line, pubmed_url
+from retrieval.library.collections import Annotation
 from retrieval.library.records import Article
 
 ENCODING = "utf-8-sig"

@@ -82,14 +82,6 @@ def pubmed_url(pmid: str) -> str:
     return PUBMED_URL.format(pmid=pmid)
 
 
-@dataclass(frozen=True)
-class Annotation:
-    """What a librarian added to an article in a collection; exported as a note and as keywords."""
-
-    note: str = ""
-    tags: tuple[str, ...] = ()
-
-
 def labelled_abstract(sections: list, separator: str = " ") -> str:
     """A structured abstract as PubMed prints it on one line: ``BACKGROUND: ... METHODS: ...``."""
     parts = [f"{s.label}: {s.text}" if s.label else s.text for s in sections if s.text]

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from retrieval.exports.fields import Annotation, labelled_abstract, one_line, split_author
+from retrieval.exports.fields import labelled_abstract, one_line, split_author
+from retrieval.library.collections import Annotation
 from retrieval.library.records import Article
 
 WIDTH = 88

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from retrieval.exports.fields import Annotation
+from retrieval.library.collections import Annotation
 from retrieval.library.records import Article
 
 _PMID = re.compile(r"(?<![\w.\-/])(\d{1,9})(?![\w.\-])|pubmed\.ncbi\.nlm\.nih\.gov/(\d{1,9})|/pubmed/(\d{1,9})")

@@ -11,13 +11,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from retrieval.exports.fields import (
-    Annotation,
     labelled_abstract,
     one_line,
     page_range,
     pubmed_url,
     split_author,
 )
+from retrieval.library.collections import Annotation
 from retrieval.library.records import Article
 
 _LINE = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")

@@ -16,7 +16,6 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from retrieval.exports.fields import Annotation
 from retrieval.library.store import Store, utc_now
 
 MAX_NAME_CHARS = 120
@@ -25,6 +24,14 @@ _PMID = re.compile(r"^\d{1,9}$")
 
 class CollectionError(ValueError):
     """A collection operation the user asked for cannot be done; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """What a librarian added to an article in a collection; exported as a note and as keywords."""
+
+    note: str = ""
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

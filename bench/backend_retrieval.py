@@ -9,31 +9,19 @@ exact index, and the questions are searched the way the dense leg searches
 
 from __future__ import annotations
 
-import faiss
-
 from bench.eval_data import Question
 from bench.metrics import gold_rank, retrieval_metrics
 from retrieval.library import Library
 from retrieval.library.embedding import embedder_for
-from retrieval.library.store import embedding_text
+from retrieval.library.vector_index import exact_search
 from retrieval.search.hybrid import CANDIDATES
-
-
-def library_chunks(library: Library) -> tuple[list[str], list[str]]:
-    """(pmid, text as embedded) of every chunk, in chunk order."""
-    rows = library.store.conn.execute(
-        "SELECT c.pmid, c.ord, c.text, a.title FROM chunks c JOIN articles a USING (pmid) ORDER BY c.chunk_id"
-    ).fetchall()
-    return [r["pmid"] for r in rows], [embedding_text(r["title"], r["text"], r["ord"]) for r in rows]
 
 
 def dense_ranks(library: Library, backend: str, questions: list[Question], k: int) -> list[int | None]:
     """Rank (1-based, within ``k``) of each question's gold article by dense search with ``backend``."""
     embedder = embedder_for(library.settings, backend)  # the library's own backend is already loaded
-    pmids, texts = library_chunks(library)
-    index = faiss.IndexFlatIP(embedder.dim)
-    index.add(embedder.encode(texts))
-    _, rows = index.search(embedder.encode([q.question for q in questions]), min(len(texts), 4 * CANDIDATES))
+    pmids, texts = (list(column) for column in zip(*library.store.chunk_texts(), strict=True))
+    rows = exact_search(embedder.encode(texts), embedder.encode([q.question for q in questions]), 4 * CANDIDATES)
     ranks: list[int | None] = []
     for q, found in zip(questions, rows, strict=True):
         ranks.append(gold_rank(list(dict.fromkeys(pmids[i] for i in found if i >= 0))[:k], q.pmid))

@@ -20,9 +20,11 @@ from conftest import (
 from ingest.pipeline import ingest
 from retrieval.library import Library
 from retrieval.library.evidence import LEVELS, badge, level_for
-from retrieval.library.filters import SearchFilters, UnknownCollectionError
-from retrieval.search.hybrid import EmptyLibraryError, fts_query, search
+from retrieval.library.filters import SearchFilters
+from retrieval.library.store import UnknownCollectionError
+from retrieval.search.hybrid import EmptyLibraryError, search
 from retrieval.search.langchain_retriever import MedLitRetriever
+from retrieval.search.legs import fts_query
 
 PARAPHRASES = [
     ("do cholesterol pills stop heart attacks in healthy people with inflammation", STATINS[0]),

@@ -44,10 +44,7 @@ def collections() -> Collections:
 def version_key() -> tuple:
     """Identifies the library's content: the cache key of facets and charts derived from it."""
     lib = library()
-    conn = lib.store.conn
-    articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-    last_run = conn.execute("SELECT id, coalesce(finished_at, '') FROM ingest_runs ORDER BY id DESC LIMIT 1").fetchone()
-    return (str(lib.settings.data_dir), articles, *(tuple(last_run) if last_run else (0, "")))
+    return (str(lib.settings.data_dir), *lib.store.content_version())
 
 
 def is_empty() -> bool:

@@ -33,7 +33,8 @@ from pathlib import Path
 import numpy as np
 
 from retrieval.library import Library
-from retrieval.search.hybrid import SearchResult, run_search, term_overlap
+from retrieval.search.hybrid import SearchResult, run_search
+from retrieval.text import term_overlap
 
 RULE_PATH = Path(__file__).with_name("abstention_rule.json")
 FEATURES = ("dense_top", "term_coverage", "leg_agreement")

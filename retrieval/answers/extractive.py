@@ -10,7 +10,6 @@ sentences carry distinct information. Retracted articles never supply a sentence
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -20,8 +19,8 @@ from retrieval.answers.results import Citation
 from retrieval.library import Library
 from retrieval.library.chunking import article_sentences
 from retrieval.library.evidence import BY_LABEL, OTHER
-from retrieval.search.hybrid import query_terms, term_overlap
 from retrieval.search.results import Hit
+from retrieval.text import content_words, term_overlap, words
 
 # Embedding the candidates is the cost of an answer, so only the likeliest sentences of the best articles
 # are embedded, cut to their first EMBED_WORDS words for scoring. On 60 PubMedQA dev and 30 paraphrased
@@ -56,8 +55,6 @@ SECTION_BONUS = {
 UNSTRUCTURED_LAST_BONUS = 0.04  # an unstructured abstract usually ends with its conclusion
 RANK_BONUS = 0.04  # the best-ranked article's sentences get this much more than the fifth's
 
-_TOKEN = re.compile(r"\w+")
-
 
 @dataclass
 class Candidate:
@@ -83,7 +80,7 @@ def candidates(hits: list[Hit], terms: list[str]) -> list[Candidate]:
     for rank, hit in enumerate(usable[:TOP_ARTICLES]):
         rank_bonus = RANK_BONUS * (1 - rank / max(TOP_ARTICLES - 1, 1))
         assert hit.article is not None
-        sentences = [(sec, s) for sec, s in article_sentences(hit.article) if len(_TOKEN.findall(s)) >= MIN_WORDS]
+        sentences = [(sec, s) for sec, s in article_sentences(hit.article) if len(words(s)) >= MIN_WORDS]
         structured = any(sec not in ("", "UNASSIGNED") for sec, _ in sentences)
         scored = []
         for position, (section, sentence) in enumerate(sentences):
@@ -119,13 +116,13 @@ def select(pool: list[Candidate], vectors: np.ndarray) -> list[Candidate]:
 def is_near_duplicate(a: str, b: str, cosine: float) -> bool:
     if cosine > DUPLICATE_COSINE:
         return True
-    ta, tb = set(_TOKEN.findall(a.lower())), set(_TOKEN.findall(b.lower()))
+    ta, tb = set(words(a)), set(words(b))
     return bool(ta and tb) and len(ta & tb) / len(ta | tb) > DUPLICATE_JACCARD
 
 
 def extract(library: Library, question: str, hits: list[Hit], question_vector: np.ndarray | None = None) -> Extract:
     """The best 3-6 cited sentences for ``question`` from ``hits``, and a one-line bottom line."""
-    pool = candidates(hits, query_terms(question))
+    pool = candidates(hits, content_words(question))
     if not pool:
         return Extract([], "", bottom_line(hits, []))
     if question_vector is None:

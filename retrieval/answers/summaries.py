@@ -23,9 +23,10 @@ from retrieval.answers.results import Citation
 from retrieval.library import Library
 from retrieval.library.chunking import article_sentences
 from retrieval.library.evidence import LEVELS
-from retrieval.library.filters import SearchFilters, allowed_pmids
+from retrieval.library.filters import SearchFilters
 from retrieval.search.hybrid import design_levels, ensure_not_empty, make_hit, search
 from retrieval.search.results import Hit
+from retrieval.text import STOP_WORDS, words
 
 MAX_THEMES = 8
 MIN_THEME_SIZE = 2  # articles per theme on average when choosing how many themes to try
@@ -113,10 +114,11 @@ def summarize(
 def collection_hits(library: Library, filters: SearchFilters, k: int) -> list[Hit]:
     """The collection's articles still in the library, newest first, at most ``k``."""
     ensure_not_empty(library)
-    pmids = sorted(allowed_pmids(library.store, filters) or ())
+    clause = library.store.filter_clause(filters)
+    pmids = sorted(library.store.allowed_pmids(clause)) if clause else library.store.all_pmids()
     articles = library.store.get_articles(pmids)
     chosen = sorted(articles.values(), key=lambda a: (-(a.year or 0), a.pmid))[:k]
-    levels = design_levels(library.store.conn, [a.pmid for a in chosen])
+    levels = design_levels(library, [a.pmid for a in chosen])
     return [make_hit(a, 0.0, levels[a.pmid], []) for a in chosen]
 
 
@@ -131,21 +133,6 @@ def year_counts(hits: list[Hit]) -> dict[str, int]:
 
 
 # ------------------------------------------------------------------------- themes
-def article_vectors(library: Library, pmids: list[str]) -> dict[str, np.ndarray]:
-    """Each article's embedding: the normalised mean of its stored chunk vectors."""
-    sums: dict[str, np.ndarray] = {}
-    for start in range(0, len(pmids), 500):
-        part = pmids[start : start + 500]
-        marks = ",".join("?" * len(part))
-        rows = library.store.conn.execute(
-            f"SELECT pmid, vector FROM chunks WHERE vector IS NOT NULL AND pmid IN ({marks})", part
-        )
-        for pmid, blob in rows:
-            vector = np.frombuffer(blob, dtype=np.float32)
-            sums[pmid] = sums[pmid] + vector if pmid in sums else vector.copy()
-    return {p: v / (np.linalg.norm(v) or 1.0) for p, v in sums.items()}
-
-
 def cluster(vectors: np.ndarray) -> np.ndarray:
     """Cluster labels; the number of clusters maximises the cosine silhouette (one cluster if none separates)."""
     from sklearn.cluster import KMeans
@@ -163,11 +150,16 @@ def cluster(vectors: np.ndarray) -> np.ndarray:
     return best_labels
 
 
+def label_words(text: str) -> list[str]:
+    """Words that can name a theme: content words of three letters or more that start with a letter."""
+    return [w for w in words(text) if w not in STOP_WORDS and len(w) > 2 and w[0].isalpha()]
+
+
 def theme_labels(texts: list[str], labels: np.ndarray) -> dict[int, str]:
     """Each cluster's most distinctive terms: mean TF-IDF inside the cluster minus outside it."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    vectorizer = TfidfVectorizer(stop_words="english", token_pattern=r"(?u)\b[^\W\d_][\w-]{2,}\b", sublinear_tf=True)
+    vectorizer = TfidfVectorizer(analyzer=label_words, sublinear_tf=True)
     matrix = vectorizer.fit_transform(texts)
     terms = vectorizer.get_feature_names_out()
     names = {}
@@ -180,7 +172,7 @@ def theme_labels(texts: list[str], labels: np.ndarray) -> dict[int, str]:
 
 
 def themes(library: Library, hits: list[Hit]) -> list[Theme]:
-    vectors = article_vectors(library, [h.pmid for h in hits])
+    vectors = library.store.article_vectors([h.pmid for h in hits])
     members = [h for h in hits if h.pmid in vectors]
     if not members:
         return []

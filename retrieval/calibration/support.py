@@ -38,7 +38,7 @@ from retrieval.answers.llm.verify import (
     evidence_sentences,
     term_coverage,
 )
-from retrieval.library.chunking import split_sentences
+from retrieval.text import split_sentences
 from retrieval.library.records import Article
 
 if TYPE_CHECKING:

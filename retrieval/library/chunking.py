@@ -1,4 +1,4 @@
-"""Sentence splitting and sentence-aligned chunking of abstracts.
+"""Sentence-aligned chunking of abstracts (what a sentence is: ``retrieval.text``).
 
 Chunks never cut a sentence and stay inside the embedding model's token window
 (title included), so no text is silently truncated by the encoder.
@@ -6,64 +6,12 @@ Chunks never cut a sentence and stay inside the embedding model's token window
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 
 from retrieval.library.records import Article
+from retrieval.text import split_sentences
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
-
-# Abbreviations after which a period does not end a sentence.
-_ABBREVIATIONS = {
-    "e.g",
-    "i.e",
-    "al",
-    "vs",
-    "fig",
-    "figs",
-    "approx",
-    "ca",
-    "dr",
-    "mr",
-    "mrs",
-    "ms",
-    "no",
-    "nos",
-    "vol",
-    "resp",
-    "ref",
-    "refs",
-    "cf",
-    "sp",
-    "spp",
-    "st",
-    "inc",
-    "ltd",
-    "co",
-    "jr",
-    "sr",
-    "etc",
-    "viz",
-}
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])")
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split text into sentences, respecting common abbreviations, initials and decimals."""
-    text = " ".join(text.split())
-    if not text:
-        return []
-    sentences: list[str] = []
-    start = 0
-    for match in _BOUNDARY.finditer(text):
-        candidate = text[start : match.start()].rstrip()
-        last_word = candidate.rsplit(" ", 1)[-1].rstrip(".!?\"')]").lower()
-        if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
-            continue
-        sentences.append(text[start : match.end()].strip())
-        start = match.end()
-    sentences.append(text[start:].strip())
-    return [s for s in sentences if s]
 
 
 def article_sentences(article: Article) -> list[tuple[str, str]]:

@@ -15,7 +15,7 @@ import numpy as np
 from retrieval.library.chunking import make_chunker
 from retrieval.library.embedding import Embedder, embedder_for
 from retrieval.library.records import Article
-from retrieval.library.store import Store
+from retrieval.library.store import Store, insert_chunks
 from retrieval.library.vector_index import SyncReport, VectorIndex, index_ids
 from retrieval.settings import Settings, get_settings
 
@@ -146,10 +146,7 @@ class Library:
             for pmid in self.store.orphans():
                 article = self.store.get_article(pmid)
                 if article is not None:
-                    conn.executemany(
-                        "INSERT INTO chunks (pmid, ord, text) VALUES (?, ?, ?)",
-                        [(pmid, i, t) for i, t in enumerate(self.chunker(article))],
-                    )
+                    insert_chunks(conn, pmid, self.chunker(article))
         self.embed_pending()
         ids = index_ids(self.index.index) if self.index.index is not None else np.zeros(0, np.int64)
         # Duplicate ids cannot be removed one at a time: rebuild from the stored vectors.

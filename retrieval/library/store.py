@@ -4,6 +4,10 @@ SQLite is the library's source of truth. Vectors are kept beside their chunks,
 so the FAISS index is a derived file that can always be rebuilt or repaired
 from here without re-embedding. Every write is one transaction: a crash leaves
 the last committed state, never a half-written record.
+
+This module owns every SQL statement of the library but the schema
+(``migrations``) and the curated collections (``collections``): search legs,
+filters and facets ask the store, so a query plan is read and changed in one place.
 """
 
 from __future__ import annotations
@@ -19,10 +23,34 @@ from pathlib import Path
 
 import numpy as np
 
+from retrieval.library.filters import SearchFilters
 from retrieval.library.migrations import migrate
 from retrieval.library.records import Article
 
 Chunker = Callable[[Article], list[str]]
+ID_BATCH = 500  # ids bound in one ``IN (...)``: well under SQLite's limit on bound parameters
+
+
+class UnknownCollectionError(ValueError):
+    """A filter names a collection the library does not have."""
+
+
+@dataclass(frozen=True)
+class FilterClause:
+    """A boolean SQL expression over ``articles a`` and its bound parameters (user values never enter the SQL)."""
+
+    sql: str
+    params: tuple = ()
+
+
+def batches(ids: Sequence, size: int = ID_BATCH) -> Iterator[list]:
+    """``ids`` in lists of at most ``size``, for ``IN (...)`` queries."""
+    for start in range(0, len(ids), size):
+        yield list(ids[start : start + size])
+
+
+def _marks(values: Sequence) -> str:
+    return ",".join("?" * len(values))
 
 
 def utc_now() -> str:
@@ -143,10 +171,7 @@ class Store:
                     "INSERT OR IGNORE INTO article_mesh (pmid, descriptor, major) VALUES (?, ?, ?)",
                     [(article.pmid, m.descriptor, int(m.major)) for m in article.mesh],
                 )
-                conn.executemany(
-                    "INSERT INTO chunks (pmid, ord, text) VALUES (?, ?, ?)",
-                    [(article.pmid, i, text) for i, text in enumerate(chunker(article))],
-                )
+                insert_chunks(conn, article.pmid, chunker(article))
         return result
 
     def delete_articles(self, pmids: Iterable[str], source: str) -> list[str]:
@@ -168,19 +193,17 @@ class Store:
 
     def get_articles(self, pmids: Sequence[str]) -> dict[str, Article]:
         found: dict[str, Article] = {}
-        for start in range(0, len(pmids), 500):
-            part = list(pmids[start : start + 500])
-            marks = ",".join("?" * len(part))
-            for row in self.conn.execute(f"SELECT pmid, record_json FROM articles WHERE pmid IN ({marks})", part):
+        for part in batches(pmids):
+            sql = f"SELECT pmid, record_json FROM articles WHERE pmid IN ({_marks(part)})"
+            for row in self.conn.execute(sql, part):
                 found[row["pmid"]] = Article.from_json(row["record_json"])
         return found
 
     def known_pmids(self, pmids: Sequence[str]) -> set[str]:
         known: set[str] = set()
-        for start in range(0, len(pmids), 500):
-            part = list(pmids[start : start + 500])
-            marks = ",".join("?" * len(part))
-            known.update(r[0] for r in self.conn.execute(f"SELECT pmid FROM articles WHERE pmid IN ({marks})", part))
+        for part in batches(pmids):
+            sql = f"SELECT pmid FROM articles WHERE pmid IN ({_marks(part)})"
+            known.update(r[0] for r in self.conn.execute(sql, part))
         return known
 
     def all_pmids(self) -> list[str]:
@@ -228,25 +251,164 @@ class Store:
                 last = rows[-1][0]
                 yield _unpack(rows)
         else:
-            for start in range(0, len(ids), 500):
-                part = [int(i) for i in ids[start : start + 500]]
-                marks = ",".join("?" * len(part))
-                rows = self.conn.execute(
-                    f"SELECT chunk_id, vector FROM chunks WHERE vector IS NOT NULL AND chunk_id IN ({marks})", part
-                ).fetchall()
+            for part in batches([int(i) for i in ids]):
+                sql = f"SELECT chunk_id, vector FROM chunks WHERE vector IS NOT NULL AND chunk_id IN ({_marks(part)})"
+                rows = self.conn.execute(sql, part).fetchall()
                 if rows:
                     yield _unpack(rows)
 
     def chunk_rows(self, ids: Sequence[int]) -> dict[int, ChunkRow]:
         found: dict[int, ChunkRow] = {}
-        for start in range(0, len(ids), 500):
-            part = [int(i) for i in ids[start : start + 500]]
-            marks = ",".join("?" * len(part))
-            for r in self.conn.execute(
-                f"SELECT chunk_id, pmid, ord, text FROM chunks WHERE chunk_id IN ({marks})", part
-            ):
+        for part in batches([int(i) for i in ids]):
+            sql = f"SELECT chunk_id, pmid, ord, text FROM chunks WHERE chunk_id IN ({_marks(part)})"
+            for r in self.conn.execute(sql, part):
                 found[r["chunk_id"]] = ChunkRow(r["chunk_id"], r["pmid"], r["ord"], r["text"])
         return found
+
+    def chunk_texts(self) -> Iterator[tuple[str, str]]:
+        """(pmid, text as embedded) of every chunk, in chunk order (to re-embed a library with another model)."""
+        rows = self.conn.execute(
+            "SELECT c.pmid, c.ord, c.text, a.title FROM chunks c JOIN articles a USING (pmid) ORDER BY c.chunk_id"
+        )
+        for r in rows:
+            yield r["pmid"], embedding_text(r["title"], r["text"], r["ord"])
+
+    def article_vectors(self, pmids: Sequence[str]) -> dict[str, np.ndarray]:
+        """Each article's embedding: the normalised mean of its stored chunk vectors."""
+        sums: dict[str, np.ndarray] = {}
+        for part in batches(pmids):
+            sql = f"SELECT pmid, vector FROM chunks WHERE vector IS NOT NULL AND pmid IN ({_marks(part)})"
+            for pmid, blob in self.conn.execute(sql, part):
+                vector = np.frombuffer(blob, dtype=np.float32)
+                sums[pmid] = sums[pmid] + vector if pmid in sums else vector.copy()
+        return {p: v / (np.linalg.norm(v) or 1.0) for p, v in sums.items()}
+
+    # ------------------------------------------------------------------- filters
+    def filter_clause(self, filters: SearchFilters | None) -> FilterClause | None:
+        """The condition selecting allowed articles, or None when nothing is filtered.
+
+        Publication types are alternatives (any of them), MeSH terms narrow (all of
+        them), both case-insensitive; the journal matches any part of its name
+        ("lancet" finds "Lancet (London, England)").
+        """
+        if filters is None or not filters.is_active():
+            return None
+        parts: list[str] = []
+        params: list = []
+        if filters.year_from is not None:
+            parts.append("a.year >= ?")
+            params.append(int(filters.year_from))
+        if filters.year_to is not None:
+            parts.append("a.year <= ?")
+            params.append(int(filters.year_to))
+        if filters.publication_types:
+            parts.append(
+                "EXISTS (SELECT 1 FROM article_types t WHERE t.pmid = a.pmid"
+                f" AND t.pub_type COLLATE NOCASE IN ({_marks(filters.publication_types)}))"
+            )
+            params.extend(filters.publication_types)
+        for term in filters.mesh:
+            parts.append(
+                "EXISTS (SELECT 1 FROM article_mesh m WHERE m.pmid = a.pmid AND m.descriptor = ? COLLATE NOCASE)"
+            )
+            params.append(term)
+        if filters.journal:
+            parts.append("a.journal LIKE ? ESCAPE '\\'")
+            params.append(f"%{_escape_like(filters.journal.strip())}%")
+        if filters.has_abstract:
+            parts.append("a.has_abstract = 1")
+        if filters.exclude_retracted:
+            parts.append("a.is_retracted = 0")
+        if filters.collection:
+            parts.append("a.pmid IN (SELECT pmid FROM collection_items WHERE collection_id = ?)")
+            params.append(self.collection_id(filters.collection))
+        return FilterClause(" AND ".join(parts), tuple(params))
+
+    def collection_id(self, name: str) -> int:
+        """Id of the collection called ``name`` (case-insensitive), or a message naming the ones that exist."""
+        row = self.conn.execute("SELECT id FROM collections WHERE name = ? COLLATE NOCASE", (name.strip(),)).fetchone()
+        if row is not None:
+            return int(row[0])
+        known = [r[0] for r in self.conn.execute("SELECT name FROM collections ORDER BY name COLLATE NOCASE LIMIT 20")]
+        hint = f" Known collections: {', '.join(known)}." if known else " The library has no collections yet."
+        raise UnknownCollectionError(f"There is no collection named {name!r}.{hint}")
+
+    def allowed_pmids(self, clause: FilterClause) -> set[str]:
+        """PMIDs passing a filter clause."""
+        return {r[0] for r in self.conn.execute(f"SELECT a.pmid FROM articles a WHERE {clause.sql}", clause.params)}
+
+    def allowed_chunk_ids(self, clause: FilterClause) -> np.ndarray:
+        """Chunk ids of the articles passing a filter clause (a FAISS ID selector is built from them)."""
+        rows = self.conn.execute(
+            f"SELECT c.chunk_id FROM chunks c JOIN articles a ON a.pmid = c.pmid WHERE {clause.sql}", clause.params
+        )
+        return np.fromiter((r[0] for r in rows), dtype=np.int64)
+
+    # -------------------------------------------------------------------- search
+    def bm25(self, match: str, clause: FilterClause | None, limit: int, title_weight: float) -> list[tuple[str, float]]:
+        """Best articles for an FTS5 ``match`` expression, as (pmid, -bm25) with higher scores better."""
+        where = f" AND {clause.sql}" if clause else ""
+        rows = self.conn.execute(
+            f"SELECT a.pmid, bm25(articles_fts, ?, 1.0) AS s FROM articles_fts"
+            f" JOIN articles a ON a.rowid = articles_fts.rowid WHERE articles_fts MATCH ?{where} ORDER BY s LIMIT ?",
+            [title_weight, match, *(clause.params if clause else ()), limit],
+        ).fetchall()
+        return [(r[0], -float(r[1])) for r in rows]
+
+    def is_empty(self) -> bool:
+        return bool(self.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM articles)").fetchone()[0])
+
+    def article_count(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def types_and_mesh(self, pmids: Sequence[str]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """Publication types and MeSH descriptors of each PMID (what its evidence level is read from)."""
+        types: dict[str, list[str]] = {p: [] for p in pmids}
+        mesh: dict[str, list[str]] = {p: [] for p in pmids}
+        for part in batches(pmids):
+            for pmid, value in self.conn.execute(
+                f"SELECT pmid, pub_type FROM article_types WHERE pmid IN ({_marks(part)})", part
+            ):
+                types[pmid].append(value)
+            for pmid, value in self.conn.execute(
+                f"SELECT pmid, descriptor FROM article_mesh WHERE pmid IN ({_marks(part)})", part
+            ):
+                mesh[pmid].append(value)
+        return types, mesh
+
+    # -------------------------------------------------------------------- facets
+    def year_bounds(self) -> tuple[int, int] | None:
+        low, high = self.conn.execute("SELECT min(year), max(year) FROM articles").fetchone()
+        return (int(low), int(high)) if low is not None else None
+
+    def publication_type_counts(self) -> list[tuple[str, int]]:
+        """(publication type, articles), most frequent first."""
+        rows = self.conn.execute(
+            "SELECT pub_type, count(*) AS n FROM article_types GROUP BY pub_type ORDER BY n DESC, pub_type"
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    def mesh_counts(self, limit: int) -> list[tuple[str, int]]:
+        """(MeSH descriptor, articles) of the ``limit`` most used descriptors, most frequent first."""
+        rows = self.conn.execute(
+            "SELECT descriptor, count(*) AS n FROM article_mesh GROUP BY descriptor ORDER BY n DESC, descriptor"
+            " LIMIT ?",
+            (limit,),
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    def articles_by_year(self) -> dict[int, int]:
+        rows = self.conn.execute(
+            "SELECT year, count(*) FROM articles WHERE year IS NOT NULL GROUP BY year ORDER BY year"
+        )
+        return {int(year): n for year, n in rows}
+
+    def content_version(self) -> tuple:
+        """Identifies the library's content: article count and the last ingest (id, finish time)."""
+        last = self.conn.execute(
+            "SELECT id, coalesce(finished_at, '') FROM ingest_runs ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        return (self.article_count(), *(tuple(last) if last else (0, "")))
 
     # ------------------------------------------------------------------- numbers
     def counts(self) -> dict[str, int]:
@@ -308,6 +470,16 @@ class Store:
 
     def get_json_meta(self, key: str) -> dict:
         return json.loads(self.get_meta(key) or "{}")
+
+
+def insert_chunks(conn: sqlite3.Connection, pmid: str, texts: Sequence[str]) -> None:
+    """Fresh chunks of an article, not yet embedded (the upsert and the repair of an orphan both add them)."""
+    rows = [(pmid, i, text) for i, text in enumerate(texts)]
+    conn.executemany("INSERT INTO chunks (pmid, ord, text) VALUES (?, ?, ?)", rows)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def embedding_text(title: str, text: str, ord: int) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,12 +125,28 @@ class VectorIndex:
         return index_type(self.index)
 
     # ------------------------------------------------------------------- search
-    def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Top-k (scores, chunk ids) for one or more queries; missing results have id -1."""
+    def search(self, query: np.ndarray, k: int, ids: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k (scores, chunk ids) for one or more queries, among ``ids`` only when given; missing results are -1.
+
+        The search runs on one OpenMP thread: one query is too little work to share, and on a
+        busy 2-core machine waiting for the second thread made a flat search of 10,000 vectors
+        take 24 ms instead of 0.7 ms.
+        """
         query = np.atleast_2d(np.asarray(query, dtype=np.float32))
-        if self.index is None or self.index.ntotal == 0:
+        if self.index is None or self.index.ntotal == 0 or (ids is not None and not len(ids)):
             return np.zeros((len(query), 0), np.float32), np.zeros((len(query), 0), np.int64)
-        return self.index.search(query, min(k, self.index.ntotal))
+        k = min(k, self.index.ntotal if ids is None else len(ids))
+        params = None if ids is None else self._selector_params(np.asarray(ids, dtype=np.int64))
+        with _one_faiss_thread():
+            return self.index.search(query, k, params=params)
+
+    def _selector_params(self, ids: np.ndarray) -> faiss.SearchParameters:
+        selector = faiss.IDSelectorBatch(ids)
+        try:
+            ivf = faiss.extract_index_ivf(self.index)
+        except RuntimeError:
+            return faiss.SearchParameters(sel=selector)
+        return faiss.SearchParametersIVF(sel=selector, nprobe=ivf.nprobe)
 
     # --------------------------------------------------------------------- sync
     def wanted_kind(self, n_vectors: int) -> str:
@@ -181,3 +198,21 @@ class VectorIndex:
             os.fsync(handle.fileno())
         os.replace(tmp, self.path)
         self._stamp = self._file_stamp()
+
+
+@contextlib.contextmanager
+def _one_faiss_thread() -> Iterator[None]:
+    """FAISS on one OpenMP thread for this block (the setting is per calling thread)."""
+    before = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(before)
+
+
+def exact_search(vectors: np.ndarray, queries: np.ndarray, k: int) -> np.ndarray:
+    """Row numbers of the ``k`` nearest ``vectors`` of each query by inner product (an index built for one use)."""
+    index = faiss.IndexFlatIP(vectors.shape[1])
+    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index.search(np.ascontiguousarray(queries, dtype=np.float32), min(k, len(vectors)))[1]

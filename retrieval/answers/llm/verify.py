@@ -36,8 +36,9 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.library.chunking import article_sentences, split_sentences
+from retrieval.library.chunking import article_sentences
 from retrieval.library.records import Article
+from retrieval.text import coverage, split_sentences, stems
 
 Embed = Callable[[list[str]], np.ndarray]  # texts -> L2-normalised vectors
 
@@ -106,20 +107,14 @@ def unsupported_numbers(claim: set[Number], source: set[Number]) -> list[Number]
 
 
 # ------------------------------------------------------------------ content words
-_WORD = re.compile(r"[a-z][a-z-]+")
-STEM_CHARS = 5  # "reduced", "reduces", "reduction" -> "reduc": a crude stem that needs no language data
-
-
 def content_terms(text: str) -> set[str]:
-    """Stems of the words that carry a sentence's content (stop words and numbers left out)."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return {w[:STEM_CHARS] for w in _WORD.findall(text.lower()) if len(w) > 2 and w not in ENGLISH_STOP_WORDS}
+    """Stems of the words that carry a sentence's content (``retrieval.text``)."""
+    return stems(text)
 
 
 def term_coverage(claim_terms: set[str], source_terms: set[str] | frozenset[str]) -> float:
     """Share of a claim's content words that the source uses (1.0 for a claim without any)."""
-    return len(claim_terms & source_terms) / len(claim_terms) if claim_terms else 1.0
+    return coverage(claim_terms, source_terms, empty=1.0)
 
 
 # ------------------------------------------------------------------ citations and sentences

@@ -19,7 +19,8 @@ from retrieval.search.hybrid import CANDIDATES
 
 def dense_ranks(library: Library, backend: str, questions: list[Question], k: int) -> list[int | None]:
     """Rank (1-based, within ``k``) of each question's gold article by dense search with ``backend``."""
-    embedder = embedder_for(library.settings, backend)  # the library's own backend is already loaded
+    # The library's own backend is already loaded and shared.
+    embedder = embedder_for(library.settings, backend, library.embedding_model)
     pmids, texts = (list(column) for column in zip(*library.store.chunk_texts(), strict=True))
     rows = exact_search(embedder.encode(texts), embedder.encode([q.question for q in questions]), 4 * CANDIDATES)
     ranks: list[int | None] = []

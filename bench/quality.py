@@ -108,11 +108,11 @@ def evaluate_offtopic(library: Library, questions: list[str]) -> dict:
     }
 
 
-def rule_notes(offtopic_file: Path) -> tuple[dict, list[str]]:
+def rule_notes(library: Library, offtopic_file: Path) -> tuple[dict, list[str]]:
     """The abstention rule's provenance, and a warning when its fitting data are the questions measured here."""
     from retrieval.answers.abstention import load_rule
 
-    rule = load_rule()
+    rule = load_rule(library)
     provenance = rule.provenance
     notes = []
     if offtopic_file.name in str(provenance.get("offtopic", "")):
@@ -139,7 +139,7 @@ def run(args: argparse.Namespace) -> BenchResult:
     answers = evaluate_answers(library, questions)
     off = evaluate_offtopic(library, offtopic)
     n_articles = library.status()["articles"]
-    rule, notes = rule_notes(args.offtopic_file)
+    rule, notes = rule_notes(library, args.offtopic_file)
 
     tables = [
         Table(

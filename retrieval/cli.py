@@ -33,6 +33,7 @@ DEFAULT_ANSWERABLE = [
 ]
 DEFAULT_OFFTOPIC = PROJECT_ROOT / "bench" / "data" / "offtopic_questions.jsonl"
 USER_ERROR = 2
+OUT_HELP = "where to save the fit (default: the library's calibration folder; retrieval/answers/defaults/ ships one)"
 
 
 class UserError(Exception):
@@ -97,10 +98,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--answerable", type=Path, action="append", help="JSONL of answerable questions, split=dev rows (repeat)"
     )
     p.add_argument("--offtopic", type=Path, default=DEFAULT_OFFTOPIC, help="JSONL of off-topic questions")
+    p.add_argument("--out", type=Path, help=OUT_HELP)
 
-    commands.add_parser(
+    p = commands.add_parser(
         "calibrate-verify", help="refit the support thresholds that check written answers (PubMedQA corpus library)"
     )
+    p.add_argument("--out", type=Path, help=OUT_HELP)
     return parser
 
 
@@ -225,21 +228,21 @@ def run(args: argparse.Namespace) -> None:
         else:
             print_summary(summary)
     elif args.command == "calibrate":
-        from retrieval.answers.abstention import RULE_PATH, calibrate
+        from retrieval.calibration.abstention import calibrate
 
         answerable = args.answerable or DEFAULT_ANSWERABLE
         for path in [*answerable, args.offtopic]:
             if not path.is_file():
                 raise UserError(f"Calibration data not found: {path}.")
-        rule = calibrate(library, answerable, args.offtopic)
+        rule, saved = calibrate(library, answerable, args.offtopic, args.out)
         print(json.dumps(rule.provenance, indent=2))
-        print(f"Saved the abstention rule to {RULE_PATH}.")
+        print(f"Saved the abstention rule to {saved}.")
     elif args.command == "calibrate-verify":
-        from retrieval.calibration.support import THRESHOLD_FILE, calibrate_verify
+        from retrieval.calibration.support import calibrate_verify
 
-        result = calibrate_verify(library)
+        result, saved = calibrate_verify(library, out=args.out)
         print(json.dumps({k: v for k, v in result.items() if k.startswith("rates") or k in ("cosine", "coverage")}))
-        print(f"Saved the support thresholds to {THRESHOLD_FILE}.")
+        print(f"Saved the support thresholds to {saved}.")
 
 
 def user_errors() -> tuple[type[Exception], ...]:

@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 from conftest import ASTHMA, FIXTURE_ARTICLES, MALARIA, MIGRAINE, RETRACTED, STATINS, VITAMIN_D
 
-from retrieval.answers.abstention import features, fit, load_rule
+from retrieval.answers.abstention import features, load_rule
 from retrieval.answers.ask import NO_EVIDENCE, ask
 from retrieval.answers.extractive import DUPLICATE_COSINE, DUPLICATE_JACCARD, MAX_SENTENCES, is_near_duplicate
+from retrieval.calibration.abstention import fit
 from retrieval.library import Library
 from retrieval.library.filters import SearchFilters
 from retrieval.search.hybrid import run_search
@@ -134,7 +135,7 @@ def test_empty_question_and_unknown_mode_are_clear_errors(fixture_library: Libra
 
 # ------------------------------------------------------------------------ the rule
 def test_saved_rule_has_provenance_and_separates_fixture_questions(fixture_library: Library):
-    rule = load_rule()
+    rule = load_rule(fixture_library)
     assert {"date", "answerable", "offtopic", "objective", "rates_on_fitting_data"} <= set(rule.provenance)
     on = [rule.probability(features(run_search(fixture_library, q))) for q, _ in ON_TOPIC]
     off = [rule.probability(features(run_search(fixture_library, q))) for q in OFF_TOPIC]

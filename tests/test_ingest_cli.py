@@ -115,3 +115,15 @@ def test_status_names_the_backend_the_vectors_were_made_with(
     monkeypatch.setenv("MEDLIT_EMBEDDING_BACKEND", "torch-int8")  # a later session configured differently
     assert status(capsys)["embedding_backend"] == "torch"
     assert Library(Settings()).embedder.backend == "torch"  # queries use the vectors' own backend
+
+
+def test_the_library_pins_the_model_and_chunk_size_its_vectors_were_made_with(
+    tmp_path: Path, data_dir: Path, capsys, monkeypatch
+):
+    main(["--quiet", "files", str(write_pubmed_xml(tmp_path / "x.xml", synthetic_articles(2)))])
+    monkeypatch.setenv("MEDLIT_EMBEDDING_MODEL", str(tmp_path / "another-model"))  # a later session's setting
+    monkeypatch.setenv("MEDLIT_CHUNK_TOKENS", "64")
+    shown = status(capsys)
+    assert (shown["embedding_model"], shown["chunk_tokens"]) == ("all-MiniLM-L6-v2", 256)
+    library = Library(Settings())
+    assert library.vectors == ("all-MiniLM-L6-v2", "torch-int8") and library.embedder.name == "all-MiniLM-L6-v2"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from retrieval.answers.calibrated import CalibrationError
 from retrieval.answers.llm.prompt import build_messages, evidence_blocks
 from retrieval.answers.llm.verify import (
     NO_CITATION,
@@ -15,7 +16,6 @@ from retrieval.answers.llm.verify import (
     EvidenceDoc,
     Number,
     SupportThreshold,
-    ThresholdError,
     is_instruction,
     load_support_threshold,
     numbers_in,
@@ -24,7 +24,6 @@ from retrieval.answers.llm.verify import (
 )
 from retrieval.library.chunking import article_sentences
 from retrieval.library.records import AbstractSection, Article
-from retrieval.settings import DEFAULT_EMBEDDING_MODEL
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
@@ -81,8 +80,8 @@ def embed(fixture_library):
 
 
 @pytest.fixture(scope="module")
-def threshold() -> SupportThreshold:
-    return load_support_threshold(DEFAULT_EMBEDDING_MODEL)
+def threshold(fixture_library) -> SupportThreshold:
+    return load_support_threshold(fixture_library.settings.data_dir, *fixture_library.vectors)
 
 
 def verify(draft: str, embed, threshold: SupportThreshold):
@@ -230,11 +229,10 @@ def test_no_sentence_of_the_real_corpus_is_taken_for_an_instruction():
 
 
 # ----------------------------------------------------------------------------- threshold
-def test_the_threshold_is_calibrated_for_the_embedding_model_in_use(tmp_path):
-    threshold = load_support_threshold(DEFAULT_EMBEDDING_MODEL)
+def test_the_threshold_is_calibrated_for_the_embedding_model_in_use(tmp_path, threshold):
     assert 0.2 < threshold.cosine < 0.95 and 0.0 <= threshold.coverage < 0.9
-    with pytest.raises(ThresholdError, match="calibrate-verify"):
-        load_support_threshold("some-other-model", tmp_path)
+    with pytest.raises(CalibrationError, match="calibrate-verify"):
+        load_support_threshold(tmp_path, "some-other-model", "torch")
 
 
 def test_a_question_title_backs_nothing(embed, threshold):

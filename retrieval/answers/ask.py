@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from typing import Literal
 
-from retrieval.answers.abstention import AbstentionRule, features, load_rule
+from retrieval.answers.abstention import features, load_rule
 from retrieval.answers.extractive import extract
 from retrieval.answers.results import Answer, Citation
 from retrieval.library import Library
@@ -36,7 +36,6 @@ def ask(
     k: int = 10,
     prefer_strong_designs: bool = False,
     on_token: Callable[[str], None] | None = None,
-    rule: AbstentionRule | None = None,
 ) -> Answer:
     """Answer ``question`` from the library, every sentence cited, or abstain.
 
@@ -49,7 +48,7 @@ def ask(
     result = run_search(library, question, filters, k, prefer_strong_designs)
     timings = dict(result.timings_ms)
     answer = Answer(question=question.strip(), answer=NO_EVIDENCE, abstained=True, mode=mode, timings_ms=timings)
-    if not result.hits or (rule or load_rule()).abstains(features(result)):
+    if not result.hits or load_rule(library).abstains(features(result)):
         timings["total"] = _ms(started)
         return answer
     answer.evidence = result.hits

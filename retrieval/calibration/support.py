@@ -30,16 +30,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from retrieval.answers.calibrated import SUPPORT_THRESHOLD, library_file
 from retrieval.answers.llm.verify import (
-    THRESHOLD_FILE,
     Embed,
     SupportThreshold,
     content_terms,
     evidence_sentences,
     term_coverage,
 )
-from retrieval.text import split_sentences
 from retrieval.library.records import Article
+from retrieval.text import split_sentences
 
 if TYPE_CHECKING:
     from retrieval.library import Library
@@ -167,7 +167,7 @@ def calibrate_support_threshold(
         "cosine": threshold.cosine,
         "coverage": threshold.coverage,
         "embedding_model": embedding_model,
-        "embedding_backend": embedding_backend,  # recorded only: thresholds are kept per model
+        "embedding_backend": embedding_backend,
         "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "data": f"{eval_path} (PubMedQA conclusion sentences vs abstracts)",
         "rule": f"most supported sentences kept with precision >= {target_precision} "
@@ -184,15 +184,20 @@ def calibrate_support_threshold(
     return result
 
 
-def calibrate_verify(library: Library, eval_path: Path = DEFAULT_EVAL, out: Path = THRESHOLD_FILE) -> dict:
-    """Calibrate on the articles of ``library`` (which must hold the PubMedQA corpus) and save to ``out``."""
+def calibrate_verify(library: Library, eval_path: Path = DEFAULT_EVAL, out: Path | None = None) -> tuple[dict, Path]:
+    """Calibrate on the articles of ``library`` (which must hold the PubMedQA corpus) and save to ``out``.
+
+    ``out`` defaults to the library's own calibration file; returns what was saved and where.
+    """
     pmids = sorted({row["pmid"] for split in ("dev", "test") for row in read_rows(eval_path, split)})
     result = calibrate_support_threshold(
         library.embed_texts,
         library.store.get_articles(pmids),
         eval_path,
-        embedding_model=library.settings.embedding_model,
+        embedding_model=library.embedding_model,
         embedding_backend=library.embedding_backend,
     )
+    out = out or library_file(library.settings.data_dir, SUPPORT_THRESHOLD)
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    return result
+    return result, out

@@ -137,11 +137,11 @@ def shared_embedder(settings_key: tuple[str, str, int, int]) -> Embedder:
     )
 
 
-def embedder_for(settings: Settings, backend: str | None = None) -> Embedder:
-    """The shared model for ``settings``, with ``backend`` in place of the configured one when given."""
+def embedder_for(settings: Settings, backend: str | None = None, model: str | None = None) -> Embedder:
+    """The shared model for ``settings``, with ``backend`` and ``model`` in place of the configured ones when given."""
     return shared_embedder(
         (
-            settings.embedding_model,
+            model or settings.embedding_model,
             backend or settings.embedding_backend,
             settings.embedding_batch_size,
             settings.cpu_threads,

@@ -45,22 +45,46 @@ class Library:
         self.index = VectorIndex(self.settings.index_path, self.settings)
         self.index.load(mmap=True)
 
+    # What a library was built with stays its own: queries and new records must be embedded and chunked like
+    # the vectors already stored (a float32 query against int8 vectors, or another model's, ranks worse or
+    # means nothing), so the first index written pins these in the library's meta; the settings only choose
+    # them for a new library.
+    def _pinned(self, key: str, configured: str) -> str:
+        return self.store.get_meta(key) or configured
+
+    @property
+    def embedding_model(self) -> str:
+        return self._pinned("embedding_model", self.settings.embedding_model)
+
     @property
     def embedding_backend(self) -> str:
-        """The backend that made the library's vectors; ``MEDLIT_EMBEDDING_BACKEND`` chooses it for a new library.
+        return self._pinned("embedding_backend", self.settings.embedding_backend)
 
-        Queries and new records are embedded with it too: a float32 query against int8
-        vectors, or the reverse, ranks slightly worse than a matching pair.
-        """
-        return self.store.get_meta("embedding_backend") or self.settings.embedding_backend
+    @property
+    def chunk_tokens(self) -> int:
+        return int(self._pinned("chunk_tokens", str(self.settings.chunk_tokens)))
+
+    @property
+    def vectors(self) -> tuple[str, str]:
+        """(embedding model, backend) of the library's vectors: what a calibrated value must have been fitted on."""
+        return self.embedding_model, self.embedding_backend
+
+    def _pin(self) -> None:
+        for key, value in (
+            ("embedding_model", self.embedding_model),
+            ("embedding_backend", self.embedding_backend),
+            ("chunk_tokens", str(self.chunk_tokens)),
+        ):
+            if self.store.get_meta(key) is None:
+                self.store.set_meta(key, value)
 
     @cached_property
     def embedder(self) -> Embedder:
-        return embedder_for(self.settings, self.embedding_backend)
+        return embedder_for(self.settings, self.embedding_backend, self.embedding_model)
 
     @cached_property
     def chunker(self) -> Callable[[Article], list[str]]:
-        return make_chunker(self.embedder.count_tokens, min(self.settings.chunk_tokens, self.embedder.max_tokens))
+        return make_chunker(self.embedder.count_tokens, min(self.chunk_tokens, self.embedder.max_tokens))
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embedder.encode_query(text)
@@ -82,8 +106,7 @@ class Library:
     def sync_index(self) -> SyncReport:
         dim = self._dimension()
         report = self.index.sync(self.store, dim)
-        self.store.set_meta("embedding_model", self.settings.embedding_model)
-        self.store.set_meta("embedding_backend", self.embedding_backend)
+        self._pin()
         return report
 
     def _dimension(self) -> int:
@@ -110,8 +133,9 @@ class Library:
             "with_abstract": counts["with_abstract"],
             "retracted": counts["retracted"],
             "index_type": self.index.kind,
-            "embedding_model": self.store.get_meta("embedding_model") or self.settings.embedding_model,
+            "embedding_model": self.embedding_model,
             "embedding_backend": self.embedding_backend,
+            "chunk_tokens": self.chunk_tokens,
             "data_dir": str(self.settings.data_dir),
             "data_bytes": sum(f.stat().st_size for f in files if f.exists()),
             "last_ingest": runs[0] if runs else None,

@@ -71,7 +71,7 @@ def generate_verified(
     messages = build_messages(
         question, evidence_blocks(articles, [h.sentences for h in usable], settings.llm_evidence_tokens), task
     )
-    threshold = load_support_threshold(settings.embedding_model, settings.data_dir)
+    threshold = load_support_threshold(settings.data_dir, *library.vectors)
     load_started = time.perf_counter()
     try:
         chat = get_chat_model(settings)

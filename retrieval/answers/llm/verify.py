@@ -27,7 +27,6 @@ function, so it is tested without a language model.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
+from retrieval.answers.calibrated import SUPPORT_THRESHOLD, load_calibrated
 from retrieval.library.chunking import article_sentences
 from retrieval.library.records import Article
 from retrieval.text import coverage, split_sentences, stems
@@ -46,8 +46,6 @@ NO_CITATION = "no citation"
 OUTSIDE_EVIDENCE = "cites PMID outside the evidence"
 NUMBER_NOT_FOUND = "number not in cited abstract"
 NOT_SUPPORTED = "not supported by cited abstract"
-
-THRESHOLD_FILE = Path(__file__).with_name("support_threshold.json")
 
 # ------------------------------------------------------------------ instruction-like evidence text
 _INSTRUCTION_PATTERNS = [
@@ -292,19 +290,7 @@ def _numbers_of(by_pmid: dict[str, EvidenceDoc], pmids: list[str]) -> set[Number
 
 
 # ------------------------------------------------------------------ threshold
-class ThresholdError(RuntimeError):
-    """No calibrated support threshold fits the configured embedding model."""
-
-
-def load_support_threshold(embedding_model: str, data_dir: Path | None = None) -> SupportThreshold:
-    """The calibrated thresholds for this embedding model: the library's own calibration first, else the bundled one."""
-    candidates = [data_dir / THRESHOLD_FILE.name] if data_dir else []
-    for path in [*candidates, THRESHOLD_FILE]:
-        if path.is_file():
-            saved = json.loads(path.read_text(encoding="utf-8"))
-            if saved.get("embedding_model") == embedding_model:
-                return SupportThreshold(float(saved["cosine"]), float(saved["coverage"]))
-    raise ThresholdError(
-        f"No support threshold is calibrated for the embedding model {embedding_model!r}; "
-        "run `python -m retrieval calibrate-verify` on a library holding the PubMedQA corpus."
-    )
+def load_support_threshold(data_dir: Path, embedding_model: str, embedding_backend: str) -> SupportThreshold:
+    """The thresholds fitted for these vectors: the library's own calibration first, else the shipped one."""
+    saved = load_calibrated(SUPPORT_THRESHOLD, data_dir, embedding_model, embedding_backend)
+    return SupportThreshold(float(saved["cosine"]), float(saved["coverage"]))

@@ -9,6 +9,8 @@ from __future__ import annotations
 import threading
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
@@ -18,6 +20,16 @@ from retrieval.answers.llm.openai_chat import make_openai_chat
 from retrieval.settings import Settings
 
 PROVIDERS = {"llamacpp": make_llamacpp_chat, "ollama": make_ollama_chat, "openai": make_openai_chat}
+# The settings a chat model is made from: two settings equal in these share one loaded model.
+MODEL_FIELDS = (
+    "llm_provider",
+    "llm_model",
+    "llm_base_url",
+    "llm_api_key",
+    "llm_max_tokens",
+    "llm_context_tokens",
+    "llm_threads",
+)
 
 
 @dataclass
@@ -26,29 +38,21 @@ class LoadedChatModel:
     lock: AbstractContextManager  # hold while generating
 
 
-_models: dict[tuple, LoadedChatModel] = {}
-_models_lock = threading.Lock()
-
-
-def _key(settings: Settings) -> tuple:
-    return (
-        settings.llm_provider,
-        settings.llm_model,
-        str(settings.models_dir.resolve()) if not settings.llm_model else "",
-        settings.llm_base_url,
-        settings.llm_api_key,
-        settings.llm_max_tokens,
-        settings.llm_context_tokens,
-        settings.llm_threads,
-    )
+_load_lock = threading.Lock()  # two sessions asking at once must not load the model twice
 
 
 def get_chat_model(settings: Settings) -> LoadedChatModel:
     """The cached chat model for these settings, loading it on first use."""
-    key = _key(settings)
-    with _models_lock:
-        if key not in _models:
-            model = PROVIDERS[settings.llm_provider](settings)
-            lock = threading.Lock() if settings.llm_provider == "llamacpp" else nullcontext()
-            _models[key] = LoadedChatModel(model, lock)
-        return _models[key]
+    # The bundled model is assembled into the data folder's models/, so that folder is part of its identity.
+    models_dir = "" if settings.llm_model else str(settings.models_dir.resolve())
+    with _load_lock:
+        return _load(tuple(getattr(settings, name) for name in MODEL_FIELDS), models_dir)
+
+
+@lru_cache(maxsize=4)
+def _load(fields: tuple, models_dir: str) -> LoadedChatModel:
+    data_dir = {"data_dir": Path(models_dir).parent} if models_dir else {}
+    settings = Settings.model_construct(**dict(zip(MODEL_FIELDS, fields, strict=True)), **data_dir)
+    model = PROVIDERS[settings.llm_provider](settings)
+    lock = threading.Lock() if settings.llm_provider == "llamacpp" else nullcontext()
+    return LoadedChatModel(model, lock)

@@ -35,10 +35,12 @@ run: install
 
 test: install-dev
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 lint: install-dev
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/ruff format --check .
 
 # Build a library of the shared 5,124-article corpus (used by the benchmarks).

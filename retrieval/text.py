@@ -34,6 +34,11 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every word of ``text``, in order (the words as written, case kept)."""
+    return [match.span() for match in _WORD.finditer(text)]
+
+
 def content_words(text: str) -> list[str]:
     """The words that carry content: no stop words, no single letters, in order, without repeats."""
     seen: dict[str, None] = {}

@@ -355,6 +355,30 @@ class Store:
         ).fetchall()
         return [(r[0], -float(r[1])) for r in rows]
 
+    def matching_pmids(self, match: str, limit: int) -> list[str]:
+        """PMIDs of up to ``limit`` articles whose title or abstract matches an FTS5 ``match`` expression."""
+        rows = self.conn.execute(
+            "SELECT a.pmid FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
+            " WHERE articles_fts MATCH ? LIMIT ?",
+            (match, limit),
+        )
+        return [r[0] for r in rows]
+
+    def matching_count(self, match: str) -> int:
+        """How many articles match an FTS5 ``match`` expression."""
+        return int(
+            self.conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", (match,)).fetchone()[0]
+        )
+
+    def indexed_terms(self, terms: Sequence[str]) -> dict[str, int]:
+        """Which of ``terms`` (as the full-text index stores them: porter stems) it holds, with their article counts."""
+        self.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.terms USING fts5vocab(main, articles_fts, row)")
+        found: dict[str, int] = {}
+        for part in batches(list(dict.fromkeys(terms))):
+            sql = f"SELECT term, doc FROM temp.terms WHERE term IN ({_marks(part)})"
+            found.update((r[0], int(r[1])) for r in self.conn.execute(sql, part))
+        return found
+
     def is_empty(self) -> bool:
         return bool(self.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM articles)").fetchone()[0])
 

@@ -1,0 +1,152 @@
+"""What a question is specifically about, and whether the library mentions it at all.
+
+Asked about a drug no article mentions, search still returns its nearest
+neighbours: another drug of the same class, an older therapy for the same
+disease. Quoting them would read as evidence about what was asked. So before
+answering, the question's specific subjects are found and looked up in the
+library's full-text index:
+
+- a subject word is a word of the question that is rare in everyday English
+  (``wordfreq``: a Zipf frequency under ``RARE_ZIPF``, so "dupilumab", "statin",
+  "BRCA1" but not "water pill" or "heart attack"), or written like a name
+  (an acronym such as HPV, letters with digits such as IL-6 or SGLT2);
+- neighbouring subject words form one subject ("Candida auris");
+- a subject is mentioned when one article holds all its words (as FTS5 indexes
+  them, so "vaccines" finds "vaccine"); a word one typing slip away from an
+  indexed word ("metformine") counts as that word.
+
+The result feeds the abstention rule (``retrieval.answers.abstention``) and
+names what is missing: "No article in this library mentions dupilumab."
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from retrieval.library import Library
+from retrieval.text import STOP_WORDS, word_spans
+
+RARE_ZIPF = 3.0  # words rarer than this in everyday English name something specific (fitted on dev questions)
+MIN_TYPO_LENGTH = 6  # shorter words are too close to other real words to guess a typing slip
+MAX_TOGETHER = 10_000  # articles listed when asking which mention every subject
+
+
+@dataclass(frozen=True)
+class Subject:
+    text: str  # as written in the question
+    words: tuple[str, ...]  # lower-cased
+    articles: int  # articles that mention it (all its words); 0: the library never does
+    read_as: str = ""  # the library's spelling, when the question's was one typing slip away
+
+
+@dataclass
+class SubjectCoverage:
+    """The question's subjects, and the articles that mention every one the library holds."""
+
+    subjects: list[Subject] = field(default_factory=list)
+    together: list[str] = field(default_factory=list)  # PMIDs of articles mentioning every present subject
+
+    @property
+    def missing(self) -> list[str]:
+        return [s.text for s in self.subjects if not s.articles]
+
+    @property
+    def present(self) -> list[Subject]:
+        return [s for s in self.subjects if s.articles]
+
+    def missing_sentence(self) -> str:
+        """One sentence naming what the library lacks ("" when nothing is)."""
+        missing = self.missing
+        if not missing:
+            return ""
+        names = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " or " + missing[-1]
+        return f"No article in this library mentions {names}."
+
+
+def is_subject_word(word: str) -> bool:
+    """A word, as written, that names something specific: rare in everyday English, an acronym, or a code."""
+    lower = word.lower()
+    if lower in STOP_WORDS or len(lower) < 2 or lower.isdigit():
+        return False
+    if sum(c.isupper() for c in word) >= 2 or (any(c.isdigit() for c in word) and any(c.isalpha() for c in word)):
+        return True
+    return len(lower) > 3 and zipf(lower) < RARE_ZIPF
+
+
+@lru_cache(maxsize=4096)
+def zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
+
+
+def question_subjects(question: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The question's subjects as (text as written, words): runs of neighbouring subject words."""
+    runs: list[list[tuple[int, int]]] = []
+    previous_end = -1
+    for start, end in word_spans(question):
+        if not is_subject_word(question[start:end]):
+            previous_end = -1
+            continue
+        if previous_end >= 0 and question[previous_end:start].strip() in ("", "-"):
+            runs[-1].append((start, end))
+        else:
+            runs.append([(start, end)])
+        previous_end = end
+    return [(question[run[0][0] : run[-1][1]], tuple(question[s:e].lower() for s, e in run)) for run in runs]
+
+
+def phrase(words: tuple[str, ...]) -> str:
+    """An FTS5 query for articles holding every word (each quoted: no user syntax reaches FTS5)."""
+    return " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
+
+
+def subject_coverage(library: Library, question: str) -> SubjectCoverage:
+    """Which of the question's subjects the library mentions, and the articles that mention them all."""
+    coverage = SubjectCoverage()
+    for text, words in question_subjects(question):
+        words, read_as = _spelled_as_indexed(library, words)
+        articles = library.store.matching_count(phrase(words))
+        coverage.subjects.append(Subject(text, words, articles, read_as))
+    present = [w for s in coverage.present for w in s.words]
+    if present:
+        coverage.together = library.store.matching_pmids(phrase(tuple(present)), MAX_TOGETHER)
+    return coverage
+
+
+def _spelled_as_indexed(library: Library, words: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
+    """The words with each unindexed one replaced by an indexed word one typing slip away, if there is one."""
+    fixed = list(words)
+    for i, word in enumerate(words):
+        if len(word) < MIN_TYPO_LENGTH or not word.isalpha() or library.store.matching_count(phrase((word,))):
+            continue
+        candidates = {_porter(c): c for c in _one_slip(word)}
+        found = library.store.indexed_terms(list(candidates))
+        if found:
+            fixed[i] = candidates[max(found, key=lambda term: found[term])]
+    corrected = tuple(fixed)
+    return corrected, (" ".join(corrected) if corrected != words else "")
+
+
+def _one_slip(word: str) -> set[str]:
+    """Every string one deletion, transposition, substitution or insertion away from ``word``."""
+    letters = string.ascii_lowercase
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = {a + b[1:] for a, b in splits if b}
+    transposes = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    replaces = {a + c + b[1:] for a, b in splits if b for c in letters}
+    inserts = {a + c + b for a, b in splits for c in letters}
+    return (deletes | transposes | replaces | inserts) - {word}
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("porter")  # the algorithm of FTS5's porter tokenizer
+
+
+def _porter(word: str) -> str:
+    return _stemmer().stemWord(word)

@@ -12,15 +12,16 @@ import logging
 
 import streamlit as st
 
-from pages._shared import cards
+from pages._shared import cards, charts
 from pages._shared.boot import through_app
 from pages._shared.filters import describe, sidebar_filters
 from pages._shared.guard import empty_library, shown_errors
-from pages._shared.nav import import_link
+from pages._shared.nav import ARTICLE, import_link
 from pages._shared.resources import is_empty, library
-from pages._shared.text import md, plural
+from pages._shared.text import md, plural, short
 from retrieval.answers.ask import ask
 from retrieval.answers.results import Answer
+from retrieval.search.lookup import typed_pmid
 
 MODES = {"Extractive": "extractive", "Language model": "llm"}
 MODE_HELP = (
@@ -29,6 +30,14 @@ MODE_HELP = (
     "abstracts do not support are removed."
 )
 RESULT = "ask_result"
+QUESTION_SHOWN = 300  # characters of the question echoed above its answer
+VERDICT_BADGES = {
+    "yes": ":green-badge[Yes]",
+    "no": ":red-badge[No]",
+    "mixed": ":orange-badge[Mixed]",
+    "insufficient": ":gray-badge[Insufficient evidence]",
+}
+STANCE_WORDS = {"supports": "Says yes", "contradicts": "Says no", "neutral": "Neither yes nor no"}
 log = logging.getLogger("medlit.web")
 
 
@@ -49,9 +58,13 @@ def main() -> None:
         )
         left, right = st.columns([3, 1], vertical_alignment="bottom")
         with left:
-            mode = st.segmented_control("Answer style", list(MODES), default="Extractive", help=MODE_HELP)
+            mode = st.segmented_control(
+                "Answer style", list(MODES), default="Extractive", required=True, help=MODE_HELP
+            )
         with right:
             submitted = st.form_submit_button("Ask", type="primary", icon=":material/send:", width="stretch")
+    if submitted and (pmid := typed_pmid(question)) and library().store.known_pmids([pmid]):
+        st.switch_page(ARTICLE, query_params={"pmid": pmid})
     if submitted:
         st.session_state.pop(RESULT, None)  # a failed question must not leave the previous answer under it
         with shown_errors("answering the question"):
@@ -88,26 +101,20 @@ def answer_question(question: str, mode: str, filters, prefer: bool) -> Answer:
 
 
 def show_answer(answer: Answer, filter_line: str) -> None:
-    st.markdown(f"#### {md(answer.question)}")
+    st.markdown(f"**Q:** {md(short(answer.question, QUESTION_SHOWN))}")
     if filter_line:
         st.caption(f"Filters: {md(filter_line)}")
     if answer.abstained:
-        st.info(
-            "**No evidence in this library answers this question.** Try other words, loosen the filters, "
-            "or import articles on this topic.",
-            icon=":material/search_off:",
-        )
-        import_link("Import articles on this topic")
+        show_abstention(answer)
         return
 
     by_pmid = {hit.pmid: hit for hit in answer.evidence}
-    numbers: dict[str, int] = {}
-    for citation in answer.citations:
-        numbers.setdefault(citation.pmid, len(numbers) + 1)
+    numbers = {pmid: i for i, pmid in enumerate(answer.cited_pmids, start=1)}
     with st.container(border=True):
-        if answer.bottom_line:
-            line = answer.bottom_line.removeprefix("Bottom line:").strip()
-            st.markdown(f"**Bottom line:** {md(line)}")
+        verdict = VERDICT_BADGES.get(answer.verdict or "")
+        st.markdown(f"{verdict + ' ' if verdict else ''}**Bottom line:** {md(answer.bottom_line)}")
+        if answer.stances:
+            charts.consensus([s.stance for s in answer.stances.values()])
         for sentence, pmids in cited_sentences(answer):
             marks = " ".join(f"[\\[{numbers[p]}\\]](./article?pmid={p})" for p in pmids)
             st.markdown(f"- {md(sentence)} {marks}")
@@ -116,10 +123,9 @@ def show_answer(answer: Answer, filter_line: str) -> None:
                 "The language model's draft did not pass the check against the sources, "
                 "so these sentences are quoted from the abstracts instead."
             )
-        written = answer.mode == "llm" and not answer.quoted_after_llm
-        mode = "written by the language model and checked" if written else "quoted from the abstracts"
+        how = "quoted from the abstracts" if answer.quoted else "written by the language model and checked"
         seconds = answer.timings_ms.get("total", 0) / 1000
-        st.caption(f"Answer {mode} · {plural(len(numbers), 'source')} · {seconds:.1f} s")
+        st.caption(f"Answer {how} · {plural(len(numbers), 'cited article')} · {seconds:.1f} s")
     if answer.removed:
         with st.expander(
             f"{plural(len(answer.removed), 'sentence')} of the draft removed: not supported by the sources"
@@ -127,17 +133,38 @@ def show_answer(answer: Answer, filter_line: str) -> None:
             for removed in answer.removed:
                 st.markdown(f"- {md(removed.get('sentence', ''))} — {md(removed.get('reason', ''))}")
 
-    st.subheader("Sources")
-    st.caption("Open a source to see the sentence the answer rests on, highlighted in its abstract.")
+    st.subheader("Cited articles")
+    st.caption("Open an article to see the sentence the answer rests on, highlighted in its abstract.")
     for pmid, number in numbers.items():
         hit = by_pmid.get(pmid)
         sentences = [c.sentence for c in answer.citations if c.pmid == pmid]
         cards.cited_source(number, hit.article if hit else None, pmid, sentences, hit.level if hit else "")
+        if stance := answer.stances.get(pmid):
+            st.caption(f"{STANCE_WORDS[stance.stance]}: “{md(stance.sentence)}”")
 
-    st.subheader("Evidence articles")
-    st.caption(f"The {plural(len(answer.evidence), 'article')} the answer was drawn from, most relevant first.")
-    for rank, hit in enumerate(answer.evidence, start=1):
-        cards.hit_card(hit, rank)
+    if answer.related:
+        st.subheader("Related articles, not cited")
+        st.caption("Found by the search, but none of their sentences answers the question.")
+        for rank, hit in enumerate(answer.related, start=1):
+            cards.hit_card(hit, rank)
+
+
+def show_abstention(answer: Answer) -> None:
+    if answer.missing:
+        st.warning(
+            f"**{md(answer.answer)}** MedLit does not answer from articles about something else.",
+            icon=":material/search_off:",
+        )
+    else:
+        st.info(
+            f"**{md(answer.answer)}** Try other words, loosen the filters, or import articles on this topic.",
+            icon=":material/search_off:",
+        )
+    import_link("Import articles on this topic")
+    if answer.evidence:
+        st.subheader("Closest articles — they do not answer your question")
+        for rank, hit in enumerate(answer.evidence, start=1):
+            cards.hit_card(hit, rank)
 
 
 def cited_sentences(answer: Answer) -> list[tuple[str, list[str]]]:

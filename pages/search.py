@@ -14,11 +14,13 @@ from pages._shared import cards, charts
 from pages._shared.boot import through_app
 from pages._shared.filters import PREFIX, RESTORE_YEARS, describe, sidebar_filters
 from pages._shared.guard import empty_library, shown_errors
+from pages._shared.nav import ARTICLE
 from pages._shared.resources import collections, is_empty, library
-from pages._shared.text import md, plural
+from pages._shared.text import md, plural, short
 from retrieval.library.collections import CollectionError
 from retrieval.library.filters import SearchFilters
-from retrieval.search.hybrid import search
+from retrieval.search.lookup import typed_pmid
+from retrieval.search.relevance import RelevantHits, relevant_search
 from retrieval.search.results import Hit
 
 RESULT = "search_result"
@@ -41,15 +43,17 @@ def main() -> None:
             k = st.selectbox("Results", SIZES, index=1, key="search_k")
         with go:
             submitted = st.form_submit_button("Search", type="primary", icon=":material/search:", width="stretch")
+    if submitted and (pmid := typed_pmid(query)) and library().store.known_pmids([pmid]):
+        st.switch_page(ARTICLE, query_params={"pmid": pmid})
     if submitted:
         with shown_errors("searching"):
-            hits = search(library(), query, filters, k=k, prefer_strong_designs=prefer)
-            st.session_state[RESULT] = {"query": query.strip(), "filters": filters, "prefer": prefer, "hits": hits}
+            found = relevant_search(library(), query, filters, k=k, prefer_strong_designs=prefer)
+            st.session_state[RESULT] = {"query": query.strip(), "filters": filters, "prefer": prefer, "found": found}
             for key in [k for k in st.session_state if str(k).startswith("pick_")]:
                 del st.session_state[key]
     result = st.session_state.get(RESULT)
     if result:
-        show_results(result["query"], result["filters"], result["prefer"], result["hits"])
+        show_results(result["query"], result["filters"], result["prefer"], result["found"])
 
 
 def restore_saved_search() -> None:
@@ -79,12 +83,20 @@ def restore_saved_search() -> None:
         st.info(f"Opened the saved search “{md(saved.name)}” from {saved.created_at[:10]}; press Search to run it.")
 
 
-def show_results(query: str, filters: SearchFilters, prefer: bool, hits: list[Hit]) -> None:
+def show_results(query: str, filters: SearchFilters, prefer: bool, found: RelevantHits) -> None:
+    hits = found.hits
     line = describe(filters, prefer)
-    st.markdown(f"**{plural(len(hits), 'result')}** for “{md(query)}”" + (f" · {md(line)}" if line else ""))
+    st.markdown(f"**{plural(len(hits), 'result')}** for “{md(short(query, 200))}”" + (f" · {md(line)}" if line else ""))
     if not hits:
-        st.info("Nothing matched. Try other words or loosen the filters.", icon=":material/search_off:")
+        st.info(
+            f"{md(found.nothing_sentence(query))} Try other words or loosen the filters.", icon=":material/search_off:"
+        )
         return
+    if len(hits) < found.ranked:
+        st.caption(
+            f"{plural(len(hits), 'article')} of the {found.ranked} best ranked passed the relevance bar; "
+            "the others are not about this query."
+        )
     with st.expander("Facets of these results", expanded=True, icon=":material/bar_chart:"):
         facet_charts(hits)
     st.caption("Tick results to add them to a collection, or save this search, below the list.")

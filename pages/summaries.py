@@ -66,9 +66,15 @@ def show_summary(summary: Summary, filter_line: str) -> None:
     if filter_line:
         st.caption(f"Filters: {md(filter_line)}")
     if not summary.articles:
-        st.info("No article matched, so there is nothing to summarise. Try other words or loosen the filters.")
+        reason = summary.nothing or "No article matched."
+        st.info(f"{md(reason)} There is nothing to summarise. Try other words or loosen the filters.")
         return
     st.markdown(f"**{plural(summary.articles, 'article')}** in {plural(len(summary.themes), 'theme')}.")
+    if summary.articles < summary.ranked:
+        st.caption(
+            f"{summary.articles} of the {summary.ranked} best-ranked articles passed the relevance bar; "
+            "only they are summarised."
+        )
     left, right = st.columns(2)
     with left:
         years = {int(y): n for y, n in summary.counts_by_year.items() if y.isdigit()}

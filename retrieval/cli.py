@@ -30,8 +30,12 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_ANSWERABLE = [
     PROJECT_ROOT.parent / "shared" / "data" / "eval" / "pubmedqa.jsonl",
     PROJECT_ROOT / "bench" / "data" / "paraphrased_questions.jsonl",
+    PROJECT_ROOT / "bench" / "data" / "trust" / "answerable_questions.jsonl",
 ]
-DEFAULT_OFFTOPIC = PROJECT_ROOT / "bench" / "data" / "offtopic_questions.jsonl"
+DEFAULT_OFFTOPIC = [
+    PROJECT_ROOT / "bench" / "data" / "offtopic_questions.jsonl",
+    PROJECT_ROOT / "bench" / "data" / "trust" / "uncovered_questions.jsonl",
+]
 USER_ERROR = 2
 OUT_HELP = "where to save the fit (default: the library's calibration folder; retrieval/answers/defaults/ ships one)"
 
@@ -97,7 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--answerable", type=Path, action="append", help="JSONL of answerable questions, split=dev rows (repeat)"
     )
-    p.add_argument("--offtopic", type=Path, default=DEFAULT_OFFTOPIC, help="JSONL of off-topic questions")
+    p.add_argument(
+        "--offtopic", type=Path, action="append", help="JSONL of questions the library cannot answer (repeat)"
+    )
     p.add_argument("--out", type=Path, help=OUT_HELP)
 
     p = commands.add_parser(
@@ -122,21 +128,30 @@ def print_answer(answer: Answer) -> None:
     print(f"Q: {answer.question}")
     if answer.abstained:
         print(answer.answer)
+        print_articles("Closest articles (they do not answer the question):", answer.evidence)
         return
-    for citation in answer.citations if answer.mode == "extractive" else []:
+    print(f"Bottom line: {answer.bottom_line}")
+    for citation in answer.citations if answer.quoted else []:
         print(f"- {citation.sentence} [{citation.pmid}]")
-    if answer.mode == "llm":
+    if not answer.quoted:
         print(answer.answer)
-    if answer.bottom_line:
-        print(answer.bottom_line)
     for removed in answer.removed:
         print(f"(removed by verification: {removed.get('sentence', '')!r}: {removed.get('reason', '')})")
     if answer.quoted_after_llm:
         print("(no written sentence passed verification: the answer above quotes the abstracts)")
-    print("Evidence:")
-    for hit in answer.evidence[:5]:
+    print_articles("Cited:", answer.cited, answer)
+    print_articles("Related articles, not cited:", answer.related[:5])
+
+
+def print_articles(heading: str, hits: list[Hit], answer: Answer | None = None) -> None:
+    if not hits:
+        return
+    print(heading)
+    for hit in hits:
         year = f", {hit.year}" if hit.year else ""
-        print(f"  [{badge(hit.level, hit.retracted)}] PMID {hit.pmid}: {hit.title}{year}")
+        stance = answer.stances.get(hit.pmid) if answer else None
+        said = f" ({stance.stance}: {stance.sentence})" if stance else ""
+        print(f"  [{badge(hit.level, hit.retracted)}] PMID {hit.pmid}: {hit.title}{year}{said}")
 
 
 def print_summary(summary: Summary) -> None:
@@ -231,10 +246,11 @@ def run(args: argparse.Namespace) -> None:
         from retrieval.calibration.abstention import calibrate
 
         answerable = args.answerable or DEFAULT_ANSWERABLE
-        for path in [*answerable, args.offtopic]:
+        offtopic = args.offtopic or DEFAULT_OFFTOPIC
+        for path in [*answerable, *offtopic]:
             if not path.is_file():
                 raise UserError(f"Calibration data not found: {path}.")
-        rule, saved = calibrate(library, answerable, args.offtopic, args.out)
+        rule, saved = calibrate(library, answerable, offtopic, args.out)
         print(json.dumps(rule.provenance, indent=2))
         print(f"Saved the abstention rule to {saved}.")
     elif args.command == "calibrate-verify":

@@ -13,12 +13,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bench.answers import parse_label, without_conclusions
 from bench.citation_checks import check_answer, numbers
 from bench.cli import main
 from bench.errors import BenchError
 from bench.eval_data import load_questions
 from bench.metrics import gold_rank, retrieval_metrics
+from bench.pubmedqa_llm import parse_label, without_conclusions
 from bench.scale import clustered_vectors, recommend
 from retrieval.answers.llm.model_file import bundled_model_path
 from retrieval.answers.results import Answer, Citation
@@ -169,8 +169,8 @@ def test_answers_llm_saves_every_figure(
 ) -> None:
     questions, _ = eval_files
     out = tmp_path / "results"
-    assert main(["answers", "--llm", "--limit", "1", "--eval-file", str(questions), "--out", str(out)]) == 0
-    data = saved(out, "answers")
+    assert main(["pubmedqa-llm", "--llm", "--limit", "1", "--eval-file", str(questions), "--out", str(out)]) == 0
+    data = saved(out, "pubmedqa-llm")
     figures = data["figures"]
     for setting in ("official", "retrieval"):
         assert {"accuracy", "correct", "predicted", "latency"} <= figures[setting].keys()

@@ -66,7 +66,7 @@ def test_ask_json_shape(on_fixture, capsys):
 def test_ask_readable_output(on_fixture, capsys):
     code, out, _ = run(capsys, "ask", "Do statins prevent heart attacks in people at low risk?")
     assert code == 0
-    assert "Bottom line:" in out and "Evidence:" in out
+    assert "Bottom line:" in out and "Cited:" in out
     assert any(line.startswith("- ") and line.rstrip().endswith("]") for line in out.splitlines())
 
 

@@ -16,8 +16,22 @@ ABSTRACTS = {a.pmid: a.abstract_text for a in FIXTURE_ARTICLES}
 
 
 @pytest.fixture(scope="module")
-def broad(fixture_library: Library):
-    return summarize(fixture_library, "clinical study results in patients", k=40)
+def broad(library_factory):
+    """A summary of every fixture article (a collection: a query passes only the articles about it)."""
+    library = library_factory(FIXTURE_ARTICLES, {"everything": [a.pmid for a in FIXTURE_ARTICLES]})
+    return summarize(library, collection="everything", k=40)
+
+
+def test_a_topic_summary_holds_only_articles_about_the_topic(fixture_library: Library):
+    summary = summarize(fixture_library, "migraine prevention", k=40)
+    assert 0 < summary.articles < summary.ranked
+    assert {p for t in summary.themes for p in t.pmids} <= set(TOPICS["migraine"]) | {RETRACTED}
+
+
+def test_a_summary_of_what_the_library_lacks_is_empty_and_says_why(fixture_library: Library):
+    summary = summarize(fixture_library, "dupilumab for atopic eczema", k=40)
+    assert summary.articles == 0 and summary.themes == []
+    assert summary.nothing == "No article in this library mentions dupilumab."
 
 
 def test_themes_recover_the_topics(broad):

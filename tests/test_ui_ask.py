@@ -21,7 +21,7 @@ def test_ask_answers_with_citations_that_open_the_cited_articles(fixture_library
     assert "Statin therapy and major vascular events" in shown
     # the sentence the answer rests on is highlighted inside the cited abstract
     assert ":orange-background[" in shown
-    assert "Evidence articles" in shown
+    assert "Cited articles" in shown
 
 
 def test_ask_abstains_when_the_library_has_no_evidence(fixture_library, monkeypatch):
@@ -29,9 +29,12 @@ def test_ask_abstains_when_the_library_has_no_evidence(fixture_library, monkeypa
     at.text_input[0].set_value("What is the melting point of tungsten carbide in industrial furnaces?")
     at.button[0].click().run()
     assert not at.exception
-    assert any("No evidence in this library" in i.value for i in at.info)
+    assert any("No article in this library mentions" in w.value for w in at.warning) or any(
+        "No evidence in this library" in i.value for i in at.info
+    )
     assert "import_records" in page_links(at)
-    assert not at.expander  # no source is offered for an abstention
+    assert not at.expander  # no source is cited for an abstention
+    assert "Closest articles — they do not answer your question" in texts(at)
 
 
 def test_empty_question_gets_a_sentence_not_a_traceback(fixture_library, monkeypatch):

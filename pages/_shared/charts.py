@@ -66,3 +66,33 @@ def by_term(counts: list[tuple[str, int]], title: str = "Top MeSH terms") -> Non
         .properties(height=HEIGHT)
     )
     st.altair_chart(chart, width="stretch", height=HEIGHT + 60)
+
+
+STANCES = (
+    ("supports", "Says yes", "#43a047"),
+    ("neutral", "Neither", "#bdbdbd"),
+    ("contradicts", "Says no", "#e53935"),
+)
+
+
+def consensus(stances: list[str]) -> None:
+    """How the evidence articles answer a yes/no question: one bar, yes on the left, no on the right, both visible."""
+    data = pd.DataFrame(
+        [{"Stance": label, "Articles": stances.count(key), "order": i} for i, (key, label, _) in enumerate(STANCES)]
+    )
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("sum(Articles):Q", stack="normalize", axis=None, title=None),
+            color=alt.Color(
+                "Stance:N",
+                scale=alt.Scale(domain=[s[1] for s in STANCES], range=[s[2] for s in STANCES]),
+                legend=alt.Legend(orient="bottom", title=None),
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=["Stance", "Articles"],
+        )
+        .properties(height=40)
+    )
+    st.altair_chart(chart, width="stretch", height=100)

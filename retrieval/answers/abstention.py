@@ -2,14 +2,20 @@
 
 Search always returns *something*, so the answer must decide whether its best
 hits are evidence or just the least unrelated abstracts. The decision is a
-logistic rule over three features of the search, fitted on data rather than
-set by hand:
+logistic rule over features of the search and of the question's subjects,
+fitted on data rather than set by hand:
 
 - ``dense_top``: cosine of the best chunk (how close in meaning anything is);
 - ``term_coverage``: share of the question's content words found in one of the
   top articles (off-topic questions use words the library never mentions);
 - ``leg_agreement``: overlap of the dense and BM25 top five (both legs find the
-  same articles when there is a real topic match, unrelated ones when not).
+  same articles when there is a real topic match, unrelated ones when not);
+- ``subject_missing``: the question names something (a drug, a gene, a
+  pathogen...) no article of the library mentions (``retrieval.search.subjects``):
+  its nearest neighbours are about something else;
+- ``subject_in_top``: one of the top articles mentions every subject the library
+  holds (a question about a drug and a condition that no article links gets
+  articles about either one).
 
 ``python -m retrieval calibrate`` fits it (``retrieval.calibration.abstention``);
 ``ask`` reads the fit for the library's vectors (``retrieval.answers.calibrated``).
@@ -25,14 +31,15 @@ from pathlib import Path
 from retrieval.answers.calibrated import ABSTENTION_RULE, load_calibrated
 from retrieval.library import Library
 from retrieval.search.hybrid import SearchResult
+from retrieval.search.subjects import SubjectCoverage
 from retrieval.text import term_overlap
 
-FEATURES = ("dense_top", "term_coverage", "leg_agreement")
+FEATURES = ("dense_top", "term_coverage", "leg_agreement", "subject_missing", "subject_in_top")
 AGREEMENT_DEPTH = 5
 COVERAGE_DEPTH = 3
 
 
-def features(result: SearchResult) -> dict[str, float]:
+def features(result: SearchResult, subjects: SubjectCoverage) -> dict[str, float]:
     dense_top = result.dense[0][1] if result.dense else 0.0
     coverage = max(
         (
@@ -47,7 +54,17 @@ def features(result: SearchResult) -> dict[str, float]:
         "dense_top": float(dense_top),
         "term_coverage": float(coverage),
         "leg_agreement": len(top_dense & top_bm25) / AGREEMENT_DEPTH,
+        "subject_missing": float(bool(subjects.missing)),
+        "subject_in_top": float(subject_in_top(result, subjects)),
     }
+
+
+def subject_in_top(result: SearchResult, subjects: SubjectCoverage) -> bool:
+    """Whether a top article mentions every subject the library holds (true for a question naming none)."""
+    if not subjects.present:
+        return True
+    together = set(subjects.together)
+    return any(h.pmid in together for h in result.hits[:COVERAGE_DEPTH])
 
 
 @dataclass

@@ -2,10 +2,12 @@
 
 Two modes: ``extractive`` (default) quotes the abstracts' own sentences and
 needs no language model; ``llm`` has the local model write an answer whose
-every sentence is checked against the cited abstracts (``retrieval.answers.llm``), and
-falls back to the extractive answer when no written sentence survives the check.
-Either way a question the library cannot answer gets an abstention, decided
-before any model runs (``retrieval.answers.abstention``).
+every sentence is checked against the cited abstracts (``retrieval.answers.llm``),
+and falls back to quoting when no written sentence survives the check. Either
+way a question the library cannot answer gets an abstention, decided before any
+model runs (``retrieval.answers.abstention``), naming what the library lacks
+when the question names something no article mentions; a model that itself
+finds the evidence insufficient is an abstention too, never a fallback to quotes.
 """
 
 from __future__ import annotations
@@ -16,15 +18,19 @@ from collections.abc import Callable
 from typing import Literal
 
 from retrieval.answers.abstention import features, load_rule
-from retrieval.answers.extractive import extract
+from retrieval.answers.bottom_line import bottom_line
+from retrieval.answers.extractive import TOP_ARTICLES, extract
 from retrieval.answers.results import Answer, Citation
 from retrieval.library import Library
 from retrieval.library.filters import SearchFilters
 from retrieval.search.hybrid import run_search
 from retrieval.search.results import Hit
+from retrieval.search.subjects import subject_coverage
 
 Mode = Literal["extractive", "llm"]
 NO_EVIDENCE = "No evidence in this library answers this question."
+INSUFFICIENT = "The language model found that the closest articles do not answer this question."
+CLOSEST = 5  # articles shown, not cited, beside an abstention
 _CITATION_MARK = re.compile(r"\[\s*(?:PMID:?\s*)?\d+(?:\s*[,;]\s*(?:PMID:?\s*)?\d+)*\s*\]")
 
 
@@ -47,27 +53,48 @@ def ask(
     started = time.perf_counter()
     result = run_search(library, question, filters, k, prefer_strong_designs)
     timings = dict(result.timings_ms)
+    t0 = time.perf_counter()
+    subjects = subject_coverage(library, question)
+    timings["subjects"] = _ms(t0)
     answer = Answer(question=question.strip(), answer=NO_EVIDENCE, abstained=True, mode=mode, timings_ms=timings)
-    if not result.hits or load_rule(library).abstains(features(result)):
-        timings["total"] = _ms(started)
-        return answer
-    answer.evidence = result.hits
+    answer.missing = subjects.missing
+    if not result.hits or load_rule(library).abstains(features(result, subjects)):
+        return _abstain(answer, result.hits, subjects.missing_sentence() or NO_EVIDENCE, started)
 
     if mode == "llm":
         usable = [h for h in result.hits if not h.retracted][: library.settings.llm_articles]
-        answer.answer, answer.citations, answer.removed = _llm_answer(
-            library, answer.question, usable, on_token, timings
-        )
+        written = _llm_answer(library, answer.question, usable, on_token, timings)
+        if written is None:
+            return _abstain(answer, result.hits, INSUFFICIENT, started)
+        answer.answer, answer.citations, answer.removed = written
+        answer.quoted = not answer.citations
     if not answer.citations:  # the extractive mode, or nothing the model wrote survived verification
         t0 = time.perf_counter()
-        extracted = extract(library, answer.question, result.hits, result.vector)
-        answer.answer, answer.citations, answer.bottom_line = extracted.text, extracted.citations, extracted.bottom_line
+        extracted = extract(library, answer.question, result.hits, result.vector, subjects)
+        answer.answer, answer.citations = extracted.text, extracted.citations
         timings["extract"] = _ms(t0)
-    answer.abstained = not answer.citations
-    if answer.abstained:
-        answer.answer = NO_EVIDENCE
+    if not answer.citations:
+        return _abstain(answer, result.hits, NO_EVIDENCE, started)
+    answer.abstained = False
+    answer.evidence = _cited_first(result.hits, answer.citations)
+    retracted = sum(h.retracted for h in result.hits[:TOP_ARTICLES])
+    answer.bottom_line = bottom_line(answer.cited, retracted, answer.verdict)
     timings["total"] = _ms(started)
     return answer
+
+
+def _abstain(answer: Answer, closest: list[Hit], message: str, started: float) -> Answer:
+    """An abstention, with the closest articles beside it (none of them cited)."""
+    answer.abstained, answer.answer, answer.citations = True, message, []
+    answer.evidence = closest[:CLOSEST]
+    answer.timings_ms["total"] = _ms(started)
+    return answer
+
+
+def _cited_first(hits: list[Hit], citations: list[Citation]) -> list[Hit]:
+    """The evidence articles, those the answer cites first (in citation order), then the related ones."""
+    order = {pmid: i for i, pmid in enumerate(dict.fromkeys(c.pmid for c in citations))}
+    return sorted(hits, key=lambda h: (order.get(h.pmid, len(order)), hits.index(h)))
 
 
 def _llm_answer(
@@ -76,13 +103,16 @@ def _llm_answer(
     hits: list[Hit],
     on_token: Callable[[str], None] | None,
     timings: dict[str, float],
-) -> tuple[str, list[Citation], list[dict]]:
-    """The verified written answer: its text, citations and the sentences verification removed."""
+) -> tuple[str, list[Citation], list[dict]] | None:
+    """The verified written answer: its text, citations and removed sentences; None when the model said the
+    evidence is insufficient and wrote nothing that passed verification."""
     from retrieval.answers.llm.answer import generate_verified
 
     draft = generate_verified(library, question, hits, task="answer", on_token=on_token)
     timings["llm_first_token"] = draft.first_token_ms
     timings["llm_total"] = draft.total_ms
+    if draft.said_insufficient and not draft.sentences:
+        return None
     titles = {h.pmid: h.title for h in hits}
     citations = [Citation(pmid, titles.get(pmid, ""), text) for text, pmids in draft.sentences for pmid in pmids]
     return cited_text(draft.sentences), citations, draft.removed

@@ -1,26 +1,33 @@
-"""Extractive answers: the abstracts' own sentences that best answer a question, each cited.
+"""Extractive answers: the abstracts' own sentences that answer a question, each cited.
 
 No model writes anything here, so nothing can be invented: every sentence is a
 verbatim sentence of a cited abstract. Candidate sentences of the top articles
 are embedded at question time and scored by cosine similarity to the question,
-nudged toward RESULTS and CONCLUSIONS (where abstracts state findings) and
-toward better-ranked articles; near-duplicates are dropped so that three to six
-sentences carry distinct information. Retracted articles never supply a sentence.
+nudged toward RESULTS and CONCLUSIONS (where abstracts state findings), toward
+better-ranked articles, toward sentences naming the question's subjects and
+toward sentences holding what the question asks for (a rate, a dose, a time
+course: ``retrieval.answers.slots``).
+
+An answer cites only articles that answer: only articles mentioning every
+subject of the question compete when any does, and a second article is quoted
+only when its best sentence scores nearly as well as the best one, so a
+question one article answers gets one article. Near-duplicates are dropped;
+retracted articles never supply a sentence.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from retrieval.answers.results import Citation
+from retrieval.answers.slots import question_slots, slot_match
 from retrieval.library import Library
 from retrieval.library.chunking import article_sentences
-from retrieval.library.evidence import BY_LABEL, OTHER
 from retrieval.search.results import Hit
-from retrieval.text import content_words, term_overlap, words
+from retrieval.search.subjects import SubjectCoverage
+from retrieval.text import content_words, stems, term_overlap, words
 
 # Embedding the candidates is the cost of an answer, so only the likeliest sentences of the best articles
 # are embedded, cut to their first EMBED_WORDS words for scoring. On 60 PubMedQA dev and 30 paraphrased
@@ -30,9 +37,12 @@ TOP_ARTICLES = 4  # articles whose sentences compete
 SENTENCES_PER_ARTICLE = 6  # candidates per article
 EMBED_WORDS = 40
 PRESELECT_OVERLAP = 0.1  # weight of the question's words when picking which sentences to embed
-MIN_SENTENCES, MAX_SENTENCES = 3, 6
-MAX_PER_ARTICLE = 2
-SCORE_WINDOW = 0.15  # after the minimum, keep sentences scoring within this of the best
+MAX_SENTENCES = 4
+MAX_PER_ARTICLE = 3
+SCORE_WINDOW = 0.12  # further sentences must score within this of the best one
+ARTICLE_WINDOW = 0.03  # ... and a sentence of another article within this: one article answers alone
+SUBJECT_BONUS = 0.06  # a sentence naming the question's subjects
+SLOT_BONUS = 0.08  # a sentence holding what the question asks for
 DUPLICATE_COSINE = 0.9
 DUPLICATE_JACCARD = 0.6
 MIN_WORDS = 5
@@ -62,7 +72,7 @@ class Candidate:
     title: str
     section: str
     sentence: str
-    prior: float  # section and article-rank bonus
+    prior: float  # section, article rank, subject and slot bonuses
     score: float = 0.0
 
 
@@ -70,47 +80,66 @@ class Candidate:
 class Extract:
     citations: list[Citation]
     text: str
-    bottom_line: str
+    cited_pmids: list[str] = field(default_factory=list)  # in order of first citation
 
 
-def candidates(hits: list[Hit], terms: list[str]) -> list[Candidate]:
-    """Sentences of the top non-retracted articles worth embedding: findings and the question's words first."""
+def answering_hits(hits: list[Hit], subjects: SubjectCoverage | None) -> list[Hit]:
+    """The hits that may be quoted: not retracted, with an abstract, and mentioning every subject the library holds.
+
+    When no top hit mentions them all, the abstention rule has already weighed that; the hits as ranked are used.
+    """
     usable = [h for h in hits if not h.retracted and h.article is not None and h.article.has_abstract]
+    if subjects is None or not subjects.present:
+        return usable
+    together = set(subjects.together)
+    return [h for h in usable if h.pmid in together] or usable
+
+
+def candidates(hits: list[Hit], question: str, subjects: SubjectCoverage | None) -> list[Candidate]:
+    """Sentences of the answering articles worth embedding: findings, subjects and the question's words first."""
+    terms = content_words(question)
+    slots = question_slots(question)
+    subject_stems = [stems(s.words) for s in subjects.present] if subjects else []
     out: list[Candidate] = []
-    for rank, hit in enumerate(usable[:TOP_ARTICLES]):
+    for rank, hit in enumerate(answering_hits(hits, subjects)[:TOP_ARTICLES]):
         rank_bonus = RANK_BONUS * (1 - rank / max(TOP_ARTICLES - 1, 1))
         assert hit.article is not None
         sentences = [(sec, s) for sec, s in article_sentences(hit.article) if len(words(s)) >= MIN_WORDS]
         structured = any(sec not in ("", "UNASSIGNED") for sec, _ in sentences)
         scored = []
         for position, (section, sentence) in enumerate(sentences):
-            bonus = SECTION_BONUS.get(section, 0.0)
+            bonus = SECTION_BONUS.get(section, 0.0) + rank_bonus + SLOT_BONUS * slot_match(sentence, slots)
             if not structured and position >= len(sentences) - 2:
                 bonus += UNSTRUCTURED_LAST_BONUS
-            scored.append(Candidate(hit.pmid, hit.title, section, sentence, bonus + rank_bonus))
+            if subject_stems and all(wanted <= stems(sentence) for wanted in subject_stems):
+                bonus += SUBJECT_BONUS
+            scored.append(Candidate(hit.pmid, hit.title, section, sentence, bonus))
         scored.sort(key=lambda c: -(c.prior + PRESELECT_OVERLAP * term_overlap(terms, c.sentence)))
         out.extend(scored[:SENTENCES_PER_ARTICLE])
     return out
 
 
 def select(pool: list[Candidate], vectors: np.ndarray) -> list[Candidate]:
-    """Best-scoring sentences, at most MAX_PER_ARTICLE per article, without near-duplicates."""
+    """The best sentence, then others close to it: few articles, at most MAX_PER_ARTICLE each, no near-duplicates."""
     order = sorted(range(len(pool)), key=lambda i: -pool[i].score)
+    if not order:
+        return []
+    best = pool[order[0]].score
     chosen: list[int] = []
-    per_article: Counter[str] = Counter()
-    best = pool[order[0]].score if order else 0.0
+    per_article: dict[str, int] = {}
     for i in order:
-        if len(chosen) >= MAX_SENTENCES:
+        candidate = pool[i]
+        if len(chosen) >= MAX_SENTENCES or candidate.score < best - SCORE_WINDOW:
             break
-        if len(chosen) >= MIN_SENTENCES and pool[i].score < best - SCORE_WINDOW:
-            break
-        if per_article[pool[i].pmid] >= MAX_PER_ARTICLE:
+        if per_article.get(candidate.pmid, 0) >= MAX_PER_ARTICLE:
             continue
-        if any(is_near_duplicate(pool[i].sentence, pool[j].sentence, float(vectors[i] @ vectors[j])) for j in chosen):
+        if candidate.pmid not in per_article and per_article and candidate.score < best - ARTICLE_WINDOW:
+            continue
+        if any(is_near_duplicate(candidate.sentence, pool[j].sentence, float(vectors[i] @ vectors[j])) for j in chosen):
             continue
         chosen.append(i)
-        per_article[pool[i].pmid] += 1
-    return [pool[i] for i in chosen]
+        per_article[candidate.pmid] = per_article.get(candidate.pmid, 0) + 1
+    return [pool[i] for i in sorted(chosen, key=lambda i: (list(per_article).index(pool[i].pmid), i))]
 
 
 def is_near_duplicate(a: str, b: str, cosine: float) -> bool:
@@ -120,11 +149,17 @@ def is_near_duplicate(a: str, b: str, cosine: float) -> bool:
     return bool(ta and tb) and len(ta & tb) / len(ta | tb) > DUPLICATE_JACCARD
 
 
-def extract(library: Library, question: str, hits: list[Hit], question_vector: np.ndarray | None = None) -> Extract:
-    """The best 3-6 cited sentences for ``question`` from ``hits``, and a one-line bottom line."""
-    pool = candidates(hits, content_words(question))
+def extract(
+    library: Library,
+    question: str,
+    hits: list[Hit],
+    question_vector: np.ndarray | None = None,
+    subjects: SubjectCoverage | None = None,
+) -> Extract:
+    """The cited sentences that best answer ``question`` from ``hits``, grouped by article, best article first."""
+    pool = candidates(hits, question, subjects)
     if not pool:
-        return Extract([], "", bottom_line(hits, []))
+        return Extract([], "")
     if question_vector is None:
         question_vector = library.embed_query(question)
     vectors = library.embed_texts([" ".join(c.sentence.split()[:EMBED_WORDS]) for c in pool])
@@ -133,31 +168,4 @@ def extract(library: Library, question: str, hits: list[Hit], question_vector: n
     chosen = select(pool, vectors)
     citations = [Citation(c.pmid, c.title, c.sentence) for c in chosen]
     text = " ".join(f"{c.sentence} [{c.pmid}]" for c in chosen)
-    return Extract(citations, text, bottom_line(hits, citations))
-
-
-def bottom_line(hits: list[Hit], citations: list[Citation]) -> str:
-    """One line on the evidence behind the answer: how many articles, which designs, the strongest one."""
-    cited = {c.pmid for c in citations}
-    used = [h for h in hits if h.pmid in cited]
-    retracted = [h for h in hits[:TOP_ARTICLES] if h.retracted]
-    if not used:
-        line = "Bottom line: no abstract sentence in the top articles could be quoted as an answer."
-    else:
-        levels = Counter(h.level for h in used)
-        mix = ", ".join(f"{n} × {label}" for label, n in sorted(levels.items(), key=lambda kv: _rank(kv[0])))
-        strongest = min(used, key=lambda h: (_rank(h.level), -(h.year or 0)))
-        year = f", {strongest.year}" if strongest.year else ""
-        noun = "article" if len(used) == 1 else "articles"
-        line = (
-            f"Bottom line: quoted from {len(used)} {noun} ({mix}); strongest design: {strongest.level}"
-            f" [{strongest.pmid}{year}]."
-        )
-    if retracted:
-        n = len(retracted)
-        line += f" {n} retracted article{'s were' if n > 1 else ' was'} among the top results and not quoted."
-    return line
-
-
-def _rank(label: str) -> int:
-    return BY_LABEL.get(label, OTHER).rank
+    return Extract(citations, text, list(dict.fromkeys(c.pmid for c in chosen)))

@@ -24,7 +24,8 @@ from retrieval.library import Library
 from retrieval.library.chunking import article_sentences
 from retrieval.library.evidence import LEVELS
 from retrieval.library.filters import SearchFilters
-from retrieval.search.hybrid import design_levels, ensure_not_empty, make_hit, search
+from retrieval.search.hybrid import design_levels, ensure_not_empty, make_hit
+from retrieval.search.relevance import relevant_search
 from retrieval.search.results import Hit
 from retrieval.text import STOP_WORDS, words
 
@@ -57,12 +58,16 @@ class Summary:
     narrative_citations: list[Citation] = field(default_factory=list)
     removed: list[dict] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
+    ranked: int = 0  # articles ranked for the query before the relevance bar (``articles`` passed it)
+    nothing: str = ""  # why no article is summarised, in one sentence
 
     def as_json(self) -> dict:
         return {
             "query": self.query,
             "collection": self.collection,
             "articles": self.articles,
+            "ranked": self.ranked,
+            "nothing": self.nothing,
             "themes": [t.as_dict() for t in self.themes],
             "counts_by_level": self.counts_by_level,
             "counts_by_year": self.counts_by_year,
@@ -88,8 +93,13 @@ def summarize(
     filters.collection = collection = collection or filters.collection
     if not query and not collection:
         raise ValueError("Nothing to summarise: give a search query or a collection name.")
-    hits = search(library, query, filters, k=k) if query else collection_hits(library, filters, k)
-    summary = Summary(query, collection, len(hits))
+    if query:
+        found = relevant_search(library, query, filters, k=k)
+        hits, ranked, nothing = found.hits, found.ranked, found.nothing_sentence(query)
+    else:
+        hits = collection_hits(library, filters, k)
+        ranked, nothing = len(hits), ""
+    summary = Summary(query, collection, len(hits), ranked=ranked, nothing=nothing)
     summary.counts_by_level = level_counts(hits)
     summary.counts_by_year = year_counts(hits)
     if hits:

@@ -24,6 +24,7 @@ from retrieval.answers.abstention import FEATURES, AbstentionRule, features
 from retrieval.answers.calibrated import ABSTENTION_RULE, library_file
 from retrieval.library import Library
 from retrieval.search.hybrid import run_search
+from retrieval.search.subjects import subject_coverage
 
 OBJECTIVE = (
     "maximise balanced accuracy: mean of the answered rate on answerable questions (each answerable set weighing"
@@ -31,30 +32,29 @@ OBJECTIVE = (
 )
 
 
-def fit(answerable: list[np.ndarray], offtopic: np.ndarray) -> tuple[AbstentionRule, dict[str, list[float] | float]]:
+def fit(
+    answerable: list[np.ndarray], offtopic: list[np.ndarray]
+) -> tuple[AbstentionRule, dict[str, list[float]]]:
     """Logistic regression over the features, then the threshold maximising the balanced accuracy.
 
-    ``answerable`` holds one feature matrix per set of answerable questions; each set weighs the same
+    Each side holds one feature matrix per question set; each set weighs the same within its side
     (fifty paraphrases count as much as five hundred title-like questions), and the answerable side as
     much as the off-topic side. Of the thresholds reaching the best score, the middle one is kept.
     """
     from sklearn.linear_model import LogisticRegression
 
-    x = np.vstack([*answerable, offtopic])
-    y = np.r_[np.ones(sum(len(a) for a in answerable)), np.zeros(len(offtopic))]
-    weights = np.r_[
-        *[np.full(len(a), 0.5 / len(answerable) / len(a)) for a in answerable],
-        np.full(len(offtopic), 0.5 / len(offtopic)),
-    ]
+    x = np.vstack([*answerable, *offtopic])
+    y = np.r_[np.ones(sum(len(a) for a in answerable)), np.zeros(sum(len(o) for o in offtopic))]
+    weights = np.r_[*[np.full(len(s), 0.5 / len(side) / len(s)) for side in (answerable, offtopic) for s in side]]
     model = LogisticRegression(C=1.0, max_iter=1000).fit(x, y, sample_weight=weights * len(y))
     p_answerable = [model.predict_proba(a)[:, 1] for a in answerable]
-    p_offtopic = model.predict_proba(offtopic)[:, 1]
+    p_offtopic = [model.predict_proba(o)[:, 1] for o in offtopic]
 
     def score(threshold: float) -> float:
         answered = np.mean([np.mean(p >= threshold) for p in p_answerable])
-        return float(answered + np.mean(p_offtopic < threshold)) / 2
+        return float(answered + np.mean([np.mean(p < threshold) for p in p_offtopic])) / 2
 
-    points = np.unique(np.r_[*p_answerable, p_offtopic, 0.0, 1.0])
+    points = np.unique(np.r_[*p_answerable, *p_offtopic, 0.0, 1.0])
     candidates = (points[:-1] + points[1:]) / 2
     scores = np.array([score(t) for t in candidates])
     best = candidates[scores >= scores.max() - 1e-12]
@@ -62,7 +62,7 @@ def fit(answerable: list[np.ndarray], offtopic: np.ndarray) -> tuple[AbstentionR
     rule = AbstentionRule([float(c) for c in model.coef_[0]], float(model.intercept_[0]), threshold)
     rates = {
         "abstain_on_answerable": [float(np.mean(p < threshold)) for p in p_answerable],
-        "abstain_on_offtopic": float(np.mean(p_offtopic < threshold)),
+        "abstain_on_offtopic": [float(np.mean(p < threshold)) for p in p_offtopic],
     }
     return rule, rates
 
@@ -71,59 +71,59 @@ def abstention_rate(rule: AbstentionRule, rows: np.ndarray) -> float:
     return float(np.mean([rule.abstains(dict(zip(rule.features, row, strict=True))) for row in rows]))
 
 
-def cross_validated_rates(answerable: list[np.ndarray], offtopic: np.ndarray, folds: int = 5) -> dict:
+def cross_validated_rates(answerable: list[np.ndarray], offtopic: list[np.ndarray], folds: int = 5) -> dict:
     """The rates on held-out folds: each question judged by a rule fitted without it."""
     rng = np.random.default_rng(0)
-    fold_of = [rng.permutation(len(a)) % folds for a in answerable]
-    fold_off = rng.permutation(len(offtopic)) % folds
-    abstained_a = [0.0] * len(answerable)
-    abstained_o = 0.0
+    sets = [*answerable, *offtopic]
+    fold_of = [rng.permutation(len(s)) % folds for s in sets]
+    abstained = [0.0] * len(sets)
     for f in range(folds):
-        rule, _ = fit([a[k != f] for a, k in zip(answerable, fold_of, strict=True)], offtopic[fold_off != f])
-        for g, (a, k) in enumerate(zip(answerable, fold_of, strict=True)):
-            abstained_a[g] += abstention_rate(rule, a[k == f]) * np.sum(k == f)
-        abstained_o += abstention_rate(rule, offtopic[fold_off == f]) * np.sum(fold_off == f)
-    return {
-        "abstain_on_answerable": [float(n / len(a)) for n, a in zip(abstained_a, answerable, strict=True)],
-        "abstain_on_offtopic": float(abstained_o / len(offtopic)),
-    }
+        kept = [s[k != f] for s, k in zip(sets, fold_of, strict=True)]
+        rule, _ = fit(kept[: len(answerable)], kept[len(answerable) :])
+        for g, (s, k) in enumerate(zip(sets, fold_of, strict=True)):
+            abstained[g] += abstention_rate(rule, s[k == f]) * np.sum(k == f)
+    rates = [float(n / len(s)) for n, s in zip(abstained, sets, strict=True)]
+    return {"abstain_on_answerable": rates[: len(answerable)], "abstain_on_offtopic": rates[len(answerable) :]}
 
 
 def question_features(library: Library, questions: list[str]) -> np.ndarray:
-    rows = [features(run_search(library, q, k=10)) for q in questions]
+    rows = [features(run_search(library, q, k=10), subject_coverage(library, q)) for q in questions]
     return np.array([[r[name] for name in FEATURES] for r in rows], dtype=np.float64).reshape(-1, len(FEATURES))
 
 
-def read_questions(path: Path, split: str | None = None) -> list[str]:
-    """Questions of a JSONL file (a ``question`` field; only rows of ``split`` when given)."""
+def read_questions(path: Path, splits: tuple[str | None, ...]) -> list[str]:
+    """Questions of a JSONL file (a ``question`` field) whose ``split`` is one of ``splits`` (None: no split)."""
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [r["question"] for r in rows if split is None or r.get("split") == split]
+    return [r["question"] for r in rows if r.get("split") in splits]
+
+
+FITTED = ("dev", None)  # rows a rule is fitted on: dev, and files without splits; test rows are only measured
 
 
 def calibrate(
-    library: Library, answerable_paths: list[Path], offtopic_path: Path, out: Path | None = None
+    library: Library, answerable_paths: list[Path], offtopic_paths: list[Path], out: Path | None = None
 ) -> tuple[AbstentionRule, Path]:
     """Fit the rule on the library's answers to the questions, record how and how well, save it to ``out``.
 
     ``out`` defaults to the library's own calibration file; returns the rule and where it was saved.
-
-    Answerable files contribute their ``split=dev`` rows; their ``split=test`` rows, where they have any,
-    are held out and only measured.
+    Files contribute their ``split=dev`` rows (all rows when they have no split); their ``split=test``
+    rows, where they have any, are held out and only measured.
     """
-    answerable_q = [read_questions(p, "dev") for p in answerable_paths]
-    offtopic_q = read_questions(offtopic_path)
+    answerable_q = [read_questions(p, FITTED) for p in answerable_paths]
+    offtopic_q = [read_questions(p, FITTED) for p in offtopic_paths]
     answerable = [question_features(library, qs) for qs in answerable_q]
-    offtopic = question_features(library, offtopic_q)
+    offtopic = [question_features(library, qs) for qs in offtopic_q]
     rule, rates = fit(answerable, offtopic)
     status = library.status()
     rule.embedding_model, rule.embedding_backend = library.vectors
+
+    def described(paths: list[Path], questions: list[list[str]]) -> list[str]:
+        return [f"{_display(p)} split=dev ({len(qs)} questions)" for p, qs in zip(paths, questions, strict=True)]
+
     rule.provenance = {
         "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "answerable": [
-            f"{_display(p)} split=dev ({len(qs)} questions)"
-            for p, qs in zip(answerable_paths, answerable_q, strict=True)
-        ],
-        "offtopic": f"{_display(offtopic_path)} ({len(offtopic_q)} questions)",
+        "answerable": described(answerable_paths, answerable_q),
+        "offtopic": described(offtopic_paths, offtopic_q),
         "library": {
             "articles": status["articles"],
             "embedding_model": status["embedding_model"],
@@ -134,12 +134,11 @@ def calibrate(
         "rates_on_fitting_data": rates,
         "rates_cross_validated_5_fold": cross_validated_rates(answerable, offtopic),
     }
-    for path in answerable_paths:
-        held_out = read_questions(path, "test")
-        if held_out:
-            rule.provenance[f"abstain_on_answerable_test: {_display(path)}"] = abstention_rate(
-                rule, question_features(library, held_out)
-            )
+    for kind, paths in (("answerable", answerable_paths), ("offtopic", offtopic_paths)):
+        for path in paths:
+            if held_out := read_questions(path, ("test",)):
+                rate = abstention_rate(rule, question_features(library, held_out))
+                rule.provenance[f"abstain_on_{kind}_test: {_display(path)}"] = rate
     out = out or library_file(library.settings.data_dir, ABSTENTION_RULE)
     rule.save(out)
     return rule, out

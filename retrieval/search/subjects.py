@@ -29,8 +29,16 @@ from retrieval.library import Library
 from retrieval.text import STOP_WORDS, word_spans
 
 RARE_ZIPF = 3.0  # words rarer than this in everyday English name something specific (fitted on dev questions)
+SLIP_ZIPF = 2.5  # below this, a word one slip from an everyday word is read as that word mistyped
 MIN_TYPO_LENGTH = 6  # shorter words are too close to other real words to guess a typing slip
 MAX_TOGETHER = 10_000  # articles listed when asking which mention every subject
+# Nouns that turn the name before them into another thing: the Marburg virus is not the city of Marburg.
+HEAD_NOUNS = frozenset(
+    {
+        *("virus", "viruses", "vaccine", "vaccines", "vaccination", "syndrome", "disease", "infection", "infections"),
+        *("implant", "device", "inhibitor", "inhibitors", "antibody", "antibodies", "gene", "mutation"),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -70,9 +78,20 @@ def is_subject_word(word: str) -> bool:
     lower = word.lower()
     if lower in STOP_WORDS or len(lower) < 2 or lower.isdigit():
         return False
-    if sum(c.isupper() for c in word) >= 2 or (any(c.isdigit() for c in word) and any(c.isalpha() for c in word)):
+    if is_code(word):
         return True
-    return len(lower) > 3 and zipf(lower) < RARE_ZIPF
+    frequency = zipf(lower)
+    return len(lower) > 3 and frequency < RARE_ZIPF and not (frequency < SLIP_ZIPF and _slip_of_common_word(lower))
+
+
+def is_code(word: str) -> bool:
+    """An acronym or code: HPV, SGLT2, IL-6, BRCA1."""
+    return sum(c.isupper() for c in word) >= 2 or (any(c.isdigit() for c in word) and any(c.isalpha() for c in word))
+
+
+def _slip_of_common_word(word: str) -> bool:
+    """A rare word one typing slip from an everyday word ("theyd", "diabtes") is that word misspelled."""
+    return any(zipf(other) >= RARE_ZIPF for other in _one_slip(word) if len(other) > 3)
 
 
 @lru_cache(maxsize=4096)
@@ -83,24 +102,36 @@ def zipf(word: str) -> float:
 
 
 def question_subjects(question: str) -> list[tuple[str, tuple[str, ...]]]:
-    """The question's subjects as (text as written, words): runs of neighbouring subject words."""
+    """The question's subjects as (text as written, words).
+
+    Neighbouring subject words are one subject ("Candida auris"), and so is a subject word followed by
+    a head noun that makes it a different thing ("Marburg virus", "HPV vaccine"); a code stands alone
+    ("IV levothyroxine" is levothyroxine given intravenously, not a name).
+    """
+    spans = word_spans(question)
     runs: list[list[tuple[int, int]]] = []
-    previous_end = -1
-    for start, end in word_spans(question):
-        if not is_subject_word(question[start:end]):
-            previous_end = -1
-            continue
-        if previous_end >= 0 and question[previous_end:start].strip() in ("", "-"):
+    for i, (start, end) in enumerate(spans):
+        word = question[start:end]
+        joins = bool(runs) and runs[-1][-1] == spans[i - 1] and question[spans[i - 1][1] : start].strip() in ("", "-")
+        if is_subject_word(word):
+            if joins and is_code(word) == is_code(question[slice(*runs[-1][-1])]):
+                runs[-1].append((start, end))
+            else:
+                runs.append([(start, end)])
+        elif joins and word.lower() in HEAD_NOUNS:
             runs[-1].append((start, end))
-        else:
-            runs.append([(start, end)])
-        previous_end = end
     return [(question[run[0][0] : run[-1][1]], tuple(question[s:e].lower() for s, e in run)) for run in runs]
 
 
 def phrase(words: tuple[str, ...]) -> str:
-    """An FTS5 query for articles holding every word (each quoted: no user syntax reaches FTS5)."""
-    return " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
+    """An FTS5 query for articles holding the words side by side, in order (quoted: no user syntax reaches FTS5)."""
+    return '"' + " ".join(words).replace('"', '""') + '"'
+
+
+def spellings(words: tuple[str, ...]) -> str:
+    """The words as a phrase, or hyphenated words written as one ("non-sedating" or "nonsedating")."""
+    joined = tuple(w.replace("-", "") for w in words)
+    return phrase(words) if joined == words else f"{phrase(words)} OR {phrase(joined)}"
 
 
 def subject_coverage(library: Library, question: str) -> SubjectCoverage:
@@ -108,11 +139,11 @@ def subject_coverage(library: Library, question: str) -> SubjectCoverage:
     coverage = SubjectCoverage()
     for text, words in question_subjects(question):
         words, read_as = _spelled_as_indexed(library, words)
-        articles = library.store.matching_count(phrase(words))
+        articles = library.store.matching_count(spellings(words))
         coverage.subjects.append(Subject(text, words, articles, read_as))
-    present = [w for s in coverage.present for w in s.words]
-    if present:
-        coverage.together = library.store.matching_pmids(phrase(tuple(present)), MAX_TOGETHER)
+    if coverage.present:
+        together = " AND ".join(f"({spellings(s.words)})" for s in coverage.present)
+        coverage.together = library.store.matching_pmids(together, MAX_TOGETHER)
     return coverage
 
 

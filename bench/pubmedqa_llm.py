@@ -179,7 +179,7 @@ def run(args: argparse.Namespace) -> BenchResult:
         "published figures are on all 500 test questions; they are references, not measured in this run",
     ]
     return BenchResult(
-        command="answers",
+        command="pubmedqa-llm",
         params={
             "split": args.split,
             "questions": n,

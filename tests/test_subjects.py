@@ -1,0 +1,58 @@
+"""What a question is about, whether the library mentions it, and the relevance bar of search."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import STATINS
+
+from retrieval.library import Library
+from retrieval.search.lookup import typed_pmid
+from retrieval.search.relevance import relevant_search
+from retrieval.search.subjects import is_subject_word, question_subjects, subject_coverage
+
+
+@pytest.mark.parametrize(
+    ("question", "subjects"),
+    [
+        ("How should a ward be cleaned after a Candida auris outbreak?", ["Candida auris"]),
+        ("What is the case fatality rate of Marburg virus disease?", ["Marburg virus disease"]),
+        ("What dose of IV levothyroxine treats myxedema coma?", ["IV", "levothyroxine", "myxedema"]),
+        ("Is Ozempic safe with chronic kidney disease?", ["Ozempic"]),
+        ("Does SGLT2 inhibition protect the kidneys?", ["SGLT2"]),
+        ("Do water pills help people with a weak heart?", []),
+    ],
+)
+def test_subjects_are_rare_words_codes_and_names(question: str, subjects: list[str]):
+    assert [text for text, _ in question_subjects(question)] == subjects
+
+
+def test_a_misspelt_everyday_word_is_no_subject():
+    assert not is_subject_word("theyd") and not is_subject_word("diabtes") and is_subject_word("dupilumab")
+
+
+def test_coverage_names_what_the_library_lacks_and_reads_typos(fixture_library: Library):
+    coverage = subject_coverage(fixture_library, "Does atorvastatin or rosuvastatn prevent strokes?")
+    assert coverage.missing == ["atorvastatin"]
+    assert coverage.missing_sentence() == "No article in this library mentions atorvastatin."
+    [read] = [s for s in coverage.present if s.text == "rosuvastatn"]
+    assert read.read_as == "rosuvastatin" and set(coverage.together) == {"91000001"}
+
+
+def test_the_relevance_bar_lets_nothing_through_for_gibberish(fixture_library: Library):
+    found = relevant_search(fixture_library, "xyzzyqwv", k=25)
+    assert found.hits == [] and found.ranked > 0
+    assert found.nothing_sentence("xyzzyqwv") == "No article in this library mentions xyzzyqwv."
+    found = relevant_search(fixture_library, "recipes for sourdough bread and pasta", k=25)
+    assert found.hits == [] and found.nothing_sentence("x")
+
+
+def test_the_relevance_bar_keeps_what_is_about_the_query(fixture_library: Library):
+    found = relevant_search(fixture_library, "statins and heart attacks", k=25)
+    assert found.hits and {h.pmid for h in found.hits} <= set(STATINS) and len(found.hits) < found.ranked
+
+
+@pytest.mark.parametrize(
+    ("text", "pmid"), [("31452104", "31452104"), (" PMID: 91000001 ", "91000001"), ("pmid 42", "42"), ("BRCA1", None)]
+)
+def test_a_typed_pmid_is_read_as_one(text: str, pmid: str | None):
+    assert typed_pmid(text) == pmid

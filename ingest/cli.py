@@ -1,7 +1,8 @@
 """``python -m ingest``: get PubMed records into the library, and inspect it.
 
 Every run ends with a one-line summary (added / updated / deleted / skipped /
-failed); errors are one clear sentence on stderr, never a traceback.
+failed); errors are one clear sentence on stderr, never a traceback (a bug is
+reported as such, see ``retrieval.errors``).
 """
 
 from __future__ import annotations
@@ -12,19 +13,15 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from ingest.checksums import ChecksumError, verify_md5
+from ingest.checksums import verify_md5
 from ingest.eutils import EutilsError, FetchReport, iter_pmids, iter_query
 from ingest.formats import READERS, iter_file
-from ingest.formats.errors import ParseError
 from ingest.items import Item
 from ingest.pipeline import IngestSummary, ingest
 from ingest.progress import TqdmReporter
+from retrieval.errors import UserError, reported
 from retrieval.library import Library
 from retrieval.settings import get_settings
-
-
-class UserError(Exception):
-    """A problem the user can fix; shown as one sentence."""
 
 
 def expand_paths(paths: Sequence[str]) -> list[Path]:
@@ -48,7 +45,7 @@ def run_files(library: Library, args: argparse.Namespace, reporter: TqdmReporter
             if verify_md5(path):
                 print(f"{path.name}: checksum verified", file=sys.stderr)
             total.merge(ingest(library, iter_file(path), kind="file", source=str(path.resolve()), reporter=reporter))
-        except (ParseError, ChecksumError, ValueError) as error:
+        except UserError as error:  # a damaged or unreadable file; the next one may be fine
             total.failed += 1
             total.errors.append(str(error))
             print(f"error: {error}", file=sys.stderr)
@@ -64,8 +61,6 @@ def run_fetch(
         summary = ingest(
             library, start(report), kind=kind, source=source, reporter=reporter, items_report_progress=True
         )
-    except ValueError as error:  # refused before any request: a bad PMID, query or date
-        raise UserError(str(error)) from error
     except EutilsError as error:
         raise UserError(
             f"{error} Records fetched before the failure are kept; run the same command again to resume."
@@ -180,24 +175,25 @@ COMMANDS: dict[str, Callable[[Library, argparse.Namespace, TqdmReporter], Ingest
 }
 
 
+def run(args: argparse.Namespace) -> int:
+    library = Library(get_settings())
+    if args.command == "status":
+        return show_status(library, args)
+    if args.command == "check":
+        return run_check(library, args)
+    reporter = TqdmReporter(disable=args.quiet)
+    try:
+        summary = COMMANDS[args.command](library, args, reporter)
+    finally:
+        reporter.close()
+    print(summary.line())
+    return 1 if summary.failed else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        library = Library(get_settings())
-        if args.command == "status":
-            return show_status(library, args)
-        if args.command == "check":
-            return run_check(library, args)
-        reporter = TqdmReporter(disable=args.quiet)
-        try:
-            summary = COMMANDS[args.command](library, args, reporter)
-        finally:
-            reporter.close()
-    except UserError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+        return reported(lambda: run(args))
     except KeyboardInterrupt:
         print("interrupted: committed records are kept; run the same command again to resume", file=sys.stderr)
         return 130
-    print(summary.line())
-    return 1 if summary.failed else 0

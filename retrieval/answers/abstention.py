@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+from retrieval.errors import UserError
 from retrieval.library import Library
 from retrieval.search.hybrid import SearchResult, run_search, term_overlap
 
@@ -92,7 +93,7 @@ def load_rule(path: Path = RULE_PATH) -> AbstentionRule:
     try:
         stamp = path.stat().st_mtime_ns
     except FileNotFoundError:
-        raise FileNotFoundError(
+        raise UserError(
             f"No abstention rule at {path}: run `python -m retrieval calibrate` on a library first."
         ) from None
     cached = _cache.get(path)

@@ -16,6 +16,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from retrieval.errors import UserError
 from retrieval.exports.fields import Annotation
 from retrieval.library.store import Store, utc_now
 
@@ -23,7 +24,7 @@ MAX_NAME_CHARS = 120
 _PMID = re.compile(r"^\d{1,9}$")
 
 
-class CollectionError(ValueError):
+class CollectionError(UserError):
     """A collection operation the user asked for cannot be done; the message says why and what to do."""
 
 

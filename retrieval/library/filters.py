@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from retrieval.errors import UserError
 from retrieval.library.collections import Collections
 from retrieval.library.store import Store
 
@@ -35,7 +36,7 @@ class SearchFilters:
         return {k: v for k, v in asdict(self).items() if v not in (None, False, [], "")}
 
 
-class UnknownCollectionError(ValueError):
+class UnknownCollectionError(UserError):
     """A filter names a collection the library does not have."""
 
 

@@ -34,6 +34,7 @@ from typing import Literal
 import faiss
 import numpy as np
 
+from retrieval.errors import UserError
 from retrieval.library import Library
 from retrieval.library.chunking import article_sentences, split_sentences
 from retrieval.library.evidence import boost, level_for
@@ -60,7 +61,7 @@ _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
 
 
-class EmptyLibraryError(ValueError):
+class EmptyLibraryError(UserError):
     """Searching a library that holds no article."""
 
 
@@ -220,7 +221,7 @@ def min_max(ranking: list[tuple[str, float]]) -> dict[str, float]:
 # -------------------------------------------------------------------- search
 def check_query(query: str) -> str:
     if not query or not query.strip():
-        raise ValueError("The query is empty: type a question or some search words.")
+        raise UserError("The query is empty: type a question or some search words.")
     return query.strip()
 
 
@@ -298,8 +299,7 @@ def search(
 ) -> list[Hit]:
     """The ``k`` best articles for ``query`` (hybrid by default; ``method`` lets benchmarks compare legs).
 
-    Raises ValueError (with a message fit for a user) for an empty query, an
-    empty library or an unknown collection.
+    Raises ``UserError`` for an empty query, an empty library or an unknown collection.
     """
     return run_search(library, query, filters, k, prefer_strong_designs, method).hits
 

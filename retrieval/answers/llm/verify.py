@@ -36,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
+from retrieval.errors import UserError
 from retrieval.library.chunking import article_sentences, split_sentences
 from retrieval.library.records import Article
 
@@ -297,7 +298,7 @@ def _numbers_of(by_pmid: dict[str, EvidenceDoc], pmids: list[str]) -> set[Number
 
 
 # ------------------------------------------------------------------ threshold
-class ThresholdError(RuntimeError):
+class ThresholdError(UserError):
     """No calibrated support threshold fits the configured embedding model."""
 
 

@@ -11,6 +11,7 @@ from types import ModuleType
 from bench import pubmedqa_llm, quality, scale, speed, trust
 from bench.errors import BenchError
 from bench.report import RESULTS_DIR, write_result
+from retrieval.errors import reported
 
 COMMANDS: dict[str, ModuleType] = {
     "quality": quality,
@@ -38,20 +39,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    args = build_parser().parse_args(argv)
+def run(args: argparse.Namespace, argv: list[str]) -> int:
     if args.repeats is None:
         args.repeats = 1 if args.quick else 3
     if args.repeats < 1:
-        print("--repeats must be at least 1.", file=sys.stderr)
-        return 2
-    try:
-        result = COMMANDS[args.command].run(args)
-    except BenchError as error:
-        print(f"bench {args.command}: {error}", file=sys.stderr)
-        return 2
+        raise BenchError("--repeats must be at least 1.")
+    result = COMMANDS[args.command].run(args)
     print(result.render())
     path = write_result(result, ["python", "-m", "bench", *argv], args.out)
     print(f"\nSaved {path} (latest copy: {path.with_name(args.command + '.json')})")
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser().parse_args(argv)
+    return reported(lambda: run(args, argv))

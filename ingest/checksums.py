@@ -6,11 +6,13 @@ import hashlib
 import re
 from pathlib import Path
 
+from retrieval.errors import UserError
+
 CHUNK = 1024 * 1024
 SIDE_FILE = re.compile(r"MD5\s*\((?P<name>[^)]*)\)\s*=\s*(?P<digest>[0-9a-fA-F]{32})")
 
 
-class ChecksumError(ValueError):
+class ChecksumError(UserError):
     """A file's MD5 differs from the one NLM published for it: the download is damaged or incomplete."""
 
 

@@ -1,7 +1,8 @@
 """``python -m ingest``: get PubMed records into the library, and inspect it.
 
 Every run ends with a one-line summary (added / updated / deleted / skipped /
-failed); errors are one clear sentence on stderr, never a traceback.
+failed); errors are one clear sentence on stderr, never a traceback (a bug is
+reported as such, see ``retrieval.errors``).
 """
 
 from __future__ import annotations
@@ -9,22 +10,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from ingest.checksums import ChecksumError, verify_md5
-from ingest.eutils import EutilsError, FetchReport, iter_pmids, iter_query
-from ingest.formats import READERS, iter_file
-from ingest.formats.errors import ParseError
-from ingest.items import Item
-from ingest.pipeline import IngestSummary, ingest
-from ingest.progress import TqdmReporter
+from ingest.formats import READERS
+from ingest.imports import ImportResult, import_files, import_pmids, import_query
+from ingest.progress import Reporter, TqdmReporter
+from retrieval.errors import UserError, reported
 from retrieval.library import Library
 from retrieval.settings import get_settings
-
-
-class UserError(Exception):
-    """A problem the user can fix; shown as one sentence."""
 
 
 def expand_paths(paths: Sequence[str]) -> list[Path]:
@@ -41,57 +35,12 @@ def expand_paths(paths: Sequence[str]) -> list[Path]:
     return sorted(found, key=lambda p: (p.name, str(p)))
 
 
-def run_files(library: Library, args: argparse.Namespace, reporter: TqdmReporter) -> IngestSummary:
-    total = IngestSummary()
-    for path in expand_paths(args.paths):
-        try:
-            if verify_md5(path):
-                print(f"{path.name}: checksum verified", file=sys.stderr)
-            total.merge(ingest(library, iter_file(path), kind="file", source=str(path.resolve()), reporter=reporter))
-        except (ParseError, ChecksumError, ValueError) as error:
-            total.failed += 1
-            total.errors.append(str(error))
-            print(f"error: {error}", file=sys.stderr)
-    return total
+def run_files(library: Library, args: argparse.Namespace, reporter: Reporter) -> ImportResult:
+    return import_files(library, expand_paths(args.paths), reporter)
 
 
-def run_fetch(
-    library: Library, start: Callable[[FetchReport], Iterable[Item]], kind: str, source: str, reporter: TqdmReporter
-) -> IngestSummary:
-    """Fetch from NCBI into the library; what NCBI did not return is reported, not silently dropped."""
-    report = FetchReport()
-    try:
-        summary = ingest(
-            library, start(report), kind=kind, source=source, reporter=reporter, items_report_progress=True
-        )
-    except ValueError as error:  # refused before any request: a bad PMID, query or date
-        raise UserError(str(error)) from error
-    except EutilsError as error:
-        raise UserError(
-            f"{error} Records fetched before the failure are kept; run the same command again to resume."
-        ) from error
-    for warning in report.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    if line := report.not_found_line():
-        print(line, file=sys.stderr)
-        summary.failed += len(report.not_found)
-    return summary
-
-
-def run_pubmed(library: Library, args: argparse.Namespace, reporter: TqdmReporter) -> IngestSummary:
-    def start(report: FetchReport) -> Iterable[Item]:
-        return iter_query(
-            library.settings,
-            args.query,
-            max_records=args.max,
-            mindate=args.mindate,
-            maxdate=args.maxdate,
-            known=library.store.known_pmids,
-            reporter=reporter,
-            report=report,
-        )
-
-    return run_fetch(library, start, "pubmed", args.query, reporter)
+def run_pubmed(library: Library, args: argparse.Namespace, reporter: Reporter) -> ImportResult:
+    return import_query(library, args.query, reporter, max_records=args.max, mindate=args.mindate, maxdate=args.maxdate)
 
 
 def read_pmids(args: argparse.Namespace) -> list[str]:
@@ -107,13 +56,8 @@ def read_pmids(args: argparse.Namespace) -> list[str]:
     return pmids
 
 
-def run_pmids(library: Library, args: argparse.Namespace, reporter: TqdmReporter) -> IngestSummary:
-    pmids = read_pmids(args)
-
-    def start(report: FetchReport) -> Iterable[Item]:
-        return iter_pmids(library.settings, pmids, known=library.store.known_pmids, reporter=reporter, report=report)
-
-    return run_fetch(library, start, "pmids", f"{len(pmids)} PMIDs", reporter)
+def run_pmids(library: Library, args: argparse.Namespace, reporter: Reporter) -> ImportResult:
+    return import_pmids(library, read_pmids(args), reporter)
 
 
 def show_status(library: Library, args: argparse.Namespace) -> int:
@@ -173,31 +117,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMANDS: dict[str, Callable[[Library, argparse.Namespace, TqdmReporter], IngestSummary]] = {
+COMMANDS: dict[str, Callable[[Library, argparse.Namespace, Reporter], ImportResult]] = {
     "files": run_files,
     "pubmed": run_pubmed,
     "pmids": run_pmids,
 }
 
 
+def run(args: argparse.Namespace) -> int:
+    library = Library(get_settings())
+    if args.command == "status":
+        return show_status(library, args)
+    if args.command == "check":
+        return run_check(library, args)
+    reporter = TqdmReporter(disable=args.quiet)
+    try:
+        result = COMMANDS[args.command](library, args, reporter)
+    finally:
+        reporter.close()
+    for message in result.messages:
+        print(message, file=sys.stderr)
+    if result.failure:
+        raise UserError(result.failure)
+    print(result.summary.line())
+    return 1 if result.summary.failed else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        library = Library(get_settings())
-        if args.command == "status":
-            return show_status(library, args)
-        if args.command == "check":
-            return run_check(library, args)
-        reporter = TqdmReporter(disable=args.quiet)
-        try:
-            summary = COMMANDS[args.command](library, args, reporter)
-        finally:
-            reporter.close()
-    except UserError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+        return reported(lambda: run(args))
     except KeyboardInterrupt:
         print("interrupted: committed records are kept; run the same command again to resume", file=sys.stderr)
         return 130
-    print(summary.line())
-    return 1 if summary.failed else 0

@@ -81,6 +81,8 @@ def answer_question(question: str, mode: str, filters, prefer: bool) -> Answer:
     if mode == "extractive":
         with st.spinner("Searching the library…"):
             return ask(library(), question, filters, mode="extractive", prefer_strong_designs=prefer)
+    from retrieval.answers.llm.answer import LanguageModelError  # loads the model code: only when it is used
+
     live = st.empty()
     written: list[str] = []
 
@@ -91,9 +93,9 @@ def answer_question(question: str, mode: str, filters, prefer: bool) -> Answer:
     try:
         with st.spinner("Searching, then writing with the language model (the first answer also loads the model)…"):
             return ask(library(), question, filters, mode="llm", prefer_strong_designs=prefer, on_token=on_token)
-    except RuntimeError as error:  # the model could not load or run: say why, and how to get an answer anyway
+    except LanguageModelError as error:  # the model could not load or run: say why, and how to get an answer anyway
         log.warning("language model answer failed: %s", error)
-        raise ValueError(
+        raise LanguageModelError(
             f"{error} Choose the Extractive answer style to get an answer quoted from the abstracts."
         ) from error
     finally:

@@ -5,4 +5,5 @@ Rooms, each with one job, and the only direction they may depend on each other
 
     answers  ->  search  ->  library          calibration -> answers
     exports  ->  library                      cli, settings: shared entry points
+                                              errors: the one error type for users
 """

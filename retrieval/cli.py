@@ -3,7 +3,8 @@
 Output is readable text, or JSON with ``--json`` (the shapes of
 ``retrieval.search.results``). Problems the user can fix (an empty library, an empty
 query, an unknown collection, a missing file) are one sentence on stderr and exit
-code 2, never a traceback. ``ask --batch`` loads the models once and answers one
+code 2, never a traceback; anything else is a bug, reported as such (see
+``retrieval.errors``). ``ask --batch`` loads the models once and answers one
 question a line, writing one JSON object a line in input order.
 """
 
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from retrieval.answers.results import Answer
+from retrieval.errors import UserError, reported
 from retrieval.library import Library
 from retrieval.library.evidence import badge
 from retrieval.library.filters import SearchFilters
@@ -36,12 +38,7 @@ DEFAULT_OFFTOPIC = [
     PROJECT_ROOT / "bench" / "data" / "offtopic_questions.jsonl",
     PROJECT_ROOT / "bench" / "data" / "trust" / "uncovered_questions.jsonl",
 ]
-USER_ERROR = 2
 OUT_HELP = "where to save the fit (default: the library's calibration folder; retrieval/answers/defaults/ ships one)"
-
-
-class UserError(Exception):
-    """A problem the user can fix; shown as one sentence."""
 
 
 # ------------------------------------------------------------------------ parsing
@@ -210,7 +207,7 @@ def run_ask(library: Library, args: argparse.Namespace) -> None:
     for question in batch_questions(args.batch):
         try:
             answer = ask(library, question, filters, args.mode, args.k, args.prefer_strong)
-        except ValueError as error:  # one bad question does not stop the batch; its line says why
+        except UserError as error:  # one bad question does not stop the batch; its line says why
             if not args.json:
                 raise
             print_json({"question": question, "error": str(error)})
@@ -222,7 +219,7 @@ def run_ask(library: Library, args: argparse.Namespace) -> None:
             print()
 
 
-def run(args: argparse.Namespace) -> None:
+def run(args: argparse.Namespace) -> int:
     library = Library(get_settings())
     if args.command == "search":
         from retrieval.search.hybrid import search
@@ -259,27 +256,13 @@ def run(args: argparse.Namespace) -> None:
         result, saved = calibrate_verify(library, out=args.out)
         print(json.dumps({k: v for k, v in result.items() if k.startswith("rates") or k in ("cosine", "coverage")}))
         print(f"Saved the support thresholds to {saved}.")
-
-
-def user_errors() -> tuple[type[Exception], ...]:
-    """Errors whose message is meant for the user: bad input, missing files, a language model that cannot be had."""
-    errors: list[type[Exception]] = [UserError, ValueError, FileNotFoundError]
-    llm = sys.modules.get("retrieval.answers.llm.answer")  # imported only by --mode llm / --narrative, the only raisers
-    if llm is not None:
-        errors.append(llm.LanguageModelError)
-    return tuple(errors)
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        run(args)
-    except Exception as error:
-        if not isinstance(error, user_errors()):
-            raise
-        print(f"error: {error}", file=sys.stderr)
-        return USER_ERROR
+        return reported(lambda: run(args))
     except KeyboardInterrupt:
         print("stopped.", file=sys.stderr)
         return 130
-    return 0

@@ -11,8 +11,10 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from retrieval.errors import UserError
 
 DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
 NCBI_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
@@ -99,5 +101,14 @@ class Settings(BaseSettings):
 
 
 def get_settings() -> Settings:
-    """Fresh settings from the current environment (tests change it between calls)."""
-    return Settings()
+    """Fresh settings from the current environment (tests change it between calls).
+
+    A value that does not fit its setting is the user's to fix, so it is a
+    ``UserError`` naming the variable, not a validation report.
+    """
+    try:
+        return Settings()
+    except ValidationError as error:
+        problem = error.errors()[0]
+        name = "MEDLIT_" + "_".join(str(part) for part in problem["loc"]).upper()
+        raise UserError(f"{name}={problem['input']!r} is not valid ({problem['msg']}); fix it or unset it.") from None

@@ -14,6 +14,7 @@ from retrieval.answers.abstention import features, load_rule
 from retrieval.answers.ask import NO_EVIDENCE, ask
 from retrieval.answers.extractive import DUPLICATE_COSINE, DUPLICATE_JACCARD, MAX_SENTENCES, is_near_duplicate
 from retrieval.calibration.abstention import fit
+from retrieval.errors import UserError
 from retrieval.library import Library
 from retrieval.library.filters import SearchFilters
 from retrieval.search.hybrid import run_search
@@ -166,9 +167,9 @@ def test_answer_json_shape(fixture_library: Library):
 
 
 def test_empty_question_and_unknown_mode_are_clear_errors(fixture_library: Library):
-    with pytest.raises(ValueError, match="empty"):
+    with pytest.raises(UserError, match="empty"):
         ask(fixture_library, "  ")
-    with pytest.raises(ValueError, match="mode"):
+    with pytest.raises(UserError, match="mode"):
         ask(fixture_library, "asthma", mode="poetry")
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from ingest.eutils import EutilsError, FetchReport, count_query, iter_pmids, iter_query
 from ingest.eutils.windows import parse_date
+from retrieval.errors import UserError
 from retrieval.settings import Settings
 from tests.fake_eutils import FakeEutils, fast_settings
 from tests.fake_eutils.search import search
@@ -119,21 +120,21 @@ def test_pmid_batches_go_by_get_or_post_as_their_length_needs(fake_eutils: FakeE
 
 @pytest.mark.parametrize("bad", [["123", "abc"], ["12x"], ["0"], ["-5"], [""], "31452104"])
 def test_non_pmids_are_refused_before_any_request(bad, fake_eutils: FakeEutils, eutils_settings: Settings):
-    with pytest.raises(ValueError, match="PMID"):
+    with pytest.raises(UserError, match="PMID"):
         iter_pmids(eutils_settings, bad)  # at the call, not at the first record
     assert fake_eutils.requests == []
 
 
 def test_bad_query_and_dates_are_refused_before_any_request(fake_eutils: FakeEutils, eutils_settings: Settings):
-    with pytest.raises(ValueError, match="query is empty"):
+    with pytest.raises(UserError, match="query is empty"):
         iter_query(eutils_settings, "  ")  # at the call, not at the first record
-    with pytest.raises(ValueError, match="max_records"):
+    with pytest.raises(UserError, match="max_records"):
         iter_query(eutils_settings, "liver", max_records=0)
-    with pytest.raises(ValueError, match="not a date"):
+    with pytest.raises(UserError, match="not a date"):
         iter_query(eutils_settings, "liver", maxdate="2020/02/30x")
-    with pytest.raises(ValueError, match="not a date"):
+    with pytest.raises(UserError, match="not a date"):
         count_query(eutils_settings, "liver", mindate="last year")
-    with pytest.raises(ValueError, match="earlier date first"):
+    with pytest.raises(UserError, match="earlier date first"):
         count_query(eutils_settings, "liver", mindate="2020", maxdate="2010")
     assert fake_eutils.requests == []
 

@@ -16,6 +16,7 @@ from ingest.eutils.responses import History, read_post, read_records, read_searc
 from ingest.eutils.retry import backoff_delay, with_retries
 from ingest.eutils.transport import readdress
 from ingest.eutils.windows import DateRange, fitting_windows, parse_date, requested_range
+from retrieval.errors import UserError
 from retrieval.settings import Settings
 
 NCBI = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ncbi"
@@ -120,7 +121,7 @@ def test_pubmed_dates_cover_whole_years_and_months():
     assert parse_date("2021-07-04", end=False) == date(2021, 7, 4)
     assert requested_range(None, None) is None
     assert requested_range("2019", None).first == date(2019, 1, 1)
-    with pytest.raises(ValueError, match="not a valid date"):
+    with pytest.raises(UserError, match="not a valid date"):
         parse_date("2021/13/01", end=False)
 
 

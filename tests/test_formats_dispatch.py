@@ -10,6 +10,7 @@ import pytest
 from ingest.formats import iter_file, iter_upload
 from ingest.formats.errors import ParseError
 from ingest.items import Deletion
+from retrieval.errors import UserError
 
 NCBI = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ncbi"
 
@@ -36,9 +37,9 @@ def test_error_messages_carry_the_upload_name() -> None:
 
 @pytest.mark.parametrize("name", ["refs.ris", "refs.bib", "archive.zip", "noext", "pubmed.xml.bz2"])
 def test_unsupported_names_list_what_is_supported(name: str) -> None:
-    with pytest.raises(ValueError, match=rf"^{name} is not a supported file type; use PubMed XML \(\.xml, \.xml\.gz\)"):
+    with pytest.raises(UserError, match=rf"^{name} is not a supported file type; use PubMed XML \(\.xml, \.xml\.gz\)"):
         iter_upload(name, io.BytesIO(b""))
-    with pytest.raises(ValueError, match="MEDLINE text"):
+    with pytest.raises(UserError, match="MEDLINE text"):
         iter_file(Path(name))
 
 

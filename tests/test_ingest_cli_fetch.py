@@ -67,5 +67,5 @@ def test_bad_pmid_and_dead_network_are_clear_errors(fake: FakeEutils, tmp_path: 
     monkeypatch.setenv("MEDLIT_EUTILS_MAX_RETRIES", "1")
     assert main(["--quiet", "pubmed", QUERY]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: ") and "run the same command again to resume" in err
+    assert err.startswith("error: ") and "records committed before the failure are kept; run it again" in err
     assert "Traceback" not in err

@@ -9,6 +9,7 @@ import pytest
 
 from retrieval.answers.llm.verify import SupportThreshold
 from retrieval.calibration.support import Scores, SupportScores, choose_threshold, read_rows, support_scores
+from retrieval.errors import UserError
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
@@ -48,5 +49,5 @@ def test_real_conclusions_score_higher_against_their_own_abstract_than_against_o
 
 def test_too_few_evaluation_articles_in_the_library_is_a_clear_error(fixture_library):
     rows = read_rows(SHARED / "eval" / "pubmedqa.jsonl", "dev")[:10]
-    with pytest.raises(ValueError, match="make corpus"):
+    with pytest.raises(UserError, match="make corpus"):
         support_scores(fixture_library.embed_texts, {}, rows)

@@ -18,6 +18,7 @@ from conftest import (
 )
 
 from ingest.pipeline import ingest
+from retrieval.errors import UserError
 from retrieval.library import Library
 from retrieval.library.evidence import LEVELS, badge, level_for
 from retrieval.library.filters import SearchFilters
@@ -79,7 +80,7 @@ def test_user_syntax_never_reaches_fts5(fixture_library: Library, query: str):
 
 @pytest.mark.parametrize("query", ["", "   ", "\n\t"])
 def test_empty_query_is_a_clear_error(fixture_library: Library, query: str):
-    with pytest.raises(ValueError, match="query is empty"):
+    with pytest.raises(UserError, match="query is empty"):
         search(fixture_library, query)
 
 

@@ -8,6 +8,7 @@ import pytest
 from conftest import ASTHMA, FIXTURE_ARTICLES, RETRACTED, TOPICS
 
 from retrieval.answers.summaries import summarize
+from retrieval.errors import UserError
 from retrieval.library import Library
 from retrieval.library.filters import SearchFilters
 
@@ -84,7 +85,7 @@ def test_query_within_collection_and_filters(fixture_library: Library):
 
 
 def test_nothing_to_summarise_is_a_clear_error(fixture_library: Library):
-    with pytest.raises(ValueError, match="query or a collection"):
+    with pytest.raises(UserError, match="query or a collection"):
         summarize(fixture_library)
-    with pytest.raises(ValueError, match="no collection"):
+    with pytest.raises(UserError, match="no collection"):
         summarize(fixture_library, collection="missing")

@@ -89,7 +89,7 @@ def test_pubmed_query_is_counted_first_then_fetched_in_the_background(tmp_path, 
     assert job.state == "done", job.messages
     assert job.summary.added == 5
     assert any("Import finished" in s.value for s in at.success)
-    assert any(run["kind"] == "eutils" for run in Library(Settings(data_dir=data_dir)).store.recent_runs(3))
+    assert any(run["kind"] == "pubmed" for run in Library(Settings(data_dir=data_dir)).store.recent_runs(3))
 
 
 def test_pubmed_unreachable_is_one_sentence(tmp_path, monkeypatch):

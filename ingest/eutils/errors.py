@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from retrieval.errors import UserError
 
-class EutilsError(RuntimeError):
+
+class EutilsError(UserError):
     """NCBI E-utilities refused a request or kept failing after every retry.
 
     The message is one sentence for the user: what failed and what to do (check

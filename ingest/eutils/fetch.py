@@ -19,6 +19,7 @@ from ingest.eutils.responses import History, SearchResult
 from ingest.eutils.windows import DateRange, all_dates, fitting_windows, requested_range
 from ingest.items import Item
 from ingest.progress import Reporter, SilentReporter
+from retrieval.errors import UserError
 from retrieval.library.records import Article
 from retrieval.settings import Settings
 
@@ -53,12 +54,12 @@ def iter_query(
     ``max_records`` limits the hits considered (newest publication dates first
     when the result set needs date windows), not the downloads, so a re-run
     after an interruption completes the same set. An empty query, a bad date or
-    ``max_records`` raise ``ValueError`` here, before any request; iterating
+    ``max_records`` raise ``UserError`` here, before any request; iterating
     raises ``EutilsError`` when NCBI keeps failing.
     """
     query = _checked_query(query)
     if max_records is not None and max_records < 1:
-        raise ValueError(f"max_records is {max_records}; ask for at least 1 record, or leave it unset for all.")
+        raise UserError(f"max_records is {max_records}; ask for at least 1 record, or leave it unset for all.")
     requested = requested_range(mindate, maxdate)
     report = report if report is not None else FetchReport()
     return _query_records(settings, query, max_records, requested, known, reporter or SilentReporter(), report)
@@ -138,7 +139,7 @@ def iter_pmids(
 ) -> Iterator[Item]:
     """An iterator over the records of ``pmids`` that ``known`` does not already have.
 
-    An entry that is not a PMID raises ``ValueError`` here, before any request.
+    An entry that is not a PMID raises ``UserError`` here, before any request.
     PMIDs NCBI does not deliver end up in ``report.not_found``.
     """
     wanted = checked_pmids(pmids)
@@ -159,20 +160,20 @@ def _pmid_records(
 
 
 def checked_pmids(pmids: Sequence[str]) -> list[str]:
-    """``pmids`` stripped and without repeats; ``ValueError`` naming the entries that are not PMIDs."""
+    """``pmids`` stripped and without repeats; ``UserError`` naming the entries that are not PMIDs."""
     if isinstance(pmids, str):
-        raise ValueError("Give the PMIDs as a list, not one string; e.g. ['31452104', '28375731'].")
+        raise UserError("Give the PMIDs as a list, not one string; e.g. ['31452104', '28375731'].")
     cleaned = [str(p).strip() for p in pmids]
     bad = [p for p in cleaned if not (p.isascii() and p.isdigit() and int(p) > 0)]
     if bad:
         shown = ", ".join(repr(p) for p in bad[:5]) + (", …" if len(bad) > 5 else "")
-        raise ValueError(f"Not PMIDs: {shown}; a PMID is a positive whole number such as 31452104.")
+        raise UserError(f"Not PMIDs: {shown}; a PMID is a positive whole number such as 31452104.")
     return list(dict.fromkeys(str(int(p)) for p in cleaned))
 
 
 def _checked_query(query: str) -> str:
     if not query or not query.strip():
-        raise ValueError("The PubMed query is empty; type search terms, e.g. 'aspirin AND stroke'.")
+        raise UserError("The PubMed query is empty; type search terms, e.g. 'aspirin AND stroke'.")
     return query.strip()
 
 

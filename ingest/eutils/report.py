@@ -18,10 +18,11 @@ class FetchReport:
     warnings: list[str] = field(default_factory=list)
 
     def not_found_line(self) -> str | None:
-        """E.g. ``2 PMIDs not found: 99999999, 99999998``; ``None`` when every PMID was found."""
+        """E.g. ``2 PMIDs not found: 99999999, 99999998`` (past ten: ``… and 5 more``); ``None`` when all were found."""
         if not self.not_found:
             return None
         shown = ", ".join(self.not_found[:SHOWN_PMIDS])
-        more = ", …" if len(self.not_found) > SHOWN_PMIDS else ""
+        hidden = len(self.not_found) - SHOWN_PMIDS
+        more = f" and {hidden:,} more" if hidden > 0 else ""
         noun = "PMID" if len(self.not_found) == 1 else "PMIDs"
         return f"{len(self.not_found):,} {noun} not found: {shown}{more}"

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from retrieval.errors import UserError
+
 # PubMed's oldest citations are from the late 1700s; epub-ahead-of-print dates run into next year.
 EARLIEST = date(1700, 1, 1)
 LATEST_YEARS_AHEAD = 5
@@ -47,7 +49,7 @@ def parse_date(value: str | date, *, end: bool) -> date:
         return value
     match = _DATE.match(value)
     if not match:
-        raise ValueError(f"{value!r} is not a date; write it as YYYY, YYYY/MM or YYYY/MM/DD, e.g. 2020/05/17.")
+        raise UserError(f"{value!r} is not a date; write it as YYYY, YYYY/MM or YYYY/MM/DD, e.g. 2020/05/17.")
     year, month, day = (int(part) if part else None for part in match.groups())
     try:
         if month is None:
@@ -56,7 +58,7 @@ def parse_date(value: str | date, *, end: bool) -> date:
             return date(year, month, calendar.monthrange(year, month)[1] if end else 1)
         return date(year, month, day)
     except ValueError:
-        raise ValueError(f"{value!r} is not a valid date; write it as YYYY, YYYY/MM or YYYY/MM/DD.") from None
+        raise UserError(f"{value!r} is not a valid date; write it as YYYY, YYYY/MM or YYYY/MM/DD.") from None
 
 
 def requested_range(mindate: str | date | None, maxdate: str | date | None) -> DateRange | None:
@@ -67,7 +69,7 @@ def requested_range(mindate: str | date | None, maxdate: str | date | None) -> D
     first = parse_date(mindate, end=False) if mindate is not None else whole.first
     last = parse_date(maxdate, end=True) if maxdate is not None else whole.last
     if first > last:
-        raise ValueError(f"The date range {first:%Y/%m/%d}-{last:%Y/%m/%d} is empty; put the earlier date first.")
+        raise UserError(f"The date range {first:%Y/%m/%d}-{last:%Y/%m/%d} is empty; put the earlier date first.")
     return DateRange(first, last)
 
 

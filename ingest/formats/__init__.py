@@ -15,6 +15,7 @@ from ingest.formats.medline_text import iter_medline_text
 from ingest.formats.pubmed_xml import iter_pubmed_xml
 from ingest.formats.sources import Source
 from ingest.items import Item
+from retrieval.errors import UserError
 
 Reader = Callable[[Source, str | None], Iterator[Item]]
 READERS: dict[str, Reader] = {
@@ -30,12 +31,12 @@ __all__ = ["READERS", "SUPPORTED", "ParseError", "iter_file", "iter_upload", "re
 
 
 def reader_for(filename: str) -> Reader:
-    """The reader for ``filename``'s suffix; a clear ``ValueError`` names the supported formats otherwise."""
+    """The reader for ``filename``'s suffix; a ``UserError`` names the supported formats otherwise."""
     lowered = filename.lower()
     for suffix in sorted(READERS, key=len, reverse=True):  # ".xml.gz" before ".xml"
         if lowered.endswith(suffix):
             return READERS[suffix]
-    raise ValueError(f"{filename} is not a supported file type; use {SUPPORTED}.")
+    raise UserError(f"{filename} is not a supported file type; use {SUPPORTED}.")
 
 
 def iter_file(path: Path) -> Iterator[Item]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from retrieval.errors import UserError
 
-class ParseError(ValueError):
+
+class ParseError(UserError):
     """The input is damaged or is not in the format its name promises.
 
     The message is meant for the user: it names the file, where the problem is

@@ -1,8 +1,9 @@
 """What a user sees instead of a traceback, and what an empty library page says.
 
-Errors raised for users (``ValueError`` and its kin carry one sentence saying
-what went wrong and what to do) are shown as they are; anything else is logged
-with its traceback and shown as a short apology with a next step.
+Errors raised for users (a ``UserError`` carries one sentence saying what went
+wrong and what to do) are shown as they are; anything else is a bug: it is
+logged with its traceback and shown as a short apology with a next step, never
+as if the user's input were at fault.
 """
 
 from __future__ import annotations
@@ -13,14 +14,11 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from ingest.eutils import EutilsError
-from pages._shared.jobs import ImportBusy
 from pages._shared.nav import import_link
 from pages._shared.text import md
+from retrieval.errors import UserError
 
 log = logging.getLogger("medlit.web")
-
-USER_ERRORS = (ValueError, EutilsError, ImportBusy)
 
 
 @contextmanager
@@ -28,7 +26,7 @@ def shown_errors(doing: str) -> Iterator[None]:
     """Run a block; a failure becomes one message on the page, the rest of the page still renders."""
     try:
         yield
-    except USER_ERRORS as error:
+    except UserError as error:
         message = str(error) or f"Could not finish {doing}; check the input and try again."
         st.warning(md(message), icon=":material/info:")  # messages may quote file names or queries
     except Exception:

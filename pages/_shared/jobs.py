@@ -21,6 +21,7 @@ import streamlit as st
 
 from ingest.pipeline import IngestSummary
 from pages._shared.resources import library
+from retrieval.errors import UserError
 
 log = logging.getLogger("medlit.web")
 
@@ -33,7 +34,7 @@ STAGE_NAMES = {
 }
 
 
-class ImportBusy(RuntimeError):
+class ImportBusy(UserError):
     """Another import is running; the user should wait for it or cancel it."""
 
 
@@ -117,13 +118,14 @@ class JobRegistry:
         try:
             work(job)
             job.state = "cancelled" if job.cancelled() else "done"
-        except Exception as error:  # the thread must never die silently: the user sees why
+        except UserError as error:  # bad input, NCBI unreachable...: the sentence says what to do
+            log.warning("import %s failed: %s", job.label, error)
+            job.state = "failed"
+            job.messages.append(str(error))
+        except Exception:  # a bug; the thread must never die silently
             log.exception("import %s failed", job.label)
             job.state = "failed"
-            if isinstance(error, ValueError | RuntimeError) and str(error):
-                job.messages.append(str(error))
-            else:
-                job.messages.append("The import stopped because of an unexpected error; the details are in the log.")
+            job.messages.append("The import stopped because of an unexpected error; the details are in the log.")
         finally:
             job.finished = time.time()
 

@@ -21,6 +21,7 @@ from retrieval.answers.abstention import features, load_rule
 from retrieval.answers.bottom_line import bottom_line
 from retrieval.answers.extractive import TOP_ARTICLES, extract
 from retrieval.answers.results import Answer, Citation
+from retrieval.errors import UserError
 from retrieval.library import Library
 from retrieval.library.filters import SearchFilters
 from retrieval.search.hybrid import run_search
@@ -45,11 +46,10 @@ def ask(
 ) -> Answer:
     """Answer ``question`` from the library, every sentence cited, or abstain.
 
-    Raises ValueError (with a message fit for a user) for an empty question, an
-    empty library or an unknown collection.
+    Raises ``UserError`` for an empty question, an unknown mode, an empty library or an unknown collection.
     """
     if mode not in ("extractive", "llm"):
-        raise ValueError(f"Unknown answer mode {mode!r}: use 'extractive' or 'llm'.")
+        raise UserError(f"Unknown answer mode {mode!r}: use 'extractive' or 'llm'.")
     started = time.perf_counter()
     result = run_search(library, question, filters, k, prefer_strong_designs)
     timings = dict(result.timings_ms)

@@ -14,6 +14,8 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+from retrieval.errors import UserError
+
 DEFAULTS_DIR = Path(__file__).with_name("defaults")
 ABSTENTION_RULE = "abstention_rule.json"
 SUPPORT_THRESHOLD = "support_threshold.json"
@@ -21,10 +23,10 @@ FITTED_BY = {
     ABSTENTION_RULE: "python -m retrieval calibrate",
     SUPPORT_THRESHOLD: "python -m retrieval calibrate-verify",
 }
-WHAT = {ABSTENTION_RULE: "abstention rule", SUPPORT_THRESHOLD: "support thresholds of written answers"}
+WHAT = {ABSTENTION_RULE: "abstention rule", SUPPORT_THRESHOLD: "support threshold for written answers"}
 
 
-class CalibrationError(ValueError):
+class CalibrationError(UserError):
     """No calibrated value fits the library's vectors; the message says how to fit one."""
 
 

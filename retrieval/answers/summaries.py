@@ -20,6 +20,7 @@ import numpy as np
 
 from retrieval.answers.extractive import SECTION_BONUS, is_near_duplicate
 from retrieval.answers.results import Citation
+from retrieval.errors import UserError
 from retrieval.library import Library
 from retrieval.library.chunking import article_sentences
 from retrieval.library.evidence import LEVELS
@@ -92,7 +93,7 @@ def summarize(
     filters = SearchFilters(**(filters.as_dict() if filters else {}))
     filters.collection = collection = collection or filters.collection
     if not query and not collection:
-        raise ValueError("Nothing to summarise: give a search query or a collection name.")
+        raise UserError("Nothing to summarise: give a search query or a collection name.")
     if query:
         found = relevant_search(library, query, filters, k=k)
         hits, ranked, nothing = found.hits, found.ranked, found.nothing_sentence(query)

@@ -38,6 +38,7 @@ from retrieval.answers.llm.verify import (
     evidence_sentences,
     term_coverage,
 )
+from retrieval.errors import UserError
 from retrieval.library.records import Article
 from retrieval.text import split_sentences
 
@@ -87,7 +88,7 @@ def support_scores(embed: Embed, articles: Mapping[str, Article], rows: list[dic
     """Scores of every conclusion sentence against its own abstract (conclusion removed), related and random ones."""
     rows = [r for r in rows if r["pmid"] in articles and r.get("long_answer")]
     if len(rows) <= NEIGHBOURS:
-        raise ValueError(
+        raise UserError(
             f"Only {len(rows)} of the evaluation articles are in the library: "
             "import ../shared/data/corpus first (`make corpus`)."
         )

@@ -16,13 +16,14 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from retrieval.errors import UserError
 from retrieval.library.store import Store, utc_now
 
 MAX_NAME_CHARS = 120
 _PMID = re.compile(r"^\d{1,9}$")
 
 
-class CollectionError(ValueError):
+class CollectionError(UserError):
     """A collection operation the user asked for cannot be done; the message says why and what to do."""
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from retrieval.errors import UserError
+
 ARTICLES = """
 CREATE TABLE articles (
     pmid TEXT PRIMARY KEY,
@@ -135,7 +137,7 @@ def migrate(conn: sqlite3.Connection) -> int:
     """Bring the schema up to date; return the schema version now in force."""
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > len(MIGRATIONS):
-        raise RuntimeError(
+        raise UserError(
             f"This library was written by a newer MedLit (schema {version}, this one knows {len(MIGRATIONS)})."
         )
     for number, script in enumerate(MIGRATIONS[version:], start=version + 1):

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from retrieval.errors import UserError
 from retrieval.library.filters import SearchFilters
 from retrieval.library.migrations import migrate
 from retrieval.library.records import Article
@@ -31,7 +32,7 @@ Chunker = Callable[[Article], list[str]]
 ID_BATCH = 500  # ids bound in one ``IN (...)``: well under SQLite's limit on bound parameters
 
 
-class UnknownCollectionError(ValueError):
+class UnknownCollectionError(UserError):
     """A filter names a collection the library does not have."""
 
 

@@ -13,6 +13,7 @@ from typing import Literal
 
 import numpy as np
 
+from retrieval.errors import UserError
 from retrieval.library import Library
 from retrieval.library.chunking import article_sentences
 from retrieval.library.evidence import boost, level_for
@@ -29,7 +30,7 @@ CANDIDATES = 60  # articles each leg contributes to the fusion
 HIT_SENTENCES = 3
 
 
-class EmptyLibraryError(ValueError):
+class EmptyLibraryError(UserError):
     """Searching a library that holds no article."""
 
 
@@ -47,7 +48,7 @@ class SearchResult:
 
 def check_query(query: str) -> str:
     if not query or not query.strip():
-        raise ValueError("The query is empty: type a question or some search words.")
+        raise UserError("The query is empty: type a question or some search words.")
     return query.strip()
 
 
@@ -124,8 +125,7 @@ def search(
 ) -> list[Hit]:
     """The ``k`` best articles for ``query`` (hybrid by default; ``method`` lets benchmarks compare legs).
 
-    Raises ValueError (with a message fit for a user) for an empty query, an
-    empty library or an unknown collection.
+    Raises ``UserError`` for an empty query, an empty library or an unknown collection.
     """
     return run_search(library, query, filters, k, prefer_strong_designs, method).hits
 

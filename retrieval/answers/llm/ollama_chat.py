@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
+from retrieval.errors import UserError
 from retrieval.settings import Settings
 
 
@@ -11,7 +12,7 @@ def make_ollama_chat(settings: Settings) -> BaseChatModel:
     from langchain_ollama import ChatOllama
 
     if not settings.llm_model:
-        raise ValueError("MEDLIT_LLM_MODEL must name an Ollama model (e.g. qwen2.5:1.5b) when the provider is ollama.")
+        raise UserError("MEDLIT_LLM_MODEL must name an Ollama model (e.g. qwen2.5:1.5b) when the provider is ollama.")
     return ChatOllama(
         model=settings.llm_model,
         base_url=settings.llm_base_url,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
+from retrieval.errors import UserError
 from retrieval.settings import Settings
 
 
@@ -11,7 +12,7 @@ def make_openai_chat(settings: Settings) -> BaseChatModel:
     from langchain_openai import ChatOpenAI
 
     if not settings.llm_model:
-        raise ValueError("MEDLIT_LLM_MODEL must name the served model when the provider is openai.")
+        raise UserError("MEDLIT_LLM_MODEL must name the served model when the provider is openai.")
     return ChatOpenAI(
         model=settings.llm_model,
         base_url=settings.llm_base_url,

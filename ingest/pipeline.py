@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ingest.items import Deletion, Item
 from ingest.progress import Reporter, SilentReporter
-from retrieval.library import EMBED_BLOCK, Library
+from retrieval.library.library import EMBED_BLOCK, Library
 from retrieval.library.records import Article
 
 BATCH = 500  # records per transaction

@@ -17,7 +17,9 @@ from pages._shared.jobs import registry
 from pages._shared.nav import IMPORT, navigation
 from pages._shared.resources import library
 from pages._shared.text import plural
+from retrieval.environment import set_process_environment
 
+set_process_environment()
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 st.set_page_config(page_title="MedLit", page_icon=":material/local_library:", layout="wide")

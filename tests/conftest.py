@@ -13,16 +13,13 @@ one retracted article and one without abstract.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-
 from ingest.pipeline import ingest
+from retrieval.environment import set_process_environment
 from retrieval.library import Library
 from retrieval.library.collections import Collections
 from retrieval.library.records import AbstractSection, Article, CommentCorrection, MeshHeading
@@ -32,7 +29,12 @@ SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Stop with one clear sentence when the shared data beside the project is missing (not 8 import errors)."""
+    """The entry points' process environment; stop with one clear sentence when the shared data is missing.
+
+    The test session is an entry point like ``python -m ingest``. Without the shared
+    data beside the project, one sentence says where it should be (not 8 import errors).
+    """
+    set_process_environment()
     if not SHARED_DATA.is_dir():
         pytest.exit(
             f"The tests read recorded NCBI files and the corpus from {SHARED_DATA}, which does not exist: "

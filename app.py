@@ -11,6 +11,7 @@ import logging
 
 import streamlit as st
 
+from pages._shared.boot import run_page
 from pages._shared.filters import keep_filters_across_pages
 from pages._shared.guard import shown_errors
 from pages._shared.jobs import registry
@@ -33,4 +34,4 @@ with st.sidebar, shown_errors("reading the library's size"):
         st.page_link(IMPORT, label=f"Import running: {job.progress_text}", icon=":material/sync:")
 
 with shown_errors(f"showing the {page.title} page"):
-    page.run()
+    run_page(page)

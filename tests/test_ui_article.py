@@ -24,6 +24,7 @@ def test_full_record_with_mesh_types_links_and_collections(fixture_library, monk
     assert f"https://pubmed.ncbi.nlm.nih.gov/{ASTHMA[0]}/" in shown
     assert "asthma reading" in shown  # the fixture collection it belongs to
     assert not at.error
+    assert "in the library" in at.sidebar.caption[0].value  # app.py ran around the page (pages/_shared/boot.py)
 
 
 def test_retracted_article_carries_a_retraction_notice(fixture_library, monkeypatch):

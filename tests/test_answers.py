@@ -8,7 +8,6 @@ import re
 
 import numpy as np
 import pytest
-from conftest import ASTHMA, FIXTURE_ARTICLES, MALARIA, MIGRAINE, RETRACTED, STATINS, VITAMIN_D
 
 from retrieval.answers.abstention import features, fit, load_rule
 from retrieval.answers.ask import NO_EVIDENCE, ask
@@ -16,6 +15,7 @@ from retrieval.answers.extractive import DUPLICATE_COSINE, DUPLICATE_JACCARD, MA
 from retrieval.library import Library
 from retrieval.library.filters import SearchFilters
 from retrieval.search.hybrid import run_search
+from tests.library_support import ASTHMA, FIXTURE_ARTICLES, MALARIA, MIGRAINE, RETRACTED, STATINS, VITAMIN_D
 
 ABSTRACTS = {a.pmid: a.abstract_text for a in FIXTURE_ARTICLES}
 

@@ -20,8 +20,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import ASTHMA, FIXTURE_ARTICLES
 from ui_support import IMPORT_RECORDS, ROOT, pubmed_xml
+
+from tests.library_support import ASTHMA, FIXTURE_ARTICLES
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from conftest import (
+
+from ingest.pipeline import ingest
+from retrieval.library import Library
+from retrieval.library.evidence import LEVELS, badge, level_for
+from retrieval.library.filters import SearchFilters, UnknownCollectionError
+from retrieval.search.hybrid import EmptyLibraryError, fts_query, search
+from retrieval.search.langchain_retriever import MedLitRetriever
+from tests.library_support import (
     ASTHMA,
     FIXTURE_ARTICLES,
     HAND_HYGIENE,
@@ -16,13 +23,6 @@ from conftest import (
     VITAMIN_D,
     structured,
 )
-
-from ingest.pipeline import ingest
-from retrieval.library import Library
-from retrieval.library.evidence import LEVELS, badge, level_for
-from retrieval.library.filters import SearchFilters, UnknownCollectionError
-from retrieval.search.hybrid import EmptyLibraryError, fts_query, search
-from retrieval.search.langchain_retriever import MedLitRetriever
 
 PARAPHRASES = [
     ("do cholesterol pills stop heart attacks in healthy people with inflammation", STATINS[0]),

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ASTHMA, RETRACTED, STATINS
 from ui_support import SCRIPT_PMID, app_test, shared_ui_library, texts
+
+from tests.library_support import ASTHMA, RETRACTED, STATINS
 
 ARTICLE = "pages/article.py"
 

@@ -11,13 +11,16 @@ import logging
 
 import streamlit as st
 
+from pages._shared.boot import run_page
 from pages._shared.filters import keep_filters_across_pages
 from pages._shared.guard import shown_errors
 from pages._shared.jobs import registry
 from pages._shared.nav import IMPORT, navigation
 from pages._shared.resources import library
 from pages._shared.text import plural
+from retrieval.environment import set_process_environment
 
+set_process_environment()
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 st.set_page_config(page_title="MedLit", page_icon=":material/local_library:", layout="wide")
@@ -31,4 +34,4 @@ with st.sidebar, shown_errors("reading the library's size"):
         st.page_link(IMPORT, label=f"Import running: {job.progress_text}", icon=":material/sync:")
 
 with shown_errors(f"showing the {page.title} page"):
-    page.run()
+    run_page(page)

@@ -44,9 +44,10 @@ def plain_loop(settings: Settings, texts: list[str]) -> tuple[float, np.ndarray]
     import torch
     from sentence_transformers import SentenceTransformer
 
-    from retrieval.library.embedding import model_path
+    from retrieval.library.embedding import model_path, quiet_transformers
 
     torch.set_num_threads(settings.cpu_threads)
+    quiet_transformers()  # the same quiet output as the Embedder it is compared with
     start = time.perf_counter()
     model = SentenceTransformer(str(model_path(settings.embedding_model)), device="cpu", local_files_only=True)
     load_s = time.perf_counter() - start

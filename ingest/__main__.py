@@ -1,5 +1,7 @@
 import sys
 
 from ingest.cli import main
+from retrieval.environment import set_process_environment
 
+set_process_environment()
 sys.exit(main())

@@ -8,7 +8,6 @@ import re
 
 import numpy as np
 import pytest
-from conftest import ASTHMA, FIXTURE_ARTICLES, MALARIA, MIGRAINE, RETRACTED, STATINS, VITAMIN_D
 
 from retrieval.answers.abstention import features, load_rule
 from retrieval.answers.ask import NO_EVIDENCE, ask
@@ -19,6 +18,7 @@ from retrieval.library import Library
 from retrieval.library.filters import SearchFilters
 from retrieval.search.hybrid import run_search
 from retrieval.search.subjects import subject_coverage
+from tests.library_support import ASTHMA, FIXTURE_ARTICLES, MALARIA, MIGRAINE, RETRACTED, STATINS, VITAMIN_D
 
 ABSTRACTS = {a.pmid: a.abstract_text for a in FIXTURE_ARTICLES}
 

@@ -26,7 +26,7 @@ from retrieval.library import Library
 from retrieval.library.records import AbstractSection, Article
 from retrieval.search.results import Hit
 from retrieval.settings import Settings
-from tests.conftest import FIXTURE_ARTICLES
+from tests.library_support import FIXTURE_ARTICLES
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = REPO_ROOT.parent / "shared" / "data"

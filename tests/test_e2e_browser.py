@@ -1,9 +1,10 @@
-"""End to end in a real browser: import, ask, open the cited article, collect it, export RIS.
+"""End to end in a real browser: import, ask, open the cited article, collect it, export RIS; article links.
 
-Starts ``streamlit run app.py`` on a free loopback port with an empty library,
-drives Debian's Chromium headless through the pages as a librarian would, and
-stops the server at the end. A screenshot of every page is saved to
-``$MEDLIT_SCREENSHOTS_DIR`` (the README's docs/screenshots) or the test's tmp dir.
+Each test starts ``streamlit run app.py`` on a free loopback port, drives
+Debian's Chromium headless through the pages as a librarian would, and stops the
+server at the end. The long walk starts from an empty library and saves a
+screenshot of every page to ``$MEDLIT_SCREENSHOTS_DIR`` (the README's
+docs/screenshots) or the test's tmp dir.
 """
 
 from __future__ import annotations
@@ -15,14 +16,22 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from ui_support import IMPORT_RECORDS, ROOT, pubmed_xml
 
-pytestmark = pytest.mark.browser
+from tests.library_support import ASTHMA, FIXTURE_ARTICLES
 
 CHROMIUM = "/usr/bin/chromium"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (apt-get install chromium)"
+    ),
+]
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -47,14 +56,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[str]:
-    """The app on a free port, with an empty library in ``tmp_path``; stopped after the test."""
+@contextmanager
+def serve(data_dir: Path, log_path: Path) -> Iterator[str]:
+    """A fresh ``streamlit run app.py`` on a free port, reading the library in ``data_dir``; stopped on exit."""
     port = free_port()
-    env = {**os.environ, "MEDLIT_DATA_DIR": str(tmp_path / "library"), "HF_HUB_OFFLINE": "1"}
+    env = {**os.environ, "MEDLIT_DATA_DIR": str(data_dir)}
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1"]
     command += ["--server.port", str(port), "--server.headless", "true"]
-    log = (tmp_path / "server.log").open("w")
+    log = log_path.open("w")
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -66,7 +75,7 @@ def server(tmp_path: Path) -> Iterator[str]:
                         break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError((tmp_path / "server.log").read_text()) from None
+                    raise RuntimeError(log_path.read_text()) from None
                 time.sleep(0.3)
         yield url
     finally:
@@ -79,6 +88,13 @@ def server(tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    """The app with an empty library in ``tmp_path``; stopped after the test."""
+    with serve(tmp_path / "library", tmp_path / "server.log") as url:
+        yield url
+
+
+@pytest.fixture
 def shots(tmp_path: Path) -> Path:
     folder = Path(os.environ.get("MEDLIT_SCREENSHOTS_DIR") or tmp_path / "screenshots")
     folder.mkdir(parents=True, exist_ok=True)
@@ -86,8 +102,6 @@ def shots(tmp_path: Path) -> Path:
 
 
 def test_import_ask_open_collect_export(server: str, shots: Path, tmp_path: Path):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     from playwright.sync_api import expect, sync_playwright
 
     upload = tmp_path / "sepsis-and-sleep.xml"
@@ -202,3 +216,25 @@ def test_import_ask_open_collect_export(server: str, shots: Path, tmp_path: Path
         browser.close()
 
     assert {p.stem for p in shots.glob("*.png")} >= {"ask", "search", "article", "collections", "import", "library"}
+
+
+def test_an_article_link_opened_first_on_a_fresh_server_shows_the_whole_app(fixture_library, tmp_path: Path):
+    """Streamlit's legacy pages-folder mode would run pages/article.py alone here (see pages/_shared/boot.py)."""
+    from playwright.sync_api import expect, sync_playwright
+
+    article = next(a for a in FIXTURE_ARTICLES if a.pmid == ASTHMA[0])
+    with serve(fixture_library.settings.data_dir, tmp_path / "server.log") as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(WAIT_MS)
+        expect.set_options(timeout=WAIT_MS)
+
+        page.goto(f"{url}/article?pmid={article.pmid}")
+
+        expect(page.get_by_role("heading", name=article.title)).to_be_visible()
+        menu = page.get_by_test_id("stSidebarNav")
+        expect(menu.get_by_role("link", name="Import", exact=True)).to_be_visible()  # app.py's titles, not file names
+        expect(page.get_by_text(f"{len(FIXTURE_ARTICLES)} articles in the library")).to_be_visible()
+        assert f"/article?pmid={article.pmid}" in page.url
+        assert page.get_by_test_id("stException").count() == 0
+        browser.close()

@@ -7,7 +7,7 @@ import numpy as np
 from retrieval.library.embedding import embedder_for
 from retrieval.library.store import embedding_text
 from retrieval.settings import Settings
-from tests.conftest import FIXTURE_ARTICLES
+from tests.library_support import FIXTURE_ARTICLES
 
 
 def fixture_texts() -> list[str]:

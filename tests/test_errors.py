@@ -56,7 +56,8 @@ def test_cli_missing_support_threshold_is_one_line_and_exit_2(on_fixture, monkey
     code = main(["ask", QUESTION, "--mode", "llm"])
     err = capsys.readouterr().err
     assert code == 2
-    assert err.startswith("error: The support threshold for written answers was fitted on") and "calibrate-verify" in err
+    assert err.startswith("error: The support threshold for written answers was fitted on")
+    assert "calibrate-verify" in err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
 

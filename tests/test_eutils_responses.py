@@ -14,7 +14,7 @@ from Bio import Entrez
 from ingest.eutils.errors import EutilsError, UnusableResponse
 from ingest.eutils.responses import History, read_post, read_records, read_search
 from ingest.eutils.retry import backoff_delay, with_retries
-from ingest.eutils.transport import readdress
+from ingest.eutils.transport import build_request
 from ingest.eutils.windows import DateRange, fitting_windows, parse_date, requested_range
 from retrieval.errors import UserError
 from retrieval.settings import Settings
@@ -104,13 +104,16 @@ def test_with_retries_retries_transient_failures_and_gives_up_with_a_sentence():
         with_retries(settings, "test request", always_down, sleep=slept.append)
 
 
-def test_bio_entrez_requests_are_readdressed_under_the_configured_url():
-    ncbi = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/efetch.fcgi?db=pubmed&id=1"
-    assert readdress(ncbi, "http://127.0.0.1:8080/mirror") == "http://127.0.0.1:8080/mirror/efetch.fcgi?db=pubmed&id=1"
-    assert readdress(ncbi, "http://127.0.0.1:8080/mirror/") == "http://127.0.0.1:8080/mirror/efetch.fcgi?db=pubmed&id=1"
-    with pytest.raises(ValueError):
-        readdress("https://example.org/efetch.fcgi", "http://127.0.0.1/")
-    assert Entrez.max_tries == 1  # Bio.Entrez's own retries are off: one policy
+def test_requests_go_under_the_configured_address_by_get_or_post():
+    short = build_request("http://127.0.0.1:8080/mirror", "efetch", {"db": "pubmed", "id": "1", "email": None})
+    assert (short.method, short.full_url) == ("GET", "http://127.0.0.1:8080/mirror/efetch.fcgi?db=pubmed&id=1")
+    assert build_request("http://127.0.0.1:8080/mirror/", "efetch", {"id": "1"}).full_url.startswith(
+        "http://127.0.0.1:8080/mirror/efetch.fcgi?"
+    )
+    posted = build_request("http://127.0.0.1/", "epost", {"id": "1,2"}, post=True)
+    assert (posted.method, posted.full_url, posted.data) == ("POST", "http://127.0.0.1/epost.fcgi", b"id=1%2C2")
+    many = build_request("http://127.0.0.1/", "efetch", {"id": ",".join(str(10_000_000 + i) for i in range(100))})
+    assert many.method == "POST" and b"id=10000000%2C10000001" in many.data
 
 
 # ------------------------------------------------------------------------ date windows

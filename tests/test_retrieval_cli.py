@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ASTHMA, MALARIA, RETRACTED
 
 from retrieval.cli import main
 from retrieval.library import Library
+from tests.library_support import ASTHMA, MALARIA, RETRACTED
 
 ROOT = Path(__file__).resolve().parents[1]
 

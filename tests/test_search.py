@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from conftest import (
+
+from ingest.pipeline import ingest
+from retrieval.errors import UserError
+from retrieval.library import Library
+from retrieval.library.evidence import LEVELS, badge, level_for
+from retrieval.library.filters import SearchFilters
+from retrieval.library.store import UnknownCollectionError
+from retrieval.search.hybrid import EmptyLibraryError, search
+from retrieval.search.langchain_retriever import MedLitRetriever
+from retrieval.search.legs import fts_query
+from tests.library_support import (
     ASTHMA,
     FIXTURE_ARTICLES,
     HAND_HYGIENE,
@@ -16,16 +26,6 @@ from conftest import (
     VITAMIN_D,
     structured,
 )
-
-from ingest.pipeline import ingest
-from retrieval.errors import UserError
-from retrieval.library import Library
-from retrieval.library.evidence import LEVELS, badge, level_for
-from retrieval.library.filters import SearchFilters
-from retrieval.library.store import UnknownCollectionError
-from retrieval.search.hybrid import EmptyLibraryError, search
-from retrieval.search.langchain_retriever import MedLitRetriever
-from retrieval.search.legs import fts_query
 
 PARAPHRASES = [
     ("do cholesterol pills stop heart attacks in healthy people with inflammation", STATINS[0]),

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from conftest import STATINS
 
 from retrieval.library import Library
 from retrieval.search.lookup import typed_pmid
 from retrieval.search.relevance import relevant_search
 from retrieval.search.subjects import is_subject_word, question_subjects, subject_coverage
+from tests.library_support import STATINS
 
 
 @pytest.mark.parametrize(

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from conftest import ASTHMA, FIXTURE_ARTICLES, RETRACTED, TOPICS
 
 from retrieval.answers.summaries import summarize
 from retrieval.errors import UserError
 from retrieval.library import Library
 from retrieval.library.filters import SearchFilters
+from tests.library_support import ASTHMA, FIXTURE_ARTICLES, RETRACTED, TOPICS
 
 TOPIC_OF = {pmid: topic for topic, pmids in TOPICS.items() for pmid in pmids}
 ABSTRACTS = {a.pmid: a.abstract_text for a in FIXTURE_ARTICLES}

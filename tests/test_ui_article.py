@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ASTHMA, RETRACTED, STATINS
 from ui_support import SCRIPT_PMID, app_test, shared_ui_library, texts
+
+from tests.library_support import ASTHMA, RETRACTED, STATINS
 
 ARTICLE = "pages/article.py"
 
@@ -24,6 +25,7 @@ def test_full_record_with_mesh_types_links_and_collections(fixture_library, monk
     assert f"https://pubmed.ncbi.nlm.nih.gov/{ASTHMA[0]}/" in shown
     assert "asthma reading" in shown  # the fixture collection it belongs to
     assert not at.error
+    assert "in the library" in at.sidebar.caption[0].value  # app.py ran around the page (pages/_shared/boot.py)
 
 
 def test_retracted_article_carries_a_retraction_notice(fixture_library, monkeypatch):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import STATINS, VITAMIN_D
 from ui_support import app_test, page_links, texts
+
+from tests.library_support import STATINS, VITAMIN_D
 
 
 def test_ask_answers_with_citations_that_open_the_cited_articles(fixture_library, monkeypatch):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import FIXTURE_ARTICLES
 from ui_support import app_test
+
+from tests.library_support import FIXTURE_ARTICLES
 
 LIBRARY = "pages/library.py"
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import VITAMIN_D
 from ui_support import app_test, shared_ui_library, texts
 
 from retrieval.library.collections import Collections
+from tests.library_support import VITAMIN_D
 
 SEARCH = "pages/search.py"
 

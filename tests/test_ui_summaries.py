@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import ASTHMA, MIGRAINE
 from ui_support import app_test, texts
+
+from tests.library_support import ASTHMA, MIGRAINE
 
 SUMMARIES = "pages/summaries.py"
 

@@ -1,4 +1,4 @@
-"""The E-utilities calls MedLit makes: esearch, epost and efetch on PubMed, over Bio.Entrez.
+"""The E-utilities calls MedLit makes: esearch, epost and efetch on PubMed.
 
 Each call waits its turn at the shared rate limiter, goes to the configured
 address (``Settings.eutils_url``) with the configured timeout, reads the whole
@@ -12,12 +12,10 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any, TypeVar
 
-from Bio import Entrez
-
 from ingest.eutils.rate_limit import SHARED_LIMITER, request_interval
 from ingest.eutils.responses import History, SearchResult, read_post, read_records, read_search
 from ingest.eutils.retry import with_retries
-from ingest.eutils.transport import routed
+from ingest.eutils.transport import build_request, read_body
 from ingest.eutils.windows import DateRange
 from ingest.items import Item
 from retrieval.settings import Settings
@@ -40,26 +38,23 @@ def _identity(settings: Settings) -> dict[str, str | None]:
     return {"tool": TOOL, "email": settings.email or None, "api_key": settings.api_key or None}
 
 
-def _body(settings: Settings, function: Callable[..., Any], params: dict[str, Any]) -> bytes:
-    """One HTTP request through Bio.Entrez: the whole response body."""
+def _body(settings: Settings, utility: str, params: dict[str, Any]) -> bytes:
+    """One HTTP request, in its turn: the whole response body. epost always goes by POST, as NCBI asks."""
     SHARED_LIMITER.wait(request_interval(settings.api_key))
-    with routed(settings.eutils_url, settings.eutils_timeout_s):
-        handle = function(db="pubmed", **params, **_identity(settings))
-    try:
-        body = handle.read()
-    finally:
-        handle.close()
-    return body.encode("utf-8") if isinstance(body, str) else body  # Bio.Entrez decodes text/plain answers
+    request = build_request(
+        settings.eutils_url, utility, {"db": "pubmed", **params, **_identity(settings)}, post=utility == "epost"
+    )
+    return read_body(request, settings.eutils_timeout_s)
 
 
 def _call(
     settings: Settings,
     what: str,
-    function: Callable[..., Any],
+    utility: str,
     params: dict[str, Any],
     read: Callable[[bytes, bool], T],
 ) -> T:
-    return with_retries(settings, what, lambda last: read(_body(settings, function, params), last))
+    return with_retries(settings, what, lambda last: read(_body(settings, utility, params), last))
 
 
 def _dates(window: DateRange | None) -> dict[str, str]:
@@ -69,19 +64,19 @@ def _dates(window: DateRange | None) -> dict[str, str]:
 def search_count(settings: Settings, term: str, window: DateRange | None = None) -> int:
     """How many PubMed records match ``term`` (within ``window``)."""
     params = {"term": term, "rettype": "count", **_dates(window)}
-    return _call(settings, f"PubMed count of {term!r}", Entrez.esearch, params, lambda b, _: read_search(b)).count
+    return _call(settings, f"PubMed count of {term!r}", "esearch", params, lambda b, _: read_search(b)).count
 
 
 def search(settings: Settings, term: str, retmax: int, window: DateRange | None = None) -> SearchResult:
     """The first ``retmax`` PMIDs matching ``term``, kept on the history server for efetch."""
     params = {"term": term, "usehistory": "y", "retmax": retmax, **_dates(window)}
-    return _call(settings, f"PubMed search for {term!r}", Entrez.esearch, params, lambda b, _: read_search(b))
+    return _call(settings, f"PubMed search for {term!r}", "esearch", params, lambda b, _: read_search(b))
 
 
 def post(settings: Settings, pmids: Sequence[str]) -> History:
     """Store ``pmids`` on the history server, so they can be fetched in batches by position."""
     params = {"id": ",".join(pmids)}
-    return _call(settings, f"upload of {len(pmids)} PMIDs to NCBI", Entrez.epost, params, lambda b, _: read_post(b))
+    return _call(settings, f"upload of {len(pmids)} PMIDs to NCBI", "epost", params, lambda b, _: read_post(b))
 
 
 def fetch_from_history(settings: Settings, history: History, retstart: int, retmax: int) -> list[Item]:
@@ -99,7 +94,7 @@ def fetch_from_history(settings: Settings, history: History, retstart: int, retm
     }
     what = f"download of records {retstart + 1}-{retstart + retmax}"
     return _call(
-        settings, what, Entrez.efetch, params, lambda body, last: read_records(body, what, None if last else retmax)
+        settings, what, "efetch", params, lambda body, last: read_records(body, what, None if last else retmax)
     )
 
 
@@ -107,4 +102,4 @@ def fetch_ids(settings: Settings, pmids: Sequence[str]) -> list[Item]:
     """The records of ``pmids`` that NCBI has (it silently leaves out the others)."""
     what = f"download of {len(pmids)} PMIDs"
     params = {"id": ",".join(pmids), "retmode": "xml"}
-    return _call(settings, what, Entrez.efetch, params, lambda body, _: read_records(body, what, None))
+    return _call(settings, what, "efetch", params, lambda body, _: read_records(body, what, None))

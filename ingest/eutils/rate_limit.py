@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 
 # Without a key NCBI allows 3 requests/s; spacing them 1/3 s apart still trips its limit now and then
-# (Bio.Entrez measured 0.37 s as reliable, and uses it itself, so its own throttle never adds a wait).
+# (Biopython's Bio.Entrez found 0.37 s reliable and spaces its own requests so).
 INTERVAL_WITHOUT_KEY_S = 0.37
 INTERVAL_WITH_KEY_S = 0.1
 

@@ -1,61 +1,43 @@
-"""Bio.Entrez requests sent to the configured E-utilities address, with a timeout, without retries.
+"""One HTTP request to an E-utility at the configured address, with a timeout: MedLit's own, not Bio.Entrez's.
 
-Bio.Entrez hard-codes NCBI's address in each function, opens URLs without a
-timeout and retries on its own (``max_tries``, ``sleep_between_tries``). MedLit
-needs the address to be a setting (a mirror, or the local fake server of the
-tests), a bounded wait, and one retry policy (``retry.py``). So, once, on
-import: Bio.Entrez's module-level ``urlopen`` is replaced by ``_routed_urlopen``
-and its own retries are switched off. The routing applies only inside
-``routed(...)`` on the calling thread; anywhere else Bio.Entrez opens URLs as
-shipped.
+Biopython 1.88 has no supported way to send its E-utilities requests anywhere
+but NCBI: ``Bio.Entrez.esearch``/``epost``/``efetch`` each build their
+``Request`` from a hard-coded ``https://eutils.ncbi.nlm.nih.gov/...`` address
+and open it in ``Bio.Entrez._open``, through the module's own ``urlopen``,
+without a timeout, behind its own throttle and retry loop. No argument or
+module setting changes the address, and none takes a request made elsewhere;
+rerouting them would mean replacing ``Bio.Entrez.urlopen`` for the whole
+process. MedLit needs the address to be a setting (a mirror, or the tests'
+fake server), a bounded wait, and one rate limit and retry policy for the
+process (``rate_limit.py``, ``retry.py``), so it makes the request itself,
+with the parameters NCBI documents, and ``responses.py`` reads the body.
 """
 
 from __future__ import annotations
 
-import threading
-import urllib.request
-import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
+from collections.abc import Mapping
+from urllib.parse import urlencode
+from urllib.request import Request, urlopen
 
-from Bio import Entrez
-
-NCBI_PREFIX = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
-
-_shipped_urlopen = urllib.request.urlopen
-_route = threading.local()
+# NCBI asks for POST when a request carries many UIDs; like Bio.Entrez, go by the length of the
+# encoded parameters (a GET address that long is also where proxies start to refuse).
+LONGEST_GET_QUERY = 1000
 
 
-def readdress(url: str, base_url: str) -> str:
-    """``url`` of an NCBI E-utility, moved under ``base_url`` (which may or may not end in a slash)."""
-    if not url.startswith(NCBI_PREFIX):
-        raise ValueError(f"Bio.Entrez asked for {url!r}, outside the E-utilities at {NCBI_PREFIX}")
-    return base_url.rstrip("/") + "/" + url[len(NCBI_PREFIX) :]
+def build_request(base_url: str, utility: str, params: Mapping[str, object], post: bool = False) -> Request:
+    """The request for ``utility`` (``esearch``, ``epost``, ``efetch``) under ``base_url``.
+
+    Parameters set to ``None`` are left out (no e-mail or API key configured).
+    GET, unless ``post`` is asked for (epost) or the parameters are too long for an address.
+    """
+    url = f"{base_url.rstrip('/')}/{utility}.fcgi"
+    query = urlencode({name: value for name, value in params.items() if value is not None})
+    if post or len(query) > LONGEST_GET_QUERY:
+        return Request(url, data=query.encode("ascii"), method="POST")
+    return Request(f"{url}?{query}", method="GET")
 
 
-def _routed_urlopen(request: urllib.request.Request, *args: Any, **kwargs: Any) -> Any:
-    target = getattr(_route, "target", None)
-    if target is None:
-        return _shipped_urlopen(request, *args, **kwargs)
-    base_url, timeout_s = target
-    request.full_url = readdress(request.full_url, base_url)
-    return _shipped_urlopen(request, timeout=timeout_s)
-
-
-@contextmanager
-def routed(base_url: str, timeout_s: float) -> Iterator[None]:
-    """Within this block, Bio.Entrez calls on this thread go to ``base_url`` and wait at most ``timeout_s``."""
-    previous = getattr(_route, "target", None)
-    _route.target = (base_url, timeout_s)
-    try:
-        yield
-    finally:
-        _route.target = previous
-
-
-Entrez.urlopen = _routed_urlopen
-Entrez.max_tries = 1  # one try per call: retry.py decides about the next one
-Entrez.sleep_between_tries = 0
-# Bio.Entrez warns about a missing e-mail in its own terms on every call; client.py says it once, in MedLit's.
-warnings.filterwarnings("ignore", message=r"\s*Email address is not specified", category=UserWarning)
+def read_body(request: Request, timeout_s: float) -> bytes:
+    """The whole response body; HTTP errors, timeouts and broken connections raise for ``retry.py`` to judge."""
+    with urlopen(request, timeout=timeout_s) as response:
+        return response.read()

@@ -9,7 +9,6 @@ drifting further from the reference vectors than torch's int8.)
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable, Sequence
 from functools import lru_cache
@@ -18,12 +17,6 @@ from pathlib import Path
 import numpy as np
 
 from retrieval.settings import DEFAULT_EMBEDDING_MODEL, Settings
-
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 Progress = Callable[[int], None]
 SMALL_BATCH = 32
@@ -43,6 +36,19 @@ def model_path(name: str) -> Path:
     return path
 
 
+def quiet_transformers() -> None:
+    """No "Loading weights" progress bar or load report from transformers: loading MedLit's own model is not news.
+
+    Set through transformers' logging API when a model is loaded, not through the
+    TRANSFORMERS_VERBOSITY and HF_HUB_DISABLE_PROGRESS_BARS variables, which it reads
+    only when first imported. Its logging settings are process-wide by design.
+    """
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.set_verbosity_error()
+    transformers_logging.disable_progress_bar()
+
+
 class Embedder:
     """Encodes text into L2-normalised float32 vectors (inner product = cosine)."""
 
@@ -56,7 +62,8 @@ class Embedder:
         self.backend = backend or settings.embedding_backend
         self.batch_size = settings.embedding_batch_size
         path = str(model_path(self.name))
-        self.model = SentenceTransformer(path, device="cpu", local_files_only=True)
+        quiet_transformers()
+        self.model = SentenceTransformer(path, device="cpu", local_files_only=True)  # never asks a hub
         if self.backend == "torch-int8":
             self.model = quantize_int8(self.model)
         self._lock = threading.Lock()  # one encode at a time: torch already uses every core

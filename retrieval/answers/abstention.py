@@ -15,7 +15,10 @@ fitted on data rather than set by hand:
   its nearest neighbours are about something else;
 - ``subject_in_top``: one of the top articles mentions every subject the library
   holds (a question about a drug and a condition that no article links gets
-  articles about either one).
+  articles about either one);
+- ``rare_coverage``: like ``term_coverage``, but each word weighs by how rare it
+  is in everyday English, so "proton beam" missing from the best article counts
+  more than "patients" missing.
 
 ``python -m retrieval calibrate`` fits it (``retrieval.calibration.abstention``);
 ``ask`` reads the fit for the library's vectors (``retrieval.answers.calibrated``).
@@ -31,10 +34,11 @@ from pathlib import Path
 from retrieval.answers.calibrated import ABSTENTION_RULE, load_calibrated
 from retrieval.library import Library
 from retrieval.search.hybrid import SearchResult
-from retrieval.search.subjects import SubjectCoverage
-from retrieval.text import term_overlap
+from retrieval.search.subjects import SubjectCoverage, zipf
+from retrieval.text import stem, stems, term_overlap
 
-FEATURES = ("dense_top", "term_coverage", "leg_agreement", "subject_missing", "subject_in_top")
+FEATURES = ("dense_top", "term_coverage", "leg_agreement", "subject_missing", "subject_in_top", "rare_coverage")
+RARE_WEIGHT_CEILING = 6.0  # a word's weight is this minus its Zipf frequency (everyday words weigh ~0)
 AGREEMENT_DEPTH = 5
 COVERAGE_DEPTH = 3
 
@@ -56,7 +60,23 @@ def features(result: SearchResult, subjects: SubjectCoverage) -> dict[str, float
         "leg_agreement": len(top_dense & top_bm25) / AGREEMENT_DEPTH,
         "subject_missing": float(bool(subjects.missing)),
         "subject_in_top": float(subject_in_top(result, subjects)),
+        "rare_coverage": rare_coverage(result),
     }
+
+
+def rare_coverage(result: SearchResult) -> float:
+    """The best top article's share of the question's words, each weighted by its rarity in everyday English."""
+    weights: dict[str, float] = {}
+    for word in result.terms:
+        weights[stem(word)] = max(weights.get(stem(word), 0.0), max(0.0, RARE_WEIGHT_CEILING - zipf(word)))
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    best = 0.0
+    for hit in result.hits[:COVERAGE_DEPTH]:
+        present = stems(f"{hit.title} {hit.article.abstract_text if hit.article else ''}")
+        best = max(best, sum(w for s, w in weights.items() if s in present) / total)
+    return best
 
 
 def subject_in_top(result: SearchResult, subjects: SubjectCoverage) -> bool:

@@ -32,6 +32,7 @@ RARE_ZIPF = 3.0  # words rarer than this in everyday English name something spec
 SLIP_ZIPF = 2.5  # below this, a word one slip from an everyday word is read as that word mistyped
 MIN_TYPO_LENGTH = 6  # shorter words are too close to other real words to guess a typing slip
 MAX_TOGETHER = 10_000  # articles listed when asking which mention every subject
+VERB_AND_ADVERB_ENDINGS = ("ly", "ates", "ating", "izes", "izing", "ises", "ising")
 # Nouns that turn the name before them into another thing: the Marburg virus is not the city of Marburg.
 HEAD_NOUNS = frozenset(
     {
@@ -80,6 +81,8 @@ def is_subject_word(word: str) -> bool:
         return False
     if is_code(word):
         return True
+    if lower.endswith(VERB_AND_ADVERB_ENDINGS):  # "predominates", "markedly": rare words, but no names
+        return False
     frequency = zipf(lower)
     return len(lower) > 3 and frequency < RARE_ZIPF and not (frequency < SLIP_ZIPF and _slip_of_common_word(lower))
 

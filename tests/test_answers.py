@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from retrieval.answers.abstention import features, load_rule
-from retrieval.answers.ask import NO_EVIDENCE, ask
+from retrieval.answers.ask import INSUFFICIENT, NO_EVIDENCE, ask
 from retrieval.answers.extractive import DUPLICATE_COSINE, DUPLICATE_JACCARD, MAX_SENTENCES, is_near_duplicate
 from retrieval.calibration.abstention import fit
 from retrieval.errors import UserError
@@ -226,3 +226,15 @@ def test_llm_mode_abstains_without_running_the_model(fixture_library: Library):
     answer = ask(fixture_library, OFF_TOPIC[2], mode="llm", on_token=tokens.append)
     assert answer.abstained and answer.answer == NO_EVIDENCE
     assert tokens == [] and "llm_total" not in answer.timings_ms
+
+
+def test_a_model_finding_the_evidence_insufficient_is_an_abstention_not_quotes(fixture_library: Library, monkeypatch):
+    from retrieval.answers.llm import answer as llm_answer
+
+    said = "The evidence is insufficient to answer this question."
+    insufficient = llm_answer.VerifiedDraft([], [{"sentence": said, "reason": "no citation"}], said, 1.0, 2.0)
+    insufficient.said_insufficient = True
+    monkeypatch.setattr(llm_answer, "generate_verified", lambda *args, **kwargs: insufficient)
+    answer = ask(fixture_library, ON_TOPIC[0][0], mode="llm")
+    assert answer.abstained and answer.answer == INSUFFICIENT
+    assert answer.citations == [] and answer.evidence  # the closest articles, none quoted

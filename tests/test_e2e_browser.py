@@ -158,7 +158,7 @@ def test_import_ask_open_collect_export(server: str, shots: Path, tmp_path: Path
         go("Ask")
         page.get_by_label("Your question").fill("Does procalcitonin guidance shorten antibiotic treatment in sepsis?")
         page.get_by_role("button", name="Ask").click()
-        expect(page.get_by_role("heading", name="Sources")).to_be_visible()
+        expect(page.get_by_role("heading", name="Cited articles")).to_be_visible()
         first_source = page.get_by_test_id("stExpander").first
         expect(first_source).to_contain_text("Procalcitonin-guided antibiotic duration in sepsis")
         first_source.get_by_text("Procalcitonin-guided antibiotic duration in sepsis").click()

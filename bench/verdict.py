@@ -34,6 +34,8 @@ ANSWERABLE = REPO_ROOT / "bench" / "data" / "trust" / "answerable_questions.json
 ANSWERS = ("yes", "no", "maybe")
 DECISION_OF = {"supports": "yes", "contradicts": "no", "neutral": "maybe"}
 QUICK_LIMIT = 100
+# The retrieved articles a verdict reads: those scoring at least this share of the best one (an answer's evidence).
+RELATIVE_SCORE = 0.6
 QUICK_LLM_LIMIT = 5
 
 
@@ -175,6 +177,7 @@ def evaluate_answerable(library: Library, path: Path, k: int) -> dict:
         answer, rests = verdict([(stance, level)])
         from_gold.append(answer)
         hits = [h for h in search(library, r["question"], k=k) if h.article is not None]
+        hits = [h for h in hits if h.score >= RELATIVE_SCORE * hits[0].score] if hits else []
         found = [(article_stance(model, r["question"], h.article), h.level) for h in hits]
         answer_k, rests_k = verdict(found)
         from_search.append(answer_k)
@@ -229,8 +232,8 @@ def run(args: argparse.Namespace) -> BenchResult:
             [
                 _row("gold article", hand["verdict_gold_article"], labels),
                 _row("gold article, yes/no questions only", hand["verdict_gold_article_yes_no_only"], labels),
-                _row(f"top-{args.k} retrieved articles", hand["verdict_retrieved"], labels),
-                _row(f"top-{args.k} retrieved, yes/no questions only", hand["verdict_retrieved_yes_no_only"], labels),
+                _row(f"top-{args.k} retrieved (score >= {RELATIVE_SCORE} x best)", hand["verdict_retrieved"], labels),
+                _row("  the same, yes/no questions only", hand["verdict_retrieved_yes_no_only"], labels),
                 _row(f"majority class ({hand['majority']['label']!r})", hand["majority"], labels),
             ],
         ),

@@ -112,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--answerable", type=Path, help="also fit on this JSONL's dev rows with a yes/no 'verdict'")
     p.add_argument("--out", type=Path, help="where to save the classifier (default: retrieval/answers/defaults/)")
     p.add_argument("--llm", action="store_true", help="also calibrate the local LLM's yes/no/maybe probabilities")
+    p.add_argument("--llm-only", action="store_true", help="calibrate only the LLM, over the saved classifier")
     p.add_argument("--llm-limit", type=int, default=150, help="dev questions the LLM scores (default 150)")
     p.add_argument("--llm-test-limit", type=int, default=0, help="test questions the LLM scores (default 0)")
     p.add_argument("--llm-out", type=Path, help="where to save its calibration (default: retrieval/answers/defaults/)")
@@ -228,10 +229,19 @@ def run_calibrate_stance(library: Library, args: argparse.Namespace) -> None:
             raise UserError(f"Calibration data not found: {path}.")
     articles = library.store.get_articles(sorted({str(r["pmid"]) for p in paths for r in read_rows(p)}))
     held_out_path = args.cache / "stance_dev_held_out.json" if args.cache else None
-    model, saved = calibrate_stance(articles, args.eval_file, args.out, args.answerable, held_out_path=held_out_path)
-    print(json.dumps({k: model.provenance[k] for k in ("chosen", "dev_cross_validated", "test")}))
-    print(f"Saved the stance classifier to {saved}.")
-    if args.llm:
+    if args.llm_only:
+        from retrieval.answers.stance import load_stance_model
+
+        model = load_stance_model(args.out)
+        if held_out_path is not None and not held_out_path.is_file():
+            held_out_path = None
+    else:
+        model, saved = calibrate_stance(
+            articles, args.eval_file, args.out, args.answerable, held_out_path=held_out_path
+        )
+        print(json.dumps({k: model.provenance[k] for k in ("chosen", "dev_cross_validated", "test")}))
+        print(f"Saved the stance classifier to {saved}.")
+    if args.llm or args.llm_only:
         from retrieval.answers.llm.llamacpp_chat import model_path
         from retrieval.answers.llm.yesno import load_llama
 

@@ -189,3 +189,26 @@ def test_verdict_insufficient() -> None:
 
 def test_unknown_level_counts_as_other() -> None:
     assert verdict([(stance("supports"), "letter")]) == ("yes", "one study")
+
+
+# ------------------------------------------------------------------ the local language model, scored
+@pytest.mark.llm
+def test_llm_scores_yes_no_maybe_on_two_questions() -> None:
+    from retrieval.answers.llm.llamacpp_chat import model_path
+    from retrieval.answers.llm.yesno import load_llama, load_yesno_calibration, yes_no_maybe_probabilities
+    from retrieval.settings import get_settings
+
+    llama = load_llama(model_path(get_settings()))
+    calibration = load_yesno_calibration()
+    question = "Does early mobilisation reduce delirium after hip fracture surgery?"
+    evidence = {
+        "yes": "Early mobilisation halved delirium after hip fracture surgery (12% vs 24%, p < 0.001).",
+        "no": "Delirium rates did not differ with early mobilisation (18% vs 19%, p = 0.74); it had no effect.",
+    }
+    raw = {name: yes_no_maybe_probabilities(llama, question, text) for name, text in evidence.items()}
+    for p in raw.values():
+        assert set(p) == {"yes", "no", "maybe"} and sum(p.values()) == pytest.approx(1.0)
+    # the yes-minus-no margin separates the two, raw and calibrated
+    assert raw["yes"]["yes"] / raw["yes"]["no"] > raw["no"]["yes"] / raw["no"]["no"]
+    calibrated = {name: calibration.calibrated(p) for name, p in raw.items()}
+    assert calibrated["yes"]["yes"] - calibrated["yes"]["no"] > calibrated["no"]["yes"] - calibrated["no"]["no"]

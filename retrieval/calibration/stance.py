@@ -117,9 +117,13 @@ def fit(train: Sequence[Example], c: float, class_weight: str | None) -> StanceM
     y = np.array([LABELS.index(e.label) for e in train])
     lr = LogisticRegression(C=c, max_iter=2000, class_weight=class_weight).fit(x, y)
     coef = np.zeros((len(LABELS), len(vocab)))
-    intercept = np.zeros(len(LABELS))
-    coef[lr.classes_] = lr.coef_
-    intercept[lr.classes_] = lr.intercept_
+    intercept = np.full(len(LABELS), -30.0)  # a class never seen in fitting is never predicted
+    if len(lr.classes_) == 2:  # one row of log-odds for the second class: split it between the two
+        coef[lr.classes_] = np.vstack([-lr.coef_[0], lr.coef_[0]]) / 2
+        intercept[lr.classes_] = np.array([-1.0, 1.0]) * lr.intercept_[0] / 2
+    else:
+        coef[lr.classes_] = lr.coef_
+        intercept[lr.classes_] = lr.intercept_
     model.coef = coef.tolist()
     model.intercept = intercept.tolist()
     return model
@@ -167,7 +171,7 @@ def fit_temperature(probabilities: np.ndarray, labels: Sequence[str]) -> float:
     y = np.array([LABELS.index(label) for label in labels])
     logits = np.log(np.clip(probabilities, 1e-12, 1.0))
     best, best_t = math.inf, 1.0
-    for t in np.round(np.arange(0.3, 3.01, 0.05), 2):
+    for t in np.round(np.arange(0.05, 3.01, 0.05), 2):
         z = logits / t
         z -= z.max(axis=1, keepdims=True)
         p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)

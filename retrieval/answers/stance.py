@@ -268,9 +268,12 @@ def features(question: str, sentences: Sequence[str], kind: str = "") -> Counter
 
 
 # ------------------------------------------------------------------ the model
+DENSE_PREFIXES = ("cue:", "shared", "kind:")
+
+
 @dataclass
 class StanceModel:
-    """Multinomial logistic regression over TF-IDF-weighted, L2-normalised ``features`` (JSON, no pickle)."""
+    """Multinomial logistic regression over ``features`` (JSON, no pickle): TF-IDF words, cue values beside them."""
 
     classes: list[str]
     vocabulary: dict[str, int]
@@ -278,17 +281,28 @@ class StanceModel:
     coef: list[list[float]]  # one row per class
     intercept: list[float]
     temperature: float = 1.0  # probabilities are softmax(z / temperature), fitted on held-out folds
+    dense_scale: float = 0.5  # weight of the cue features beside the normalised words (chosen on dev)
     provenance: dict = field(default_factory=dict)
 
     def vector(self, feats: Counter) -> dict[int, float]:
-        """Sublinear TF times IDF, L2-normalised, over the model's vocabulary."""
-        v = {}
+        """Words: sublinear TF times IDF, L2-normalised; cues and the rest: their value times ``dense_scale``.
+
+        The few cue features stay outside the words' normalisation, so that thousands of word features
+        do not dilute them.
+        """
+        words_part: dict[int, float] = {}
+        out: dict[int, float] = {}
         for name, count in feats.items():
             j = self.vocabulary.get(name)
-            if j is not None and count:
-                v[j] = (1.0 + math.log(count) if count >= 1 else count) * self.idf[j]
-        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
-        return {j: x / norm for j, x in v.items()}
+            if j is None or not count:
+                continue
+            if name.startswith(DENSE_PREFIXES):
+                out[j] = self.dense_scale * (min(count, 3) / 3 if name.startswith("cue:") else count)
+            else:
+                words_part[j] = (1.0 + math.log(count) if count >= 1 else count) * self.idf[j]
+        norm = math.sqrt(sum(x * x for x in words_part.values())) or 1.0
+        out.update({j: x / norm for j, x in words_part.items()})
+        return out
 
     def probabilities(self, feats: Counter) -> dict[str, float]:
         v = self.vector(feats)
@@ -307,6 +321,7 @@ class StanceModel:
             "coef": [[round(x, 5) for x in row] for row in self.coef],
             "intercept": [round(x, 6) for x in self.intercept],
             "temperature": self.temperature,
+            "dense_scale": self.dense_scale,
             "provenance": self.provenance,
         }
 

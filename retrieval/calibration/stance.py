@@ -40,7 +40,7 @@ STANCE_OF = {"yes": "supports", "no": "contradicts", "maybe": "neutral", "mixed"
 DECISION_OF = {"supports": "yes", "contradicts": "no", "neutral": "maybe"}
 SETTINGS = ("full", "reasoning")  # whole abstract; abstract without its conclusions
 MIN_DF = 2
-C_GRID = (0.5, 1.0, 2.0)
+C_GRID = (0.5, 1.0)
 FOLDS = 5
 
 
@@ -255,6 +255,9 @@ def calibrate_stance(
         },
         "model": "multinomial logistic regression over TF-IDF of deciding-sentence words, bigrams, negation "
         "scope, cue counts, question words",
+        "dense_scale": "0.5: cue features beside the L2-normalised words; 5-fold dev CV (C=0.5, balanced) gave"
+        " reasoning/full accuracy 0.620/0.684 at 0.3, 0.612/0.686 at 0.5, 0.616/0.680 at 0.7, 0.614/0.672 at 1.0,"
+        " 0.590/0.654 inside the normalisation; hand-written dev (not fitted on) 0.806, 0.833, 0.806, 0.778, -",
         "chosen": {
             "C": c,
             "class_weight": class_weight,

@@ -36,7 +36,6 @@ DECISION_OF = {"supports": "yes", "contradicts": "no", "neutral": "maybe"}
 QUICK_LIMIT = 100
 # The retrieved articles a verdict reads: those scoring at least this share of the best one (an answer's evidence).
 RELATIVE_SCORE = 0.6
-QUICK_LLM_LIMIT = 5
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -118,7 +117,7 @@ def evaluate_pubmedqa(library: Library, args: argparse.Namespace, limit: int | N
         out[f"classifier_{setting}"] = scores(gold, [DECISION_OF[s.label] for s in stances[setting]])
     out["majority"] = majority(gold)
     if llm_limit:
-        from retrieval.answers.llm.yesno import load_yesno_calibration, stance_features
+        from retrieval.answers.llm.yesno import load_yesno_calibration
 
         subset = questions[:llm_limit]
         probabilities, latencies = llm_scores(library, subset, reduced, args.llm_cache)
@@ -144,7 +143,6 @@ def evaluate_pubmedqa(library: Library, args: argparse.Namespace, limit: int | N
             "majority": majority(sub_gold),
             "latency_new_scores": percentiles(latencies) if latencies else None,
             "calibration_fitted_on": calibration.provenance.get("fitted_on"),
-            "stance_features_used": bool(stance_features),
             "scores": [{"pmid": q.pmid, "gold": q.decision, **probabilities[q.pmid]} for q in subset],
         }
     return out
@@ -203,7 +201,7 @@ def run(args: argparse.Namespace) -> BenchResult:
     settings = get_settings()
     library = Library(settings)
     limit = args.limit or (QUICK_LIMIT if args.quick else None)
-    llm_limit = args.llm_limit or (QUICK_LLM_LIMIT if args.quick and args.llm_limit is None else 0)
+    llm_limit = args.llm_limit
     pubmedqa = evaluate_pubmedqa(library, args, limit, llm_limit)
     hand = evaluate_answerable(library, args.answerable_file, args.k)
 

@@ -195,7 +195,12 @@ def test_unknown_level_counts_as_other() -> None:
 @pytest.mark.llm
 def test_llm_scores_yes_no_maybe_on_two_questions() -> None:
     from retrieval.answers.llm.llamacpp_chat import model_path
-    from retrieval.answers.llm.yesno import load_llama, load_yesno_calibration, yes_no_maybe_probabilities
+    from retrieval.answers.llm.yesno import (
+        llm_article_stance,
+        load_llama,
+        load_yesno_calibration,
+        yes_no_maybe_probabilities,
+    )
     from retrieval.settings import get_settings
 
     llama = load_llama(model_path(get_settings()))
@@ -212,3 +217,28 @@ def test_llm_scores_yes_no_maybe_on_two_questions() -> None:
     assert raw["yes"]["yes"] / raw["yes"]["no"] > raw["no"]["yes"] / raw["no"]["no"]
     calibrated = {name: calibration.calibrated(p) for name, p in raw.items()}
     assert calibrated["yes"]["yes"] - calibrated["yes"]["no"] > calibrated["no"]["yes"] - calibrated["no"]["no"]
+    # combined with the classifier over an article: a stance, its deciding sentence, probabilities summing to one
+    combined = llm_article_stance(
+        llama, calibration, load_stance_model(), question, article({"RESULTS": evidence["no"]})
+    )
+    assert combined.label in ("supports", "contradicts", "neutral") and combined.sentence.startswith("Delirium rates")
+    assert sum(combined.probabilities.values()) == pytest.approx(1.0)
+
+
+# ------------------------------------------------------------------ fitting (retrieval.calibration.stance)
+def test_fit_learns_negated_findings_and_drops_conclusions() -> None:
+    from retrieval.calibration.stance import Example, fit, predict, scores, without_conclusions
+
+    a = article({"RESULTS": "Pain fell.", "CONCLUSIONS": "It works."})
+    assert [s.label for s in without_conclusions(a).abstract] == ["RESULTS"]
+    q = "Does the drug reduce pain?"
+    yes = ["The drug reduced pain significantly (p < 0.01).", "Pain was significantly lower with the drug."]
+    no = ["The drug did not reduce pain (p = 0.6).", "There was no significant difference in pain."]
+    data = [
+        Example(q, label, features(q, [s]), g)
+        for g, (label, s) in enumerate([("supports", s) for s in yes] * 5 + [("contradicts", s) for s in no] * 5)
+    ]
+    model = fit(data, 1.0, None)
+    p = predict(model, [e.feats for e in data])
+    result = scores([e.label for e in data], [model.classes[k] for k in p.argmax(axis=1)])
+    assert result["accuracy"] == 1.0 and result["recall_no"] == 1.0

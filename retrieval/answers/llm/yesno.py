@@ -25,7 +25,15 @@ from typing import Any
 
 import numpy as np
 
-from retrieval.answers.stance import DEFAULTS_DIR
+from retrieval.answers.stance import (
+    DEFAULTS_DIR,
+    OFF_TOPIC,
+    Stance,
+    StanceModel,
+    article_stance,
+    deciding_sentences,
+)
+from retrieval.library.records import Article
 
 ANSWERS = ("yes", "no", "maybe")
 YESNO_CALIBRATION = "yesno_calibration.json"
@@ -180,3 +188,25 @@ def load_llama(model_path: Path, threads: int = 0, n_ctx: int = 1024) -> Any:
         logits_all=False,
         verbose=False,
     )
+
+
+STANCE_OF = {"yes": "supports", "no": "contradicts", "maybe": "neutral"}
+
+
+def llm_article_stance(
+    chat_or_llama: Any, calibration: YesNoCalibration, model: StanceModel, question: str, article: Article
+) -> Stance:
+    """``article_stance`` with the local model's scored yes/no/maybe combined in (about 150 prompt tokens).
+
+    The model reads the same deciding sentences the classifier reads; an off-topic article stays neutral
+    without asking it.
+    """
+    base = article_stance(model, question, article)
+    if base.probabilities == OFF_TOPIC or not base.sentence:
+        return base
+    sentences, _ = deciding_sentences(question, article)
+    raw = yes_no_maybe_probabilities(chat_or_llama, question, " ".join(sentences))
+    combined = calibration.combine(base.probabilities, raw)
+    p = {STANCE_OF[answer]: value for answer, value in combined.items()}
+    label = max(p, key=p.__getitem__)
+    return Stance(label, p[label], base.sentence, p)  # type: ignore[arg-type]

@@ -107,6 +107,19 @@ def build_parser() -> argparse.ArgumentParser:
         "calibrate-verify", help="refit the support thresholds that check written answers (PubMedQA corpus library)"
     )
     p.add_argument("--out", type=Path, help=OUT_HELP)
+
+    p = commands.add_parser(
+        "calibrate-stance", help="refit the stance classifier of yes/no verdicts on PubMedQA dev (corpus library)"
+    )
+    p.add_argument("--eval-file", type=Path, default=DEFAULT_ANSWERABLE[0], help="PubMedQA JSONL (default shared)")
+    p.add_argument("--answerable", type=Path, help="also fit on this JSONL's dev rows with a yes/no 'verdict'")
+    p.add_argument("--out", type=Path, help="where to save the classifier (default: retrieval/answers/defaults/)")
+    p.add_argument("--llm", action="store_true", help="also calibrate the local LLM's yes/no/maybe probabilities")
+    p.add_argument("--llm-only", action="store_true", help="calibrate only the LLM, over the saved classifier")
+    p.add_argument("--llm-limit", type=int, default=150, help="dev questions the LLM scores (default 150)")
+    p.add_argument("--llm-test-limit", type=int, default=0, help="test questions the LLM scores (default 0)")
+    p.add_argument("--llm-out", type=Path, help="where to save its calibration (default: retrieval/answers/defaults/)")
+    p.add_argument("--cache", type=Path, help="folder keeping LLM scores between runs")
     return parser
 
 
@@ -219,6 +232,48 @@ def run_ask(library: Library, args: argparse.Namespace) -> None:
             print()
 
 
+def run_calibrate_stance(library: Library, args: argparse.Namespace) -> None:
+    from retrieval.calibration.stance import calibrate_stance, calibrate_yesno, read_rows
+
+    paths = [args.eval_file, *([args.answerable] if args.answerable else [])]
+    for path in paths:
+        if not path.is_file():
+            raise UserError(f"Calibration data not found: {path}.")
+    articles = library.store.get_articles(sorted({str(r["pmid"]) for p in paths for r in read_rows(p)}))
+    held_out_path = args.cache / "stance_dev_held_out.json" if args.cache else None
+    if args.llm_only:
+        from retrieval.answers.stance import load_stance_model
+
+        model = load_stance_model(args.out)
+        if held_out_path is not None and not held_out_path.is_file():
+            held_out_path = None
+    else:
+        model, saved = calibrate_stance(
+            articles, args.eval_file, args.out, args.answerable, held_out_path=held_out_path
+        )
+        print(json.dumps({k: model.provenance[k] for k in ("chosen", "dev_cross_validated", "test")}))
+        print(f"Saved the stance classifier to {saved}.")
+    if args.llm or args.llm_only:
+        from retrieval.answers.llm.llamacpp_chat import model_path
+        from retrieval.answers.llm.yesno import load_llama
+
+        llama = load_llama(model_path(library.settings), library.settings.llm_threads)
+        held_out = json.loads(held_out_path.read_text(encoding="utf-8")) if held_out_path else None
+        calibration, saved = calibrate_yesno(
+            llama,
+            articles,
+            args.eval_file,
+            model,
+            args.llm_limit,
+            args.llm_test_limit,
+            args.llm_out,
+            args.cache,
+            held_out=held_out,
+        )
+        print(json.dumps({k: calibration.provenance[k] for k in ("dev_cross_validated", "test")}))
+        print(f"Saved the yes/no calibration of the language model to {saved}.")
+
+
 def run(args: argparse.Namespace) -> int:
     library = Library(get_settings())
     if args.command == "search":
@@ -256,6 +311,8 @@ def run(args: argparse.Namespace) -> int:
         result, saved = calibrate_verify(library, out=args.out)
         print(json.dumps({k: v for k, v in result.items() if k.startswith("rates") or k in ("cosine", "coverage")}))
         print(f"Saved the support thresholds to {saved}.")
+    elif args.command == "calibrate-stance":
+        run_calibrate_stance(library, args)
     return 0
 
 

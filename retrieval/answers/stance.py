@@ -1,0 +1,462 @@
+"""Verdicts for yes/no questions: each article's stance, and what the evidence as a whole says.
+
+A clinician asking "Does X reduce Y?" wants *yes*, *no*, *mixed* or *insufficient
+evidence* first, and what that rests on ("one case report", "two randomized
+controlled trials agree"). Here, with no language model and in milliseconds:
+
+- ``is_yes_no``: whether a question asks yes or no (rules on its first words;
+  title-style "X: a risk factor?" questions too);
+- ``article_stance``: the abstract's deciding sentence (its conclusions or results
+  sentences most relevant to the question) and whether it answers the question
+  yes (``supports``), no (``contradicts``) or neither (``neutral``). A small fitted
+  logistic regression (``StanceModel``) reads word n-grams of the deciding sentences
+  (words after a negation marked as negated), negation, hedge and significance cues,
+  and the question's own words; it is fitted on PubMedQA dev by
+  ``python -m retrieval calibrate-stance`` (``retrieval.calibration.stance``) and
+  shipped as JSON with its provenance in ``defaults/stance_model.json``;
+- ``verdict``: the stances of the evidence articles, weighed by their evidence
+  level, as one verdict and the sentence of what it rests on.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from retrieval.library.evidence import BY_LABEL, OTHER
+from retrieval.library.records import Article
+from retrieval.text import STOP_WORDS, split_sentences, stem, stems, words
+
+STANCE_MODEL = "stance_model.json"
+DEFAULTS_DIR = Path(__file__).with_name("defaults")
+LABELS: tuple[str, ...] = ("supports", "contradicts", "neutral")
+ANSWER_OF = {"supports": "yes", "contradicts": "no", "neutral": "maybe"}
+StanceLabel = Literal["supports", "contradicts", "neutral"]
+
+# ------------------------------------------------------------------ yes/no questions
+_AUXILIARIES = (
+    "is are was were am be does do did doth can could should shall would will may might must has have had "
+    "isn't aren't doesn't don't didn't can't cannot couldn't shouldn't won't wouldn't hasn't haven't wasn't"
+)
+_AUX = frozenset(_AUXILIARIES.split())
+# Common misspellings and lay forms of the auxiliaries people start questions with.
+_TYPO_TEXT = "dose doe dos si iz r u ist cna shoud shuold shold sould wil coud culd woud dont isnt cant"
+_AUX_TYPOS = frozenset(_TYPO_TEXT.split())
+_WH = frozenset(["what", "how", "which", "when", "where", "who", "whom", "whose", "why"])
+# Openers before the auxiliary: "So, does ...", "In adults, is ...", "Please tell me: can ..."
+_LEAD = re.compile(
+    r"^(?:\s*(?:so|and|but|also|now|ok|okay|well|please|hi|hello|doctor|doc|quick question)\b[\s,:;-]*)+", re.I
+)
+# "… A or B?" asking which of two alternatives: "or" followed by a second verb phrase, not by "not"/"no".
+_CHOICE = re.compile(r"\bor\s+(?:only|rather|instead|by|added|mostly|through|via)\b", re.I)
+
+
+def _starts_with_auxiliary(clause: str) -> bool:
+    clause_words = words(clause)
+    return bool(clause_words) and (clause_words[0] in _AUX or clause_words[0] in _AUX_TYPOS)
+
+
+def is_yes_no(question: str) -> bool:
+    """Whether ``question`` asks to be answered yes or no.
+
+    Yes/no questions start (after an optional lead-in, or after a clause ending in a comma such as "In adults
+    with X," or "When a patient has X,") with an auxiliary verb ("Does…", "Is…", "Can…", typos such as "Dose…"
+    included), or are title-style statements ending in a question mark without a question word ("Aspirin
+    after stroke: still needed?"). A question asking what, how, which, when or why is not one (a question
+    after "How often …, and" neither: the answer is a figure first); nor is a choice between two alternatives
+    ("… by blocking A or by blocking B?").
+    """
+    text = " ".join(question.strip().split())
+    text = _LEAD.sub("", text)
+    tokens = words(text)
+    if not tokens:
+        return False
+    if _CHOICE.search(text):
+        return False
+    clauses = re.split(r"[,;:]\s*|\s+-\s+", text)
+    first = tokens[0]
+    if first in _AUX or first in _AUX_TYPOS:
+        return True
+    if first in _WH and first not in ("when", "where"):  # "When a patient …, should …?" may be yes/no
+        return False
+    for clause in clauses[1:]:  # "In adults with X, does Y …?", "For a child of 5, is …?"
+        if _starts_with_auxiliary(clause):
+            return True
+        if words(clause)[:1] and words(clause)[0] in _WH:
+            return False
+    if first in _WH:
+        return False
+    # Title-style: "Statins in the elderly: worth it?"
+    return text.endswith("?") and not (set(tokens) & _WH)
+
+
+# ------------------------------------------------------------------ deciding sentences
+CONCLUSION_LABELS = ("CONCLUSION", "INTERPRETATION", "IMPLICATION", "SUMMARY", "DISCUSSION", "COMMENT", "SIGNIFICANCE")
+RESULT_LABELS = ("RESULT", "FINDING", "OUTCOME")
+DECIDING_SENTENCES = 3  # sentences the classifier reads; the first is the deciding one shown
+# Under this share of the question's content words in its title and abstract, an article is off-topic (neutral).
+# The gold articles of the hand-written dev questions use 0.33 to 0.93 of them.
+MIN_RELEVANCE = 0.3
+OFF_TOPIC = {"supports": 0.0, "contradicts": 0.0, "neutral": 1.0}
+
+
+def _kind(label: str, category: str) -> str:
+    name = f"{category} {label}".upper()
+    if any(key in name for key in CONCLUSION_LABELS):
+        return "conclusion"
+    if any(key in name for key in RESULT_LABELS):
+        return "results"
+    return "other"
+
+
+_FINDING = re.compile(
+    r"\b(significant\w*|associat\w*|differ\w*|increas\w*|decreas\w*|reduc\w*|improv\w*|higher|lower|"
+    r"correlat\w*|predict\w*|effective|risk|odds|ratio|p\s*[<=>])",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    sentence: str
+    kind: str  # conclusion, results or other
+    score: float
+
+
+def candidate_sentences(question: str, article: Article) -> list[Candidate]:
+    """The abstract's sentences that may decide the question, most relevant first.
+
+    Conclusions first, then results; an unstructured abstract offers its second half. Within those,
+    sentences sharing the question's words and reporting a finding (significance, association,
+    difference) rank higher, and later sentences a little higher (abstracts end with what they found).
+    """
+    sections: list[tuple[str, list[str]]] = []
+    for section in article.abstract:
+        if section.text:
+            sections.append((_kind(section.label, section.category), split_sentences(section.text)))
+    kinds = {k for k, _ in sections}
+    pool: list[tuple[str, str, float]] = []  # (sentence, kind, position 0..1)
+    if kinds & {"conclusion", "results"}:
+        for kind, sentences in sections:
+            if kind == "other":
+                continue
+            for i, s in enumerate(sentences):
+                pool.append((s, kind, (i + 1) / len(sentences)))
+    else:
+        flat = [s for _, sentences in sections for s in sentences]
+        tail = flat if len(flat) <= 2 else flat[len(flat) // 2 :]
+        pool = [(s, "other", (i + 1) / len(tail)) for i, s in enumerate(tail)]
+    q_stems = stems(question)
+    ranked = []
+    for s, kind, position in pool:
+        overlap = len(q_stems & stems(s)) / len(q_stems) if q_stems else 0.0
+        score = overlap + 0.15 * position + (0.4 if kind == "conclusion" else 0.0) + 0.15 * bool(_FINDING.search(s))
+        ranked.append(Candidate(s, kind, score))
+    ranked.sort(key=lambda c: -c.score)
+    return ranked
+
+
+# ------------------------------------------------------------------ features
+_NEGATOR_TEXT = """no not nor neither never none without cannot lack lacks lacking absence absent fail failed fails
+    unlikely unrelated independent"""
+_NEGATORS = frozenset(_NEGATOR_TEXT.split())
+_SCOPE_END = re.compile(r"[.,;:!?()\[\]]|\bbut\b|\bhowever\b|\bwhereas\b|\balthough\b|\bwhile\b")
+_CUES: dict[str, re.Pattern] = {
+    "cue_no_difference": re.compile(
+        r"\b(no|not)\b[^.;]{0,40}\b(significant\w*|differ\w*|associat\w*|effect|benefit|correlat\w*|improv\w*|"
+        r"advantage|impact|influence|role|predict\w*|change\w*)",
+        re.I,
+    ),
+    "cue_similar": re.compile(r"\b(similar|comparable|equivalent|equally|same|non-?inferior|did not differ)\b", re.I),
+    "cue_significant": re.compile(r"(?<!not )(?<!non)\bsignificant(ly)?\b", re.I),
+    "cue_hedge": re.compile(
+        r"\b(may|might|could|possibl\w*|potential\w*|suggest\w*|unclear|uncertain|inconclusive|controvers\w*|"
+        r"further (studies|research|investigation)|larger|trend|limited|warrant\w*|need\w* to be)\b",
+        re.I,
+    ),
+    "cue_positive": re.compile(
+        r"\b(effective|beneficial|useful|safe|feasible|reliable|valid|accurate|superior|better|improv\w*|"
+        r"associated with|predict\w*|increased|decreased|reduced|higher|lower)\b",
+        re.I,
+    ),
+    "cue_negative": re.compile(
+        r"\b(ineffective|not (useful|effective|necessary|needed|justified|recommended|associated|predictive|"
+        r"reliable|safe|superior|better)|unnecessary|no (benefit|role|advantage|evidence|need)|"
+        r"does not|did not|do not|was not|were not|is not|are not|cannot|failed to)\b",
+        re.I,
+    ),
+}
+_P_VALUE = re.compile(r"\bp\s*(?:value\s*)?([<=>≤≥]|&lt;|&gt;)\s*=?\s*(0?\.\d+)", re.I)
+
+
+def negated_words(text: str) -> list[str]:
+    """The words of ``text``, those in the scope of a negation (up to the next punctuation) marked ``not_``."""
+    out: list[str] = []
+    for clause in _SCOPE_END.split(text.lower()):
+        if not clause:
+            continue
+        negated = False
+        for w in words(clause):
+            if w in _NEGATORS:
+                negated = True
+                out.append(w)
+                continue
+            out.append(f"not_{w}" if negated and w not in STOP_WORDS else w)
+    return out
+
+
+def _p_values(text: str) -> tuple[int, int]:
+    """(significant, non-significant) p-values reported in ``text`` (at the 0.05 level)."""
+    significant = non_significant = 0
+    for op, value in _P_VALUE.findall(text):
+        v = float(value)
+        if (op in ("<", "≤", "&lt;") and v <= 0.05) or (op == "=" and v < 0.05):
+            significant += 1
+        elif op in (">", "≥", "&gt;") or v >= 0.05:
+            non_significant += 1
+    return significant, non_significant
+
+
+def features(question: str, sentences: Sequence[str], kind: str = "") -> Counter:
+    """The classifier's features of a question and its deciding sentences (raw counts; the model weighs them).
+
+    - ``w:``/``b:`` words and bigrams of the sentences, negated words marked ``not_``;
+    - ``q:`` content words of the question (some questions lean one way: "still", "really", "worth");
+    - cue counts (no difference, similar, significant, hedge, positive, negative, p-values) and their
+      crossings with the question's form (a negated question or one asking about risk flips cues);
+    - ``shared``: share of the question's stems the sentences use; ``kind:`` where the sentences come from.
+    """
+    text = " ".join(sentences)
+    f: Counter = Counter()
+    tokens = negated_words(text)
+    for w in tokens:
+        if w not in STOP_WORDS or w in _NEGATORS:
+            f[f"w:{w}"] += 1
+    for a, b in itertools.pairwise(tokens):
+        f[f"b:{a}_{b}"] += 1
+    q_words = words(question)
+    for w in set(q_words) - STOP_WORDS:
+        f[f"q:{stem(w)}"] += 1
+    q_negated = bool(set(q_words) & {"not", "no", "without", "never"} or any(w.endswith("n't") for w in q_words))
+    q_risk = bool(set(q_words) & {"risk", "harm", "harmful", "worse", "complication", "complications", "adverse"})
+    for name, pattern in _CUES.items():
+        n = len(pattern.findall(text))
+        if n:
+            f[f"cue:{name}"] += min(n, 3)
+            if q_negated:
+                f[f"cue:{name}:qneg"] += min(n, 3)
+            if q_risk:
+                f[f"cue:{name}:qrisk"] += min(n, 3)
+    sig, nonsig = _p_values(text)
+    if sig:
+        f["cue:p_significant"] += min(sig, 3)
+    if nonsig:
+        f["cue:p_nonsignificant"] += min(nonsig, 3)
+    q_stems = stems(question)
+    f["shared"] = len(q_stems & stems(text)) / len(q_stems) if q_stems else 0.0
+    if kind:
+        f[f"kind:{kind}"] = 1.0
+    return f
+
+
+# ------------------------------------------------------------------ the model
+DENSE_PREFIXES = ("cue:", "shared", "kind:")
+
+
+@dataclass
+class StanceModel:
+    """Multinomial logistic regression over ``features`` (JSON, no pickle): TF-IDF words, cue values beside them."""
+
+    classes: list[str]
+    vocabulary: dict[str, int]
+    idf: list[float]
+    coef: list[list[float]]  # one row per class
+    intercept: list[float]
+    temperature: float = 1.0  # probabilities are softmax(z / temperature), fitted on held-out folds
+    dense_scale: float = 0.5  # weight of the cue features beside the normalised words (chosen on dev)
+    provenance: dict = field(default_factory=dict)
+
+    def vector(self, feats: Counter) -> dict[int, float]:
+        """Words: sublinear TF times IDF, L2-normalised; cues and the rest: their value times ``dense_scale``.
+
+        The few cue features stay outside the words' normalisation, so that thousands of word features
+        do not dilute them.
+        """
+        words_part: dict[int, float] = {}
+        out: dict[int, float] = {}
+        for name, count in feats.items():
+            j = self.vocabulary.get(name)
+            if j is None or not count:
+                continue
+            if name.startswith(DENSE_PREFIXES):
+                out[j] = self.dense_scale * (min(count, 3) / 3 if name.startswith("cue:") else count)
+            else:
+                words_part[j] = (1.0 + math.log(count) if count >= 1 else count) * self.idf[j]
+        norm = math.sqrt(sum(x * x for x in words_part.values())) or 1.0
+        out.update({j: x / norm for j, x in words_part.items()})
+        return out
+
+    def probabilities(self, feats: Counter) -> dict[str, float]:
+        v = self.vector(feats)
+        z = [b + sum(row[j] * x for j, x in v.items()) for row, b in zip(self.coef, self.intercept, strict=True)]
+        z = [x / self.temperature for x in z]
+        top = max(z)
+        e = [math.exp(x - top) for x in z]
+        total = sum(e)
+        return {c: x / total for c, x in zip(self.classes, e, strict=True)}
+
+    def to_json(self) -> dict:
+        return {
+            "classes": self.classes,
+            "vocabulary": self.vocabulary,
+            "idf": [round(x, 5) for x in self.idf],
+            "coef": [[round(x, 5) for x in row] for row in self.coef],
+            "intercept": [round(x, 6) for x in self.intercept],
+            "temperature": self.temperature,
+            "dense_scale": self.dense_scale,
+            "provenance": self.provenance,
+        }
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.to_json(), separators=(",", ":")) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> StanceModel:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(**data)
+
+
+def load_stance_model(path: Path | None = None) -> StanceModel:
+    """The stance classifier: ``path`` if given, else the one MedLit ships (``defaults/stance_model.json``).
+
+    Its ``provenance`` says what it was fitted on, when, and how well it did on dev and test.
+    """
+    return _load(str(path or DEFAULTS_DIR / STANCE_MODEL))
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> StanceModel:
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"No stance model at {path}: run `python -m retrieval calibrate-stance`.")
+    return StanceModel.load(Path(path))
+
+
+# ------------------------------------------------------------------ stances
+@dataclass
+class Stance:
+    label: StanceLabel
+    probability: float  # the model's probability of ``label``
+    sentence: str  # the sentence of the abstract that decides it
+    probabilities: dict[str, float] = field(default_factory=dict)  # all three (supports, contradicts, neutral)
+
+
+def deciding_sentences(question: str, article: Article, n: int = DECIDING_SENTENCES) -> tuple[list[str], str]:
+    """The ``n`` most relevant conclusions/results sentences (deciding one first) and where the first comes from."""
+    ranked = candidate_sentences(question, article)[:n]
+    if not ranked:
+        return [article.title] if article.title else [], "title"
+    return [c.sentence for c in ranked], ranked[0].kind
+
+
+def relevance(question: str, article: Article) -> float:
+    """Share of the question's content stems that the article's title and abstract use."""
+    q_stems = stems(question)
+    return len(q_stems & stems(f"{article.title} {article.abstract_text}")) / len(q_stems) if q_stems else 1.0
+
+
+def article_stance(model: StanceModel, question: str, article: Article) -> Stance:
+    """Whether ``article`` answers ``question`` yes (supports), no (contradicts) or neither (neutral).
+
+    An article using under ``MIN_RELEVANCE`` of the question's content words is off-topic: neutral.
+    """
+    sentences, kind = deciding_sentences(question, article)
+    if not sentences or relevance(question, article) < MIN_RELEVANCE:
+        return Stance("neutral", 1.0, sentences[0] if sentences else "", dict(OFF_TOPIC))
+    p = model.probabilities(features(question, sentences, kind))
+    label = max(p, key=p.__getitem__)
+    return Stance(label, p[label], sentences[0], p)  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------ verdicts
+# How much one article of each evidence level weighs in a verdict.
+LEVEL_WEIGHT = {
+    "systematic review / meta-analysis": 3.0,
+    "randomized controlled trial": 2.0,
+    "other clinical trial": 1.5,
+    "observational": 1.0,
+    "case report": 0.5,
+    "review": 0.75,
+    "other": 1.0,
+}
+AGREE_SHARE = 0.75  # the share of the weight one side needs for a yes or a no rather than "mixed"
+NOUNS = {  # level label -> (singular, plural)
+    "systematic review / meta-analysis": ("systematic review", "systematic reviews"),
+    "randomized controlled trial": ("randomized controlled trial", "randomized controlled trials"),
+    "other clinical trial": ("clinical trial", "clinical trials"),
+    "observational": ("observational study", "observational studies"),
+    "case report": ("case report", "case reports"),
+    "review": ("review", "reviews"),
+    "other": ("study", "studies"),
+}
+NUMBERS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+
+
+def _count(n: int, level: str) -> str:
+    singular, plural = NOUNS.get(level, NOUNS[OTHER.label])
+    number = NUMBERS[n] if n < len(NUMBERS) else f"{n:,}"
+    return f"{number} {singular if n == 1 else plural}"
+
+
+def _phrase(groups: Counter) -> str:
+    """'two randomized controlled trials and one study', strongest level first."""
+    ordered = sorted(groups.items(), key=lambda item: (BY_LABEL.get(item[0], OTHER).rank, -item[1]))
+    parts = [_count(n, level) for level, n in ordered]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def verdict(stances: Iterable[tuple[Stance, str]]) -> tuple[str, str]:
+    """One verdict (yes, no, mixed, insufficient) over the evidence articles' stances, and what it rests on.
+
+    Each article is (its stance, its evidence level label from ``retrieval.library.evidence``). Neutral
+    articles do not count; a side wins when it holds ``AGREE_SHARE`` of the weight of the deciding articles
+    (each weighed by its level and the stance's probability), else the evidence is mixed.
+    """
+    items = list(stances)
+    deciding = [(s, level if level in LEVEL_WEIGHT else OTHER.label) for s, level in items if s.label != "neutral"]
+    if not deciding:
+        if not items:
+            return "insufficient", "no article in the library bears on it"
+        n = len(items)
+        return "insufficient", f"{NUMBERS[n] if n < len(NUMBERS) else n} article{'s' if n > 1 else ''}, none decides it"
+    weight = Counter()
+    for s, level in deciding:
+        weight[s.label] += LEVEL_WEIGHT[level] * s.probability
+    share = weight["supports"] / (weight["supports"] + weight["contradicts"])
+    by_side = {side: Counter(level for s, level in deciding if s.label == side) for side in ("supports", "contradicts")}
+    if share >= AGREE_SHARE or share <= 1 - AGREE_SHARE:
+        side = "supports" if share >= AGREE_SHARE else "contradicts"
+        answer = "yes" if side == "supports" else "no"
+        groups, other = by_side[side], by_side["contradicts" if side == "supports" else "supports"]
+        n = sum(groups.values())
+        rests = _phrase(groups)
+        if n > 1:
+            rests += " agree"
+        if other:
+            rests += f" ({_phrase(other)} {'disagrees' if sum(other.values()) == 1 else 'disagree'})"
+        return answer, rests
+    sides = sorted(("supports", "contradicts"), key=lambda side: -weight[side])
+    parts = []
+    for side in sides:
+        n = sum(by_side[side].values())
+        verb = side if n == 1 else side[:-1]  # "supports" / "support"
+        parts.append(f"{_phrase(by_side[side])} {verb}")
+    return "mixed", ", ".join(parts)

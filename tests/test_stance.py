@@ -1,0 +1,244 @@
+"""Verdicts of yes/no questions: telling them apart, each article's stance with the shipped classifier, the verdict."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from retrieval.answers.stance import (
+    Stance,
+    StanceModel,
+    article_stance,
+    candidate_sentences,
+    features,
+    is_yes_no,
+    load_stance_model,
+    negated_words,
+    verdict,
+)
+from retrieval.library.records import AbstractSection, Article
+
+ROOT = Path(__file__).resolve().parents[1]
+ANSWERABLE = ROOT / "bench" / "data" / "trust" / "answerable_questions.jsonl"
+
+
+def article(sections: dict[str, str], title: str = "A study") -> Article:
+    return Article(pmid="1", title=title, abstract=[AbstractSection(t, label) for label, t in sections.items()])
+
+
+# ------------------------------------------------------------------ is_yes_no
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Does aspirin reduce the risk of stroke?",
+        "Is metformin safe in pregnancy?",
+        "Can children take ibuprofen for fever?",
+        "Should I stop statins before surgery?",
+        "Are e-cigarettes less harmful than smoking?",
+        "Do probiotics help with IBS?",
+        "Will vitamin D prevent colds?",
+        "Has the HPV vaccine reduced cervical cancer?",
+        "dose coffee raise blood pressure",
+        "In adults with type 2 diabetes, does metformin lower mortality?",
+        "So, is it safe to fly after a DVT?",
+        "Storage of vaccines in the community: weak link in the cold chain?",
+        "Hypotension in the ICU: a risk factor for delirium?",
+    ],
+)
+def test_yes_no_questions(question: str) -> None:
+    assert is_yes_no(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the first-line treatment of hypertension?",
+        "How often does pneumothorax follow transbronchial biopsy?",
+        "Which antibiotic is best for cellulitis?",
+        "When should statins be started after a stroke?",
+        "Why do some patients not respond to clopidogrel?",
+        "treatment of gout",
+        "",
+    ],
+)
+def test_other_questions(question: str) -> None:
+    assert not is_yes_no(question)
+
+
+def test_is_yes_no_on_the_hand_written_questions() -> None:
+    rows = [json.loads(line) for line in ANSWERABLE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    right = [is_yes_no(r["question"]) == (r.get("verdict") is not None) for r in rows]
+    assert sum(right) / len(rows) >= 0.85
+
+
+# ------------------------------------------------------------------ features and sentences
+def test_negation_marks_the_words_in_its_scope() -> None:
+    assert negated_words("Aspirin did not reduce mortality, but it reduced pain.") == [
+        "aspirin",
+        "did",
+        "not",
+        "not_reduce",
+        "not_mortality",
+        "it",
+        "reduced",
+        "pain",
+    ]
+
+
+def test_deciding_sentence_prefers_relevant_conclusions() -> None:
+    a = article(
+        {
+            "BACKGROUND": "Delirium is common after surgery.",
+            "RESULTS": "Delirium occurred in 12% and 24% (p < 0.01). Wound infection rates were similar.",
+            "CONCLUSIONS": "Early mobilisation reduces delirium after hip surgery. Costs were not studied.",
+        }
+    )
+    ranked = candidate_sentences("Does early mobilisation reduce delirium after hip surgery?", a)
+    assert ranked[0].sentence == "Early mobilisation reduces delirium after hip surgery."
+    assert "Delirium is common after surgery." not in [c.sentence for c in ranked]
+
+
+def test_features_cross_cues_with_the_question() -> None:
+    f = features("Is smoking a risk factor for ulcers?", ["No significant association was found (p = 0.4)."])
+    assert f["cue:cue_no_difference"] >= 1 and f["cue:cue_no_difference:qrisk"] >= 1
+    assert f["cue:p_nonsignificant"] == 1
+
+
+def test_model_round_trips_through_json(tmp_path: Path) -> None:
+    model = StanceModel(["supports", "contradicts", "neutral"], {"w:a": 0}, [1.0], [[1.0], [-1.0], [0.0]], [0, 0, 0])
+    model.provenance = {"date": "today"}
+    model.save(tmp_path / "m.json")
+    again = StanceModel.load(tmp_path / "m.json")
+    assert again.probabilities(Counter({"w:a": 1})) == pytest.approx(model.probabilities(Counter({"w:a": 1})))
+    assert again.provenance == {"date": "today"}
+
+
+# ------------------------------------------------------------------ the shipped classifier
+def test_shipped_model_has_provenance() -> None:
+    model = load_stance_model()
+    assert model.classes == ["supports", "contradicts", "neutral"]
+    for key in ("date", "fitted_on", "dev_cross_validated", "test"):
+        assert key in model.provenance
+
+
+def test_clear_conclusions_get_their_stance() -> None:
+    model = load_stance_model()
+    question = "Does early mobilisation reduce delirium after hip fracture surgery?"
+    yes = article(
+        {
+            "RESULTS": "Delirium occurred in 12% of patients mobilised early and 24% with usual care (p < 0.001).",
+            "CONCLUSIONS": "Early mobilisation significantly reduces delirium after hip fracture surgery.",
+        }
+    )
+    no = article(
+        {
+            "RESULTS": "Delirium occurred in 18% and 19% of patients (p = 0.74), with no significant difference.",
+            "CONCLUSIONS": "Early mobilisation did not reduce delirium after hip fracture surgery.",
+        }
+    )
+    supports, contradicts = article_stance(model, question, yes), article_stance(model, question, no)
+    assert supports.label == "supports" and "significantly reduces" in supports.sentence
+    assert contradicts.label == "contradicts" and "did not reduce" in contradicts.sentence
+    assert 0.0 < supports.probability <= 1.0
+    assert sum(supports.probabilities.values()) == pytest.approx(1.0)
+
+
+# ------------------------------------------------------------------ verdicts
+def stance(label: str, p: float = 0.9) -> Stance:
+    return Stance(label, p, "sentence")  # type: ignore[arg-type]
+
+
+RCT, SR, CASE, OTHER = "randomized controlled trial", "systematic review / meta-analysis", "case report", "other"
+
+
+def test_verdict_agreeing_trials() -> None:
+    assert verdict([(stance("supports"), RCT), (stance("supports"), RCT)]) == (
+        "yes",
+        "two randomized controlled trials agree",
+    )
+
+
+def test_verdict_one_case_report() -> None:
+    assert verdict([(stance("contradicts"), CASE), (stance("neutral"), OTHER)]) == ("no", "one case report")
+
+
+def test_verdict_mixed_names_both_sides_strongest_first() -> None:
+    answer, rests = verdict(
+        [(stance("supports"), SR), (stance("contradicts"), RCT), (stance("contradicts", 1.0), OTHER)]
+    )
+    assert answer == "mixed"
+    assert rests == "one randomized controlled trial and one study contradict, one systematic review supports"
+
+
+def test_verdict_strong_majority_notes_the_dissent() -> None:
+    answer, rests = verdict([(stance("supports"), SR), (stance("supports"), RCT), (stance("contradicts"), CASE)])
+    assert answer == "yes"
+    assert rests == "one systematic review and one randomized controlled trial agree (one case report disagrees)"
+
+
+def test_verdict_insufficient() -> None:
+    assert verdict([]) == ("insufficient", "no article in the library bears on it")
+    assert verdict([(stance("neutral"), RCT), (stance("neutral"), OTHER)]) == (
+        "insufficient",
+        "two articles, none decides it",
+    )
+
+
+def test_unknown_level_counts_as_other() -> None:
+    assert verdict([(stance("supports"), "letter")]) == ("yes", "one study")
+
+
+# ------------------------------------------------------------------ the local language model, scored
+@pytest.mark.llm
+def test_llm_scores_yes_no_maybe_on_two_questions() -> None:
+    from retrieval.answers.llm.llamacpp_chat import model_path
+    from retrieval.answers.llm.yesno import (
+        llm_article_stance,
+        load_llama,
+        load_yesno_calibration,
+        yes_no_maybe_probabilities,
+    )
+    from retrieval.settings import get_settings
+
+    llama = load_llama(model_path(get_settings()))
+    calibration = load_yesno_calibration()
+    question = "Does early mobilisation reduce delirium after hip fracture surgery?"
+    evidence = {
+        "yes": "Early mobilisation halved delirium after hip fracture surgery (12% vs 24%, p < 0.001).",
+        "no": "Delirium rates did not differ with early mobilisation (18% vs 19%, p = 0.74); it had no effect.",
+    }
+    raw = {name: yes_no_maybe_probabilities(llama, question, text) for name, text in evidence.items()}
+    for p in raw.values():
+        assert set(p) == {"yes", "no", "maybe"} and sum(p.values()) == pytest.approx(1.0)
+    # the yes-minus-no margin separates the two, raw and calibrated
+    assert raw["yes"]["yes"] / raw["yes"]["no"] > raw["no"]["yes"] / raw["no"]["no"]
+    calibrated = {name: calibration.calibrated(p) for name, p in raw.items()}
+    assert calibrated["yes"]["yes"] - calibrated["yes"]["no"] > calibrated["no"]["yes"] - calibrated["no"]["no"]
+    # combined with the classifier over an article: a stance, its deciding sentence, probabilities summing to one
+    combined = llm_article_stance(
+        llama, calibration, load_stance_model(), question, article({"RESULTS": evidence["no"]})
+    )
+    assert combined.label in ("supports", "contradicts", "neutral") and combined.sentence.startswith("Delirium rates")
+    assert sum(combined.probabilities.values()) == pytest.approx(1.0)
+
+
+# ------------------------------------------------------------------ fitting (retrieval.calibration.stance)
+def test_fit_learns_negated_findings_and_drops_conclusions() -> None:
+    from retrieval.calibration.stance import Example, fit, predict, scores, without_conclusions
+
+    a = article({"RESULTS": "Pain fell.", "CONCLUSIONS": "It works."})
+    assert [s.label for s in without_conclusions(a).abstract] == ["RESULTS"]
+    q = "Does the drug reduce pain?"
+    yes = ["The drug reduced pain significantly (p < 0.01).", "Pain was significantly lower with the drug."]
+    no = ["The drug did not reduce pain (p = 0.6).", "There was no significant difference in pain."]
+    data = [
+        Example(q, label, features(q, [s]), g)
+        for g, (label, s) in enumerate([("supports", s) for s in yes] * 5 + [("contradicts", s) for s in no] * 5)
+    ]
+    model = fit(data, 1.0, None)
+    p = predict(model, [e.feats for e in data])
+    result = scores([e.label for e in data], [model.classes[k] for k in p.argmax(axis=1)])
+    assert result["accuracy"] == 1.0 and result["recall_no"] == 1.0

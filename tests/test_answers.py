@@ -238,3 +238,14 @@ def test_a_model_finding_the_evidence_insufficient_is_an_abstention_not_quotes(f
     answer = ask(fixture_library, ON_TOPIC[0][0], mode="llm")
     assert answer.abstained and answer.answer == INSUFFICIENT
     assert answer.citations == [] and answer.evidence  # the closest articles, none quoted
+
+
+def test_a_yes_no_question_gets_a_verdict_resting_on_the_cited_articles(fixture_library: Library):
+    answer = ask(fixture_library, "Does rosuvastatin reduce cardiovascular events in adults with high C-reactive protein?")
+    assert answer.verdict == "yes" and answer.bottom_line.startswith("Yes: one randomized controlled trial")
+    assert set(answer.stances) == set(answer.cited_pmids)
+    stance = answer.stances[answer.cited_pmids[0]]
+    assert stance.stance == "supports" and stance.sentence in ABSTRACTS[answer.cited_pmids[0]]
+    cited = [e for e in answer.as_json()["evidence"] if e["cited"]]
+    assert cited[0]["stance"] == "supports" and cited[0]["stance_sentence"] == stance.sentence
+    assert ask(fixture_library, "What dose of rosuvastatin was given?").verdict is None

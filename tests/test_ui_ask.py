@@ -76,3 +76,21 @@ def test_language_model_mode_streams_then_shows_a_checked_answer(fixture_library
     assert streamed, "the page received no token while the model wrote"
     assert any(f"article?pmid={p}" in shown for p in VITAMIN_D)
     assert "Answer written by the language model and checked" in shown or "quoted from the abstracts" in shown
+
+
+def test_a_yes_no_question_shows_its_verdict_and_the_stances(fixture_library, monkeypatch):
+    at = app_test(monkeypatch, fixture_library.settings.data_dir)
+    at.text_input[0].set_value("Does rosuvastatin reduce cardiovascular events in adults with high C-reactive protein?")
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = texts(at)
+    assert ":green-badge[Yes]" in shown and "Says yes" in shown
+    assert len(at.get("vega_lite_chart")) == 1  # the consensus bar
+
+
+def test_a_pmid_typed_as_the_question_opens_that_article(fixture_library, monkeypatch):
+    at = app_test(monkeypatch, fixture_library.settings.data_dir)
+    at.text_input[0].set_value("PMID: 91000001")
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Rosuvastatin for primary prevention" in texts(at)

@@ -113,12 +113,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--eval-file", type=Path, default=DEFAULT_ANSWERABLE[0], help="PubMedQA JSONL (default shared)")
     p.add_argument("--answerable", type=Path, help="also fit on this JSONL's dev rows with a yes/no 'verdict'")
-    p.add_argument("--out", type=Path, help="where to save the classifier (default: retrieval/answers/defaults/)")
+    p.add_argument("--out", type=Path, help=OUT_HELP)
     p.add_argument("--llm", action="store_true", help="also calibrate the local LLM's yes/no/maybe probabilities")
     p.add_argument("--llm-only", action="store_true", help="calibrate only the LLM, over the saved classifier")
     p.add_argument("--llm-limit", type=int, default=150, help="dev questions the LLM scores (default 150)")
     p.add_argument("--llm-test-limit", type=int, default=0, help="test questions the LLM scores (default 0)")
-    p.add_argument("--llm-out", type=Path, help="where to save its calibration (default: retrieval/answers/defaults/)")
+    p.add_argument("--llm-out", type=Path, help=OUT_HELP)
     p.add_argument("--cache", type=Path, help="folder keeping LLM scores between runs")
     return parser
 
@@ -233,6 +233,9 @@ def run_ask(library: Library, args: argparse.Namespace) -> None:
 
 
 def run_calibrate_stance(library: Library, args: argparse.Namespace) -> None:
+    from retrieval.answers.calibrated import library_file
+    from retrieval.answers.llm.yesno import YESNO_CALIBRATION
+    from retrieval.answers.stance import STANCE_MODEL
     from retrieval.calibration.stance import calibrate_stance, calibrate_yesno, read_rows
 
     paths = [args.eval_file, *([args.answerable] if args.answerable else [])]
@@ -241,15 +244,18 @@ def run_calibrate_stance(library: Library, args: argparse.Namespace) -> None:
             raise UserError(f"Calibration data not found: {path}.")
     articles = library.store.get_articles(sorted({str(r["pmid"]) for p in paths for r in read_rows(p)}))
     held_out_path = args.cache / "stance_dev_held_out.json" if args.cache else None
+    data_dir = library.settings.data_dir
+    out = args.out or library_file(data_dir, STANCE_MODEL)
+    llm_out = args.llm_out or library_file(data_dir, YESNO_CALIBRATION)
     if args.llm_only:
         from retrieval.answers.stance import load_stance_model
 
-        model = load_stance_model(args.out)
+        model = load_stance_model(out)
         if held_out_path is not None and not held_out_path.is_file():
             held_out_path = None
     else:
         model, saved = calibrate_stance(
-            articles, args.eval_file, args.out, args.answerable, held_out_path=held_out_path
+            articles, args.eval_file, out, args.answerable, held_out_path=held_out_path
         )
         print(json.dumps({k: model.provenance[k] for k in ("chosen", "dev_cross_validated", "test")}))
         print(f"Saved the stance classifier to {saved}.")
@@ -266,7 +272,7 @@ def run_calibrate_stance(library: Library, args: argparse.Namespace) -> None:
             model,
             args.llm_limit,
             args.llm_test_limit,
-            args.llm_out,
+            llm_out,
             args.cache,
             held_out=held_out,
         )

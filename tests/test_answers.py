@@ -241,7 +241,8 @@ def test_a_model_finding_the_evidence_insufficient_is_an_abstention_not_quotes(f
 
 
 def test_a_yes_no_question_gets_a_verdict_resting_on_the_cited_articles(fixture_library: Library):
-    answer = ask(fixture_library, "Does rosuvastatin reduce cardiovascular events in adults with high C-reactive protein?")
+    question = "Does rosuvastatin reduce cardiovascular events in adults with high C-reactive protein?"
+    answer = ask(fixture_library, question)
     assert answer.verdict == "yes" and answer.bottom_line.startswith("Yes: one randomized controlled trial")
     assert set(answer.stances) == set(answer.cited_pmids)
     stance = answer.stances[answer.cited_pmids[0]]

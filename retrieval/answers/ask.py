@@ -19,9 +19,10 @@ from typing import Literal
 
 from retrieval.answers.abstention import features, load_rule
 from retrieval.answers.bottom_line import bottom_line
+from retrieval.answers.calibrated import library_file
 from retrieval.answers.extractive import TOP_ARTICLES, extract
 from retrieval.answers.results import Answer, ArticleStance, Citation
-from retrieval.answers.stance import article_stance, is_yes_no, load_stance_model, verdict
+from retrieval.answers.stance import STANCE_MODEL, article_stance, is_yes_no, load_stance_model, verdict
 from retrieval.errors import UserError
 from retrieval.library import Library
 from retrieval.library.filters import SearchFilters
@@ -80,16 +81,17 @@ def ask(
     answer.evidence = _cited_first(result.hits, answer.citations)
     because = ""
     if is_yes_no(answer.question):
-        answer.verdict, because = _verdict(answer)
+        answer.verdict, because = _verdict(library, answer)
     retracted = sum(h.retracted for h in result.hits[:TOP_ARTICLES])
     answer.bottom_line = bottom_line(answer.cited, retracted, answer.verdict, because)
     timings["total"] = _ms(started)
     return answer
 
 
-def _verdict(answer: Answer) -> tuple[str, str]:
+def _verdict(library: Library, answer: Answer) -> tuple[str, str]:
     """The verdict of a yes/no question over the cited articles' stances, and what it rests on."""
-    model = load_stance_model()
+    own = library_file(library.settings.data_dir, STANCE_MODEL)
+    model = load_stance_model(own if own.is_file() else None)  # the library's own fit, else the shipped one
     judged = [(h, article_stance(model, answer.question, h.article)) for h in answer.cited if h.article is not None]
     answer.stances = {h.pmid: ArticleStance(s.label, s.sentence) for h, s in judged}
     return verdict([(s, h.level) for h, s in judged])

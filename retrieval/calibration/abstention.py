@@ -22,6 +22,7 @@ import numpy as np
 
 from retrieval.answers.abstention import FEATURES, AbstentionRule, features
 from retrieval.answers.calibrated import ABSTENTION_RULE, library_file
+from retrieval.calibration.paths import display
 from retrieval.library import Library
 from retrieval.search.hybrid import run_search
 from retrieval.search.subjects import subject_coverage
@@ -118,7 +119,7 @@ def calibrate(
     rule.embedding_model, rule.embedding_backend = library.vectors
 
     def described(paths: list[Path], questions: list[list[str]]) -> list[str]:
-        return [f"{_display(p)} split=dev ({len(qs)} questions)" for p, qs in zip(paths, questions, strict=True)]
+        return [f"{display(p)} split=dev ({len(qs)} questions)" for p, qs in zip(paths, questions, strict=True)]
 
     rule.provenance = {
         "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -138,17 +139,8 @@ def calibrate(
         for path in paths:
             if held_out := read_questions(path, ("test",)):
                 rate = abstention_rate(rule, question_features(library, held_out))
-                rule.provenance[f"abstain_on_{kind}_test: {_display(path)}"] = rate
+                rule.provenance[f"abstain_on_{kind}_test: {display(path)}"] = rate
     out = out or library_file(library.settings.data_dir, ABSTENTION_RULE)
     rule.save(out)
     return rule, out
 
-
-def _display(path: Path) -> str:
-    """A path relative to the project root (``../shared/...`` for the shared data beside it)."""
-    root = Path(__file__).resolve().parents[2]
-    resolved = path.resolve()
-    for base, prefix in ((root, Path()), (root.parent, Path(".."))):
-        if resolved.is_relative_to(base):
-            return str(prefix / resolved.relative_to(base))
-    return str(path)

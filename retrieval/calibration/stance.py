@@ -34,6 +34,7 @@ from retrieval.answers.stance import (
     deciding_sentences,
     features,
 )
+from retrieval.calibration.paths import display
 from retrieval.library.records import Article
 
 STANCE_OF = {"yes": "supports", "no": "contradicts", "maybe": "neutral", "mixed": "neutral"}
@@ -247,8 +248,8 @@ def calibrate_stance(
         test_scores[setting] = scores([e.label for e in test], [LABELS[k] for k in p.argmax(axis=1)])
     model.provenance = {
         "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "fitted_on": [f"{_display(eval_path)} split=dev ({len(data) // len(SETTINGS)} questions x {list(SETTINGS)})"]
-        + ([f"{_display(extra_path)} split=dev, verdict yes/no ({len(extra)} questions)"] if extra_path else []),
+        "fitted_on": [f"{display(eval_path)} split=dev ({len(data) // len(SETTINGS)} questions x {list(SETTINGS)})"]
+        + ([f"{display(extra_path)} split=dev, verdict yes/no ({len(extra)} questions)"] if extra_path else []),
         "settings": {
             "full": "deciding sentences of the whole abstract (conclusions first)",
             "reasoning": "deciding sentences of the abstract without its CONCLUSION(S) sections (PubMedQA official)",
@@ -276,14 +277,6 @@ def calibrate_stance(
         held_out_path.write_text(json.dumps(held_out), encoding="utf-8")
     return model, out
 
-
-def _display(path: Path) -> str:
-    root = Path(__file__).resolve().parents[2]
-    resolved = path.resolve()
-    for base, prefix in ((root, Path()), (root.parent, Path(".."))):
-        if resolved.is_relative_to(base):
-            return str(prefix / resolved.relative_to(base))
-    return str(path)
 
 
 # ------------------------------------------------------------------ the language model's yes/no/maybe
@@ -454,7 +447,7 @@ def calibrate_yesno(
         test["majority_yes"] = decision_scores(t_y, ["yes"] * len(t_y))
     calibration.provenance = {
         "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "fitted_on": f"{_display(eval_path)} split=dev, first {len(scored)} questions, abstract without conclusions",
+        "fitted_on": f"{display(eval_path)} split=dev, first {len(scored)} questions, abstract without conclusions",
         "prompt": "retrieval.answers.llm.yesno.prompt: question + the classifier's deciding sentences (<= 700 chars)",
         "model": "multinomial logistic regression (C=1) over log-probability ratios; combined adds the classifier's",
         "class_weight": class_weight,

@@ -86,6 +86,10 @@ def main() -> None:
         saved_searches(store, collection)
     with settings_tab, shown_errors("changing the collection"):
         settings_forms(store, collection)
+    if store.unattached_saved_searches():
+        st.subheader("Saved searches not in a collection")
+        with shown_errors("listing saved searches"):
+            saved_searches(store, None)
 
 
 def create_form(store: Collections) -> None:
@@ -251,7 +255,7 @@ def exports(store: Collections, collection: Collection) -> None:
 
 
 def saved_searches(store: Collections, collection: Collection | None) -> None:
-    searches = store.saved_searches(collection.id if collection else None)
+    searches = store.saved_searches(collection.id) if collection else store.unattached_saved_searches()
     if collection is not None:
         st.caption("Searches saved with this collection attached. Save one from the Search page.")
     if not searches:

@@ -97,3 +97,13 @@ def test_missing_pmids_are_fetched_from_pubmed_then_in_the_collection(tmp_path, 
     at.run()
     table = at.data_editor[0].value
     assert "(not in the library yet)" not in list(table["Title"])[:2]
+
+
+def test_saved_searches_in_no_collection_are_shown_beside_collections(ui_library, monkeypatch):
+    store = Collections(ui_library.store)
+    store.create("Some other reading")
+    store.save_search("Unattached flu search", "influenza", {}, ["92000001", "92000002"], None)
+    at = app_test(monkeypatch, ui_library.settings.data_dir, COLLECTIONS)
+    shown = texts(at)
+    assert "Saved searches not in a collection" in shown
+    assert "**Unattached flu search**" in shown

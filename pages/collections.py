@@ -28,6 +28,7 @@ from retrieval.library.evidence import badge, level_for
 from retrieval.library.records import Article
 
 SELECTED = "coll_selected"
+RESELECT = "coll_reselect"  # set the selector again on the next run: the browser keeps a renamed one's old label
 
 
 def main() -> None:
@@ -55,6 +56,8 @@ def main() -> None:
             saved_searches(store, None)
             return
         ids = [c.id for c in everything]
+        if (again := st.session_state.pop(RESELECT, None)) in ids:
+            st.session_state[SELECTED] = again
         if st.session_state.get(SELECTED) not in ids:
             st.session_state[SELECTED] = ids[0]
         by_id = {c.id: c for c in everything}
@@ -307,6 +310,7 @@ def settings_forms(store: Collections, collection: Collection) -> None:
             with shown_errors("renaming the collection"):
                 renamed = store.rename(collection.id, name)
                 store.describe(collection.id, description)
+                st.session_state[RESELECT] = collection.id
                 flash(f"Saved “{md(renamed.name)}”.")
                 st.rerun()
     st.divider()

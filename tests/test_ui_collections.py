@@ -107,3 +107,16 @@ def test_saved_searches_in_no_collection_are_shown_beside_collections(ui_library
     shown = texts(at)
     assert "Saved searches not in a collection" in shown
     assert "**Unattached flu search**" in shown
+
+
+def test_renaming_a_collection_shows_the_new_name_in_the_selector(ui_library, monkeypatch):
+    at = create(app_test(monkeypatch, ui_library.settings.data_dir, COLLECTIONS), "Before renaming")
+    collection = Collections(ui_library.store).get("Before renaming")
+    at.text_input(key=f"rename_{collection.id}").set_value("After renaming")
+    next(b for b in at.button if b.label == "Save name and description").click().run()
+    selector = at.selectbox(key="coll_selected")
+    assert selector.value == collection.id
+    assert "After renaming (0 articles)" in selector.options
+    assert "Before renaming (0 articles)" not in selector.options
+    # The browser keeps the label it shows until the page sends the value again.
+    assert selector.proto.set_value and selector.proto.raw_value == "After renaming (0 articles)"

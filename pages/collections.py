@@ -136,9 +136,12 @@ def articles_table(store: Collections, collection: Collection) -> None:
         ]
     )
     st.caption("Edit notes and tags in the table (tags separated by commas), tick rows to remove, then save.")
+    # A saved table is a new widget: the browser would clear the same one's pending edits with one more
+    # rerun, which drops the message saying what was saved.
+    version = st.session_state.setdefault(f"items_version_{collection.id}", 0)
     edited = st.data_editor(
         table,
-        key=f"items_{collection.id}",
+        key=f"items_{collection.id}_{version}",
         hide_index=True,
         width="stretch",
         disabled=["Article", "Title", "Year", "Evidence"],
@@ -161,13 +164,13 @@ def articles_table(store: Collections, collection: Collection) -> None:
                 store.annotate(collection.id, item.pmid, note=note, tags=tags)
                 changed += 1
         flash(f"Saved notes and tags of {plural(changed, 'article')}." if changed else "Nothing had changed.")
-        del st.session_state[f"items_{collection.id}"]
+        st.session_state[f"items_version_{collection.id}"] = version + 1
         st.rerun()
     ticked = [item.pmid for item, flag in zip(items, edited["Remove"], strict=True) if flag]
     if remove.button(f"Remove {len(ticked)} ticked", icon=":material/delete:", disabled=not ticked):
         store.remove(collection.id, ticked)
         flash(f"Removed {plural(len(ticked), 'article')} from “{md(collection.name)}”.")
-        del st.session_state[f"items_{collection.id}"]
+        st.session_state[f"items_version_{collection.id}"] = version + 1
         st.rerun()
 
 

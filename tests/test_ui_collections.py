@@ -41,7 +41,7 @@ def test_create_annotate_export_rename_delete(ui_library, monkeypatch):
     table = at.data_editor[0].value
     assert list(table["Title"])[1].startswith("Influenza vaccination of older adults")
     assert list(table["Evidence"]) == ["Other", "RCT"]
-    at.session_state[f"items_{collection.id}"] = {
+    at.session_state[at.data_editor[0].key] = {
         "edited_rows": {1: {"Note": "Key trial", "Tags": "rct, older adults"}},
         "added_rows": [],
         "deleted_rows": [],
@@ -120,3 +120,21 @@ def test_renaming_a_collection_shows_the_new_name_in_the_selector(ui_library, mo
     assert "Before renaming (0 articles)" not in selector.options
     # The browser keeps the label it shows until the page sends the value again.
     assert selector.proto.set_value and selector.proto.raw_value == "After renaming (0 articles)"
+
+
+def test_saving_notes_and_tags_says_what_it_saved(ui_library, monkeypatch):
+    at = create(app_test(monkeypatch, ui_library.settings.data_dir, COLLECTIONS), "Annotated")
+    store = Collections(ui_library.store)
+    collection = store.get("Annotated")
+    store.add(collection.id, ["92000002", "92000003"])
+    at.run()
+    editor = at.data_editor[0].key
+    at.session_state[editor] = {"edited_rows": {0: {"Note": "Read first"}}, "added_rows": [], "deleted_rows": []}
+    next(b for b in at.button if b.label == "Save notes and tags").click().run()
+    assert store.items(collection.id)[0].note == "Read first"
+    # A new table: the browser does not clear the old one's edits with one more rerun that drops the message.
+    assert at.data_editor[0].key != editor
+    assert "Saved notes and tags of 1 article." in texts(at)
+    assert "Nothing had changed." not in texts(at)
+    next(b for b in at.button if b.label == "Save notes and tags").click().run()
+    assert "Nothing had changed." in texts(at)

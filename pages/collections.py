@@ -96,12 +96,15 @@ def main() -> None:
 
 
 def create_form(store: Collections) -> None:
-    with st.form("create_collection", border=False, clear_on_submit=True):
+    if st.session_state.pop("create_done", False):  # cleared only once created: a rejected name stays to correct
+        st.session_state["create_name"] = st.session_state["create_description"] = ""
+    with st.form("create_collection", border=False):
         name = st.text_input("Name", placeholder="e.g. Sepsis guideline 2025", key="create_name")
-        description = st.text_area("Description (optional)", height=68)
+        description = st.text_area("Description (optional)", height=68, key="create_description")
         if st.form_submit_button("Create", type="primary", icon=":material/add:"):
             with shown_errors("creating the collection"):
                 created = store.create(name, description)
+                st.session_state["create_done"] = True
                 st.session_state[SELECTED] = created.id
                 flash(f"Created “{md(created.name)}”.")
                 st.rerun()

@@ -138,3 +138,19 @@ def test_saving_notes_and_tags_says_what_it_saved(ui_library, monkeypatch):
     assert "Nothing had changed." not in texts(at)
     next(b for b in at.button if b.label == "Save notes and tags").click().run()
     assert "Nothing had changed." in texts(at)
+
+
+def test_a_rejected_new_collection_keeps_what_was_typed(ui_library, monkeypatch):
+    at = create(app_test(monkeypatch, ui_library.settings.data_dir, COLLECTIONS), "Kept once")
+    # Created: the page empties the form itself (a form's clear_on_submit, which the browser applies and AppTest
+    # does not, would empty it after a rejected name too).
+    assert at.text_input(key="create_name").value == ""
+    at.text_input(key="create_name").set_value("Kept once")
+    at.text_area(key="create_description").set_value("A second one with the same name")
+    next(b for b in at.button if b.label == "Create").click().run()
+    assert at.warning or at.error
+    assert at.text_input(key="create_name").value == "Kept once"
+    assert at.text_area(key="create_description").value == "A second one with the same name"
+    at.text_input(key="create_name").set_value("x" * 500)
+    next(b for b in at.button if b.label == "Create").click().run()
+    assert at.text_input(key="create_name").value == "x" * 500

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from ui_support import app_test, shared_ui_library, texts
 
@@ -154,3 +156,15 @@ def test_a_rejected_new_collection_keeps_what_was_typed(ui_library, monkeypatch)
     at.text_input(key="create_name").set_value("x" * 500)
     next(b for b in at.button if b.label == "Create").click().run()
     assert at.text_input(key="create_name").value == "x" * 500
+
+
+def test_the_collection_table_shows_no_none_year_and_wide_titles(ui_library, monkeypatch):
+    at = create(app_test(monkeypatch, ui_library.settings.data_dir, COLLECTIONS), "Years and titles")
+    store = Collections(ui_library.store)
+    collection = store.get("Years and titles")
+    store.add(collection.id, ["92000002", "99999998"])  # the second is not in the library: no year
+    at.run()
+    table = at.data_editor[0].value
+    assert list(table["Year"]) == ["2019", ""]
+    columns = json.loads(at.data_editor[0].proto.columns)
+    assert columns["Title"]["width"] == "large"

@@ -24,7 +24,7 @@ from retrieval.exports import FORMATS
 from retrieval.exports.pmid_list import parse_pmids
 from retrieval.exports.ris import pmids_from_ris
 from retrieval.library.collections import Collection, Collections, parse_tags
-from retrieval.library.evidence import badge, level_for
+from retrieval.library.evidence import article_design, badge
 from retrieval.library.records import Article
 
 SELECTED = "coll_selected"
@@ -184,8 +184,8 @@ def article_title(article: Article | None) -> str:
 def evidence_label(article: Article | None) -> str:
     if article is None:
         return ""
-    level = level_for(article.publication_types, [m.descriptor for m in article.mesh])
-    return badge(level.label, article.is_retracted)
+    level, inferred = article_design(article)
+    return badge(level.label, article.is_retracted, inferred)
 
 
 def import_form(store: Collections, collection: Collection) -> None:

@@ -42,7 +42,7 @@ def test_create_annotate_export_rename_delete(ui_library, monkeypatch):
 
     table = at.data_editor[0].value
     assert list(table["Title"])[1].startswith("Influenza vaccination of older adults")
-    assert list(table["Evidence"]) == ["Other", "RCT"]
+    assert list(table["Evidence"]) == ["Not recorded", "RCT"]
     at.session_state[at.data_editor[0].key] = {
         "edited_rows": {1: {"Note": "Key trial", "Tags": "rct, older adults"}},
         "added_rows": [],

@@ -73,3 +73,10 @@ def test_a_saved_search_opens_with_its_query(ui_library, monkeypatch):
     assert at.text_input(key="search_query").value == "hand washing soap"
     assert at.checkbox(key="flt_abstract").value is True
     assert "Opened the saved search" in texts(at)
+
+
+def test_the_publication_type_filter_offers_the_types_present_with_counts(ui_library, monkeypatch):
+    at = app_test(monkeypatch, ui_library.settings.data_dir, SEARCH)
+    options = at.multiselect(key="flt_types").options
+    assert options[:2] == ["Journal Article (3)", "Randomized Controlled Trial (2)"]
+    assert not any(o.startswith("Review") for o in options)

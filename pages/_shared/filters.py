@@ -53,10 +53,16 @@ def sidebar_filters(with_collection: bool = True) -> tuple[SearchFilters, bool]:
             low, high = st.slider("Publication year", bounds[0], bounds[1], key=f"{PREFIX}years", step=1)
             filters.year_from = low if low > bounds[0] else None
             filters.year_to = high if high < bounds[1] else None
-        types = facets.publication_types(version)
+        types = facets.publication_type_counts(version)  # only the types present, with their counts
         _drop_stale(f"{PREFIX}types", types)
         filters.publication_types = st.multiselect(
-            "Publication type", types, key=f"{PREFIX}types", placeholder="Any type", help="Any of the chosen types."
+            "Publication type",
+            list(types),
+            key=f"{PREFIX}types",
+            format_func=lambda t: f"{t} ({types[t]:,})",
+            placeholder="Any type" if types else "No publication type recorded",
+            disabled=not types,
+            help="Any of the chosen types (articles in the library of each).",
         )
         mesh = facets.mesh_terms(version)
         _drop_stale(f"{PREFIX}mesh", mesh)

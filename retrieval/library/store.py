@@ -401,6 +401,16 @@ class Store:
                 mesh[pmid].append(value)
         return types, mesh
 
+    def titles_and_abstracts(self, pmids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """Title and abstract text of each PMID the library has (what a design is inferred from)."""
+        found: dict[str, tuple[str, str]] = {}
+        for part in batches(pmids):
+            for pmid, title, abstract in self.conn.execute(
+                f"SELECT pmid, title, abstract FROM articles WHERE pmid IN ({_marks(part)})", part
+            ):
+                found[pmid] = (title, abstract)
+        return found
+
     # -------------------------------------------------------------------- facets
     def year_bounds(self) -> tuple[int, int] | None:
         low, high = self.conn.execute("SELECT min(year), max(year) FROM articles").fetchone()

@@ -72,6 +72,7 @@ def restore_saved_search() -> None:
             "journal": f.journal or "",
             "abstract": f.has_abstract,
             "retracted": f.exclude_retracted,
+            "undated": f.include_undated,
             "prefer": bool(saved.filters.get("prefer_strong_designs")),
         }.items():
             st.session_state[PREFIX + key] = value

@@ -10,7 +10,7 @@ from retrieval.library import Library
 from retrieval.library.evidence import BY_LABEL, LEVELS, OTHER, badge, design_for, level_for
 from retrieval.library.filters import SearchFilters
 from retrieval.library.records import Article
-from retrieval.library.store import UnknownCollectionError
+from retrieval.library.store import Store, UnknownCollectionError
 from retrieval.search.hybrid import EmptyLibraryError, make_hit, search
 from retrieval.search.langchain_retriever import MedLitRetriever
 from retrieval.search.legs import fts_query
@@ -223,3 +223,19 @@ def test_langchain_retriever_returns_documents_with_citation_metadata(fixture_li
     assert first.metadata["level"] == "systematic review / meta-analysis"
     assert first.metadata["score"] >= documents[1].metadata["score"]
     assert "reduced child mortality" in first.page_content
+
+
+def test_a_year_range_keeps_undated_articles_unless_excluded(tmp_path):
+    store = Store(tmp_path / "library.sqlite")
+    articles = [Article(pmid="1", title="Old", year=1990), Article(pmid="2", title="New", year=2020)]
+    store.upsert_articles([*articles, Article(pmid="3", title="Undated")], "test", lambda a: [a.title])
+
+    def allowed(filters: SearchFilters) -> set[str]:
+        return store.allowed_pmids(store.filter_clause(filters))
+
+    assert allowed(SearchFilters(year_from=2000)) == {"2", "3"}
+    assert allowed(SearchFilters(year_to=2000)) == {"1", "3"}
+    assert allowed(SearchFilters(year_from=2000, include_undated=False)) == {"2"}
+    assert allowed(SearchFilters(include_undated=False)) == {"1", "2"}
+    assert not SearchFilters().is_active()
+    assert SearchFilters(include_undated=False).as_dict() == {"include_undated": False}

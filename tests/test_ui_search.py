@@ -80,3 +80,10 @@ def test_the_publication_type_filter_offers_the_types_present_with_counts(ui_lib
     options = at.multiselect(key="flt_types").options
     assert options[:2] == ["Journal Article (3)", "Randomized Controlled Trial (2)"]
     assert not any(o.startswith("Review") for o in options)
+
+
+def test_the_year_filter_keeps_undated_articles_and_says_what_it_removed(ui_library, monkeypatch):
+    at = app_test(monkeypatch, ui_library.settings.data_dir, SEARCH)
+    assert at.checkbox(key="flt_undated").value is True
+    at.slider(key="flt_years").set_value((2006, 2020)).run()
+    assert "The filters leave out 1 of the library's 3 articles." in texts(at)

@@ -296,12 +296,15 @@ class Store:
             return None
         parts: list[str] = []
         params: list = []
+        undated = " OR a.year IS NULL" if filters.include_undated else ""
         if filters.year_from is not None:
-            parts.append("a.year >= ?")
+            parts.append(f"(a.year >= ?{undated})")
             params.append(int(filters.year_from))
         if filters.year_to is not None:
-            parts.append("a.year <= ?")
+            parts.append(f"(a.year <= ?{undated})")
             params.append(int(filters.year_to))
+        if not filters.include_undated:
+            parts.append("a.year IS NOT NULL")
         if filters.publication_types:
             parts.append(
                 "EXISTS (SELECT 1 FROM article_types t WHERE t.pmid = a.pmid"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from streamlit.proto.SelectWidgetFilterMode_pb2 import SelectWidgetFilterMode
 from ui_support import app_test, shared_ui_library, texts
 
 from retrieval.library.collections import Collections
@@ -87,3 +88,15 @@ def test_the_year_filter_keeps_undated_articles_and_says_what_it_removed(ui_libr
     assert at.checkbox(key="flt_undated").value is True
     at.slider(key="flt_years").set_value((2006, 2020)).run()
     assert "The filters leave out 1 of the library's 3 articles." in texts(at)
+
+
+def test_choosing_a_mesh_term_selects_exactly_that_descriptor(ui_library, monkeypatch):
+    at = app_test(monkeypatch, ui_library.settings.data_dir, SEARCH)
+    mesh = at.multiselect(key="flt_mesh")
+    # Typing filters by substring (not fuzzy), and Enter cannot pick a "Select N matches" entry.
+    assert mesh.proto.filter_mode == SelectWidgetFilterMode.FILTER_MODE_CONTAINS
+    assert mesh.proto.select_all == 0
+    mesh.select("Influenza Vaccines").run()
+    assert at.multiselect(key="flt_mesh").value == ["Influenza Vaccines"]
+    run_search(at, "influenza vaccination")
+    assert "PMID 92000002" in texts(at)

@@ -73,8 +73,14 @@ def sidebar_filters(with_collection: bool = True) -> tuple[SearchFilters, bool]:
         )
         mesh = facets.mesh_terms(version)
         _drop_stale(f"{PREFIX}mesh", mesh)
-        filters.mesh = st.multiselect(
-            "MeSH terms", mesh, key=f"{PREFIX}mesh", placeholder="Any subject", help="Articles indexed with all."
+        filters.mesh = st.multiselect(  # exact choices: no fuzzy matches, no "Select N matches" on Enter
+            "MeSH terms",
+            mesh,
+            key=f"{PREFIX}mesh",
+            placeholder="Any subject",
+            help="Articles indexed with all.",
+            filter_mode="contains",
+            select_all=False,
         )
         filters.journal = st.text_input("Journal contains", key=f"{PREFIX}journal", placeholder="e.g. lancet").strip()
         if with_collection:

@@ -206,13 +206,22 @@ def import_form(store: Collections, collection: Collection) -> None:
         notes.append(f"{md(upload.name)}: {plural(found.records, 'record')}, {plural(len(found.pmids), 'PMID')} found.")
         if found.without_pmid:
             shown = "; ".join(short(t, 60) for t in found.without_pmid[:3])
-            notes.append(f"{plural(len(found.without_pmid), 'record')} had no PMID and were skipped ({md(shown)}…).")
+            were = "was" if len(found.without_pmid) == 1 else "were"
+            notes.append(f"{plural(len(found.without_pmid), 'record')} had no PMID and {were} skipped ({md(shown)}…).")
     if not pmids:
         st.warning("No PMID found: paste PMIDs such as 31452104, or upload a RIS file that contains them.")
         return
     added = store.add(collection.id, pmids)
     missing = [p for p in pmids if p not in library().store.known_pmids(pmids)]
-    flash(f"Added {plural(added, 'article')} to “{md(collection.name)}” ({len(pmids) - added} already there).")
+    if added:
+        already = len(pmids) - added
+        flash(
+            f"Added {plural(added, 'article')} to “{md(collection.name)}”"
+            + (f" ({already} already there)." if already else ".")
+        )
+    else:
+        what = "the PMID is" if len(pmids) == 1 else f"all {len(pmids)} PMIDs are"
+        flash(f"Nothing was added: {what} already in “{md(collection.name)}”.", "info")
     for note in notes:
         flash(note, "info")
     if missing:

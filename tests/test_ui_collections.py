@@ -74,7 +74,11 @@ def test_ris_upload_adds_the_pmids_it_names(ui_library, monkeypatch):
     assert store.pmids(store.get("From Zotero").id) == ["92000003"]
     shown = texts(at)
     assert "library\\.ris: 2 records, 1 PMID found." in shown
-    assert "1 record had no PMID and were skipped (A book chapter…)" in shown
+    assert "1 record had no PMID and was skipped (A book chapter…)" in shown
+    at.text_area(key="import_pmids").set_value("92000003")
+    next(b for b in at.button if b.label == "Add to collection").click().run()
+    assert "Nothing was added: the PMID is already in “From Zotero”." in texts(at)
+    assert not any("Added 0" in s.value for s in at.success)
 
 
 def test_missing_pmids_are_fetched_from_pubmed_then_in_the_collection(tmp_path, monkeypatch):

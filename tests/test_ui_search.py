@@ -100,3 +100,10 @@ def test_choosing_a_mesh_term_selects_exactly_that_descriptor(ui_library, monkey
     assert at.multiselect(key="flt_mesh").value == ["Influenza Vaccines"]
     run_search(at, "influenza vaccination")
     assert "PMID 92000002" in texts(at)
+
+
+def test_collection_and_save_controls_come_before_the_results(ui_library, monkeypatch):
+    at = run_search(app_test(monkeypatch, ui_library.settings.data_dir, SEARCH), "influenza vaccination")
+    order = [getattr(e, "key", None) or getattr(e, "label", None) for e in at.main]
+    first_pick = next(i for i, k in enumerate(order) if str(k).startswith("pick_"))
+    assert order.index("add_target") < first_pick and order.index("save_name") < first_pick

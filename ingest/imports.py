@@ -49,8 +49,10 @@ def import_files(library: Library, paths: Sequence[Path], reporter: Reporter, ki
                 result.messages.append(f"{path.name}: checksum verified")
             result.summary.merge(_ingest_file(library, path, reporter, kind))
         except ParseError as error:  # raised part-way through the file, after its complete records were committed
-            result.summary.merge(_committed_before_failure(library))
-            result.messages.append(f"{error} Records read before the problem were kept.")
+            committed = _committed_before_failure(library)
+            result.summary.merge(committed)
+            kept = committed.added + committed.updated + committed.skipped + committed.deleted
+            result.messages.append(f"{error} Records read before the problem were kept." if kept else str(error))
         except UserError as error:  # a damaged download or an unsupported file: nothing of it was read
             result.summary.failed += 1
             result.summary.errors.append(str(error))

@@ -15,7 +15,7 @@ from pages._shared.nav import COLLECTIONS
 from pages._shared.resources import collections, is_empty, library
 from pages._shared.text import md, plural
 from retrieval.exports.fields import DOI_URL, PMC_URL, pubmed_url
-from retrieval.library.evidence import level_for
+from retrieval.library.evidence import article_design
 from retrieval.library.records import Article
 
 
@@ -53,9 +53,9 @@ def pmid_from_address() -> str:
 
 
 def show_article(article: Article) -> None:
-    level = level_for(article.publication_types, [m.descriptor for m in article.mesh])
+    level, inferred = article_design(article)
     st.title(md(article.title or f"PMID {article.pmid}"))
-    st.markdown(cards.level_badges(level.label, article.is_retracted, long=True))
+    st.markdown(cards.level_badges(level.label, article.is_retracted, long=True, inferred=inferred))
     notices(article)
     if article.authors:
         st.markdown(md(", ".join(article.authors)))

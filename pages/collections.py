@@ -24,10 +24,11 @@ from retrieval.exports import FORMATS
 from retrieval.exports.pmid_list import parse_pmids
 from retrieval.exports.ris import pmids_from_ris
 from retrieval.library.collections import Collection, Collections, parse_tags
-from retrieval.library.evidence import badge, level_for
+from retrieval.library.evidence import article_design, badge
 from retrieval.library.records import Article
 
 SELECTED = "coll_selected"
+RESELECT = "coll_reselect"  # set the selector again on the next run: the browser keeps a renamed one's old label
 
 
 def main() -> None:
@@ -55,6 +56,8 @@ def main() -> None:
             saved_searches(store, None)
             return
         ids = [c.id for c in everything]
+        if (again := st.session_state.pop(RESELECT, None)) in ids:
+            st.session_state[SELECTED] = again
         if st.session_state.get(SELECTED) not in ids:
             st.session_state[SELECTED] = ids[0]
         by_id = {c.id: c for c in everything}
@@ -86,15 +89,22 @@ def main() -> None:
         saved_searches(store, collection)
     with settings_tab, shown_errors("changing the collection"):
         settings_forms(store, collection)
+    if store.unattached_saved_searches():
+        st.subheader("Saved searches not in a collection")
+        with shown_errors("listing saved searches"):
+            saved_searches(store, None)
 
 
 def create_form(store: Collections) -> None:
-    with st.form("create_collection", border=False, clear_on_submit=True):
+    if st.session_state.pop("create_done", False):  # cleared only once created: a rejected name stays to correct
+        st.session_state["create_name"] = st.session_state["create_description"] = ""
+    with st.form("create_collection", border=False):
         name = st.text_input("Name", placeholder="e.g. Sepsis guideline 2025", key="create_name")
-        description = st.text_area("Description (optional)", height=68)
+        description = st.text_area("Description (optional)", height=68, key="create_description")
         if st.form_submit_button("Create", type="primary", icon=":material/add:"):
             with shown_errors("creating the collection"):
                 created = store.create(name, description)
+                st.session_state["create_done"] = True
                 st.session_state[SELECTED] = created.id
                 flash(f"Created “{md(created.name)}”.")
                 st.rerun()
@@ -120,7 +130,7 @@ def articles_table(store: Collections, collection: Collection) -> None:
                 "Remove": False,
                 "Article": f"./article?pmid={item.pmid}",
                 "Title": article_title(articles.get(item.pmid)),
-                "Year": articles[item.pmid].year if item.pmid in articles else None,
+                "Year": str(articles[item.pmid].year or "") if item.pmid in articles else "",
                 "Evidence": evidence_label(articles.get(item.pmid)),
                 "Note": item.note,
                 "Tags": ", ".join(item.tags),
@@ -129,18 +139,21 @@ def articles_table(store: Collections, collection: Collection) -> None:
         ]
     )
     st.caption("Edit notes and tags in the table (tags separated by commas), tick rows to remove, then save.")
+    # A saved table is a new widget: the browser would clear the same one's pending edits with one more
+    # rerun, which drops the message saying what was saved.
+    version = st.session_state.setdefault(f"items_version_{collection.id}", 0)
     edited = st.data_editor(
         table,
-        key=f"items_{collection.id}",
+        key=f"items_{collection.id}_{version}",
         hide_index=True,
         width="stretch",
         disabled=["Article", "Title", "Year", "Evidence"],
         column_config={
             "Remove": st.column_config.CheckboxColumn(help="Tick, then press Remove"),
             "Article": st.column_config.LinkColumn("PMID", display_text=r"pmid=(\d+)", width="small"),
-            "Title": st.column_config.TextColumn(width="medium"),
+            "Title": st.column_config.TextColumn(width="large"),
             "Evidence": st.column_config.TextColumn(width="small", help="Study design: SR/MA, RCT, Trial, Obs…"),
-            "Year": st.column_config.NumberColumn(format="%d", width="small"),
+            "Year": st.column_config.TextColumn(width="small", help="Empty where PubMed gives no year"),
             "Note": st.column_config.TextColumn(width="medium"),
             "Tags": st.column_config.TextColumn(width="medium"),
         },
@@ -154,13 +167,13 @@ def articles_table(store: Collections, collection: Collection) -> None:
                 store.annotate(collection.id, item.pmid, note=note, tags=tags)
                 changed += 1
         flash(f"Saved notes and tags of {plural(changed, 'article')}." if changed else "Nothing had changed.")
-        del st.session_state[f"items_{collection.id}"]
+        st.session_state[f"items_version_{collection.id}"] = version + 1
         st.rerun()
     ticked = [item.pmid for item, flag in zip(items, edited["Remove"], strict=True) if flag]
     if remove.button(f"Remove {len(ticked)} ticked", icon=":material/delete:", disabled=not ticked):
         store.remove(collection.id, ticked)
         flash(f"Removed {plural(len(ticked), 'article')} from “{md(collection.name)}”.")
-        del st.session_state[f"items_{collection.id}"]
+        st.session_state[f"items_version_{collection.id}"] = version + 1
         st.rerun()
 
 
@@ -171,8 +184,8 @@ def article_title(article: Article | None) -> str:
 def evidence_label(article: Article | None) -> str:
     if article is None:
         return ""
-    level = level_for(article.publication_types, [m.descriptor for m in article.mesh])
-    return badge(level.label, article.is_retracted)
+    level, inferred = article_design(article)
+    return badge(level.label, article.is_retracted, inferred)
 
 
 def import_form(store: Collections, collection: Collection) -> None:
@@ -193,13 +206,22 @@ def import_form(store: Collections, collection: Collection) -> None:
         notes.append(f"{md(upload.name)}: {plural(found.records, 'record')}, {plural(len(found.pmids), 'PMID')} found.")
         if found.without_pmid:
             shown = "; ".join(short(t, 60) for t in found.without_pmid[:3])
-            notes.append(f"{plural(len(found.without_pmid), 'record')} had no PMID and were skipped ({md(shown)}…).")
+            were = "was" if len(found.without_pmid) == 1 else "were"
+            notes.append(f"{plural(len(found.without_pmid), 'record')} had no PMID and {were} skipped ({md(shown)}…).")
     if not pmids:
         st.warning("No PMID found: paste PMIDs such as 31452104, or upload a RIS file that contains them.")
         return
     added = store.add(collection.id, pmids)
     missing = [p for p in pmids if p not in library().store.known_pmids(pmids)]
-    flash(f"Added {plural(added, 'article')} to “{md(collection.name)}” ({len(pmids) - added} already there).")
+    if added:
+        already = len(pmids) - added
+        flash(
+            f"Added {plural(added, 'article')} to “{md(collection.name)}”"
+            + (f" ({already} already there)." if already else ".")
+        )
+    else:
+        what = "the PMID is" if len(pmids) == 1 else f"all {len(pmids)} PMIDs are"
+        flash(f"Nothing was added: {what} already in “{md(collection.name)}”.", "info")
     for note in notes:
         flash(note, "info")
     if missing:
@@ -251,7 +273,7 @@ def exports(store: Collections, collection: Collection) -> None:
 
 
 def saved_searches(store: Collections, collection: Collection | None) -> None:
-    searches = store.saved_searches(collection.id if collection else None)
+    searches = store.saved_searches(collection.id) if collection else store.unattached_saved_searches()
     if collection is not None:
         st.caption("Searches saved with this collection attached. Save one from the Search page.")
     if not searches:
@@ -303,6 +325,7 @@ def settings_forms(store: Collections, collection: Collection) -> None:
             with shown_errors("renaming the collection"):
                 renamed = store.rename(collection.id, name)
                 store.describe(collection.id, description)
+                st.session_state[RESELECT] = collection.id
                 flash(f"Saved “{md(renamed.name)}”.")
                 st.rerun()
     st.divider()

@@ -70,11 +70,17 @@ def outcome(job: ImportJob) -> None:
     counts = f"{summary.added:,} added · {summary.updated:,} updated · {summary.skipped:,} unchanged"
     if summary.deleted:
         counts += f" · {summary.deleted:,} deleted"
-    if job.state == "done" and not job.messages:
+    problem = bool(job.failure or summary.failed)  # a damaged file, a stopped fetch, PMIDs NCBI does not have
+    kept = summary.added or summary.updated or summary.deleted or summary.skipped
+    if job.state == "done" and not problem:
         st.success(f"**Import finished:** {md(job.label)}. {counts}.", icon=":material/check_circle:")
-    elif job.state in ("done", "cancelled"):
-        how = "cancelled; records committed before the stop are kept" if job.state == "cancelled" else "finished"
-        st.warning(f"**Import {how}:** {md(job.label)}. {counts}.", icon=":material/info:")
+    elif job.state == "cancelled":
+        st.warning(
+            f"**Import cancelled; records committed before the stop are kept:** {md(job.label)}. {counts}.",
+            icon=":material/info:",
+        )
+    elif job.state == "done" and kept:
+        st.warning(f"**Import partly failed:** {md(job.label)}. {counts}.", icon=":material/warning:")
     else:
         st.error(f"**Import failed:** {md(job.label)}. {counts}.", icon=":material/error:")
     for message in job.messages:

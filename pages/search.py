@@ -72,6 +72,7 @@ def restore_saved_search() -> None:
             "journal": f.journal or "",
             "abstract": f.has_abstract,
             "retracted": f.exclude_retracted,
+            "undated": f.include_undated,
             "prefer": bool(saved.filters.get("prefer_strong_designs")),
         }.items():
             st.session_state[PREFIX + key] = value
@@ -99,16 +100,17 @@ def show_results(query: str, filters: SearchFilters, prefer: bool, found: Releva
         )
     with st.expander("Facets of these results", expanded=True, icon=":material/bar_chart:"):
         facet_charts(hits)
-    st.caption("Tick results to add them to a collection, or save this search, below the list.")
-    selected = [
-        hit.pmid for rank, hit in enumerate(hits, 1) if cards.hit_card(hit, rank, select_key=f"pick_{hit.pmid}")
-    ]
-    st.divider()
-    left, right = st.columns(2)
-    with left:
-        add_to_collection(selected)
-    with right:
-        save_search(query, filters, prefer, hits)
+    # Above the list, so they are at hand without scrolling: the ticks are read from the session state.
+    selected = [hit.pmid for hit in hits if st.session_state.get(f"pick_{hit.pmid}")]
+    with st.expander("Add ticked results to a collection, or save this search", icon=":material/bookmark_add:"):
+        left, right = st.columns(2)
+        with left:
+            add_to_collection(selected)
+        with right:
+            save_search(query, filters, prefer, hits)
+    st.caption("Tick results to add them to a collection, or save this search, with the controls above the list.")
+    for rank, hit in enumerate(hits, 1):
+        cards.hit_card(hit, rank, select_key=f"pick_{hit.pmid}")
 
 
 def facet_charts(hits: list[Hit]) -> None:

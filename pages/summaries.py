@@ -70,6 +70,12 @@ def show_summary(summary: Summary, filter_line: str) -> None:
         st.info(f"{md(reason)} There is nothing to summarise. Try other words or loosen the filters.")
         return
     st.markdown(f"**{plural(summary.articles, 'article')}** in {plural(len(summary.themes), 'theme')}.")
+    if summary.collection and (missing := not_in_library(summary.collection)):
+        st.caption(
+            f"{plural(len(missing), 'PMID')} of the collection {'is' if len(missing) == 1 else 'are'} not in the "
+            f"library ({', '.join(missing[:5])}{', …' if len(missing) > 5 else ''}), so not summarised: import "
+            f"{'it' if len(missing) == 1 else 'them'} on the Collections page."
+        )
     if summary.articles < summary.ranked:
         st.caption(
             f"{summary.articles} of the {summary.ranked} best-ranked articles passed the relevance bar; "
@@ -100,6 +106,16 @@ def show_summary(summary: Summary, filter_line: str) -> None:
                 for pmid in theme.pmids:
                     title = articles[pmid].title if pmid in articles else f"PMID {pmid}"
                     st.markdown(f"- [{md(title)}](./article?pmid={pmid}) · PMID {pmid} · {cards.pubmed_markdown(pmid)}")
+
+
+def not_in_library(name: str) -> list[str]:
+    """The PMIDs of a collection whose records the library does not have (yet)."""
+    store = collections()
+    if (collection := store.find(name)) is None:
+        return []
+    pmids = store.pmids(collection.id)
+    known = set(library().store.known_pmids(pmids))
+    return [p for p in pmids if p not in known]
 
 
 through_app()

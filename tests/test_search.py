@@ -7,10 +7,11 @@ import pytest
 from ingest.pipeline import ingest
 from retrieval.errors import UserError
 from retrieval.library import Library
-from retrieval.library.evidence import LEVELS, badge, level_for
+from retrieval.library.evidence import BY_LABEL, LEVELS, OTHER, badge, design_for, level_for
 from retrieval.library.filters import SearchFilters
-from retrieval.library.store import UnknownCollectionError
-from retrieval.search.hybrid import EmptyLibraryError, search
+from retrieval.library.records import Article
+from retrieval.library.store import Store, UnknownCollectionError
+from retrieval.search.hybrid import EmptyLibraryError, make_hit, search
 from retrieval.search.langchain_retriever import MedLitRetriever
 from retrieval.search.legs import fts_query
 from tests.library_support import (
@@ -144,11 +145,29 @@ def test_levels_from_publication_types_and_design_mesh():
     assert level_for(["Clinical Trial, Phase III"]).label == "other clinical trial"
     assert level_for(["Case Reports"]).label == "case report"
     assert level_for(["Review"]).label == "review"
-    assert level_for(["Journal Article"]).label == "other"
+    assert level_for(["Journal Article"]).label == "design not recorded"
     assert level_for([], ["Humans", "Cohort Studies"]).label == "observational"
-    assert level_for(["Journal Article"], ["Randomized Controlled Trials as Topic"]).label == "other"
+    assert level_for(["Journal Article"], ["Randomized Controlled Trials as Topic"]).label == "design not recorded"
     assert [level.rank for level in LEVELS] == list(range(len(LEVELS)))
     assert badge("randomized controlled trial", retracted=True).startswith("RETRACTED")
+
+
+def test_a_design_no_type_decides_is_inferred_from_the_text_and_marked():
+    cochrane = design_for([], [], "Antibiotics for acute otitis media in children (Cochrane Review)")
+    assert cochrane == (BY_LABEL["systematic review / meta-analysis"], True)
+    assert design_for(["Journal Article"], [], "x", "Patients were randomised to drug or placebo.")[0].badge == "RCT"
+    assert design_for([], [], "A 45-year-old man with chest pain: a case report")[0].label == "case report"
+    assert design_for([], [], "Smoking and lung cancer: a case-control study")[0].label == "observational"
+    assert design_for([], [], "x", "A cross-sectional survey of 400 nurses.")[0].label == "observational"
+    rct = BY_LABEL["randomized controlled trial"]
+    assert design_for(["Randomized Controlled Trial"], [], "A cohort study") == (rct, False)
+    assert design_for([], [], "Vitamin D and bones") == (OTHER, False)
+    assert OTHER.label == "design not recorded" and OTHER.rank == len(LEVELS) - 1  # still ranked last
+    assert badge("case report", inferred=True) == "Case (inferred)"
+    untyped = Article(pmid="1", title="Zinc for the common cold: a randomized trial")
+    assert make_hit(untyped, 1.0, "randomized controlled trial", []).inferred
+    typed = Article(pmid="2", title="Zinc: a randomized trial", publication_types=["Randomized Controlled Trial"])
+    assert not make_hit(typed, 1.0, "randomized controlled trial", []).inferred
 
 
 def test_hits_show_levels_and_retraction(fixture_library: Library):
@@ -204,3 +223,19 @@ def test_langchain_retriever_returns_documents_with_citation_metadata(fixture_li
     assert first.metadata["level"] == "systematic review / meta-analysis"
     assert first.metadata["score"] >= documents[1].metadata["score"]
     assert "reduced child mortality" in first.page_content
+
+
+def test_a_year_range_keeps_undated_articles_unless_excluded(tmp_path):
+    store = Store(tmp_path / "library.sqlite")
+    articles = [Article(pmid="1", title="Old", year=1990), Article(pmid="2", title="New", year=2020)]
+    store.upsert_articles([*articles, Article(pmid="3", title="Undated")], "test", lambda a: [a.title])
+
+    def allowed(filters: SearchFilters) -> set[str]:
+        return store.allowed_pmids(store.filter_clause(filters))
+
+    assert allowed(SearchFilters(year_from=2000)) == {"2", "3"}
+    assert allowed(SearchFilters(year_to=2000)) == {"1", "3"}
+    assert allowed(SearchFilters(year_from=2000, include_undated=False)) == {"2"}
+    assert allowed(SearchFilters(include_undated=False)) == {"1", "2"}
+    assert not SearchFilters().is_active()
+    assert SearchFilters(include_undated=False).as_dict() == {"include_undated": False}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from ui_support import app_test, shared_ui_library, texts
 
@@ -40,8 +42,8 @@ def test_create_annotate_export_rename_delete(ui_library, monkeypatch):
 
     table = at.data_editor[0].value
     assert list(table["Title"])[1].startswith("Influenza vaccination of older adults")
-    assert list(table["Evidence"]) == ["Other", "RCT"]
-    at.session_state[f"items_{collection.id}"] = {
+    assert list(table["Evidence"]) == ["Not recorded", "RCT"]
+    at.session_state[at.data_editor[0].key] = {
         "edited_rows": {1: {"Note": "Key trial", "Tags": "rct, older adults"}},
         "added_rows": [],
         "deleted_rows": [],
@@ -72,7 +74,11 @@ def test_ris_upload_adds_the_pmids_it_names(ui_library, monkeypatch):
     assert store.pmids(store.get("From Zotero").id) == ["92000003"]
     shown = texts(at)
     assert "library\\.ris: 2 records, 1 PMID found." in shown
-    assert "1 record had no PMID and were skipped (A book chapter…)" in shown
+    assert "1 record had no PMID and was skipped (A book chapter…)" in shown
+    at.text_area(key="import_pmids").set_value("92000003")
+    next(b for b in at.button if b.label == "Add to collection").click().run()
+    assert "Nothing was added: the PMID is already in “From Zotero”." in texts(at)
+    assert not any("Added 0" in s.value for s in at.success)
 
 
 def test_missing_pmids_are_fetched_from_pubmed_then_in_the_collection(tmp_path, monkeypatch):
@@ -97,3 +103,72 @@ def test_missing_pmids_are_fetched_from_pubmed_then_in_the_collection(tmp_path, 
     at.run()
     table = at.data_editor[0].value
     assert "(not in the library yet)" not in list(table["Title"])[:2]
+
+
+def test_saved_searches_in_no_collection_are_shown_beside_collections(ui_library, monkeypatch):
+    store = Collections(ui_library.store)
+    store.create("Some other reading")
+    store.save_search("Unattached flu search", "influenza", {}, ["92000001", "92000002"], None)
+    at = app_test(monkeypatch, ui_library.settings.data_dir, COLLECTIONS)
+    shown = texts(at)
+    assert "Saved searches not in a collection" in shown
+    assert "**Unattached flu search**" in shown
+
+
+def test_renaming_a_collection_shows_the_new_name_in_the_selector(ui_library, monkeypatch):
+    at = create(app_test(monkeypatch, ui_library.settings.data_dir, COLLECTIONS), "Before renaming")
+    collection = Collections(ui_library.store).get("Before renaming")
+    at.text_input(key=f"rename_{collection.id}").set_value("After renaming")
+    next(b for b in at.button if b.label == "Save name and description").click().run()
+    selector = at.selectbox(key="coll_selected")
+    assert selector.value == collection.id
+    assert "After renaming (0 articles)" in selector.options
+    assert "Before renaming (0 articles)" not in selector.options
+    # The browser keeps the label it shows until the page sends the value again.
+    assert selector.proto.set_value and selector.proto.raw_value == "After renaming (0 articles)"
+
+
+def test_saving_notes_and_tags_says_what_it_saved(ui_library, monkeypatch):
+    at = create(app_test(monkeypatch, ui_library.settings.data_dir, COLLECTIONS), "Annotated")
+    store = Collections(ui_library.store)
+    collection = store.get("Annotated")
+    store.add(collection.id, ["92000002", "92000003"])
+    at.run()
+    editor = at.data_editor[0].key
+    at.session_state[editor] = {"edited_rows": {0: {"Note": "Read first"}}, "added_rows": [], "deleted_rows": []}
+    next(b for b in at.button if b.label == "Save notes and tags").click().run()
+    assert store.items(collection.id)[0].note == "Read first"
+    # A new table: the browser does not clear the old one's edits with one more rerun that drops the message.
+    assert at.data_editor[0].key != editor
+    assert "Saved notes and tags of 1 article." in texts(at)
+    assert "Nothing had changed." not in texts(at)
+    next(b for b in at.button if b.label == "Save notes and tags").click().run()
+    assert "Nothing had changed." in texts(at)
+
+
+def test_a_rejected_new_collection_keeps_what_was_typed(ui_library, monkeypatch):
+    at = create(app_test(monkeypatch, ui_library.settings.data_dir, COLLECTIONS), "Kept once")
+    # Created: the page empties the form itself (a form's clear_on_submit, which the browser applies and AppTest
+    # does not, would empty it after a rejected name too).
+    assert at.text_input(key="create_name").value == ""
+    at.text_input(key="create_name").set_value("Kept once")
+    at.text_area(key="create_description").set_value("A second one with the same name")
+    next(b for b in at.button if b.label == "Create").click().run()
+    assert at.warning or at.error
+    assert at.text_input(key="create_name").value == "Kept once"
+    assert at.text_area(key="create_description").value == "A second one with the same name"
+    at.text_input(key="create_name").set_value("x" * 500)
+    next(b for b in at.button if b.label == "Create").click().run()
+    assert at.text_input(key="create_name").value == "x" * 500
+
+
+def test_the_collection_table_shows_no_none_year_and_wide_titles(ui_library, monkeypatch):
+    at = create(app_test(monkeypatch, ui_library.settings.data_dir, COLLECTIONS), "Years and titles")
+    store = Collections(ui_library.store)
+    collection = store.get("Years and titles")
+    store.add(collection.id, ["92000002", "99999998"])  # the second is not in the library: no year
+    at.run()
+    table = at.data_editor[0].value
+    assert list(table["Year"]) == ["2019", ""]
+    columns = json.loads(at.data_editor[0].proto.columns)
+    assert columns["Title"]["width"] == "large"

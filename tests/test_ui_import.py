@@ -59,7 +59,21 @@ def test_malformed_file_is_reported_and_the_records_before_it_are_kept(tmp_path,
     assert any("Records read before the problem were kept" in m for m in job.messages)
     shown = texts(at)
     assert "cut\\-off\\.xml" in shown and "2 added" in shown
+    assert any("Import partly failed" in w.value for w in at.warning)  # not "finished": the history says failed
+    assert not at.success
     assert not at.exception
+
+
+def test_a_file_with_no_readable_record_is_reported_as_failed_in_one_sentence(tmp_path, monkeypatch):
+    data_dir = tmp_path / "library"
+    at = app_test(monkeypatch, data_dir, IMPORT)
+    broken = b"<?xml version='1.0'?><PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>1</PMID>"
+    upload(at, ("broken.xml", broken, "text/xml"))
+    job = finish_job(at, data_dir)
+    assert job.summary.added == 0
+    assert any("Import failed" in e.value and "0 added" in e.value for e in at.error)
+    assert not at.success and not any("Import finished" in w.value for w in at.warning)
+    assert not any("were kept" in m for m in job.messages), job.messages  # nothing was read, so nothing kept
 
 
 def test_unsupported_and_oversized_uploads_are_refused_with_a_sentence(tmp_path, monkeypatch):

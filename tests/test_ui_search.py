@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from streamlit.proto.SelectWidgetFilterMode_pb2 import SelectWidgetFilterMode
 from ui_support import app_test, shared_ui_library, texts
 
 from retrieval.library.collections import Collections
@@ -73,3 +74,36 @@ def test_a_saved_search_opens_with_its_query(ui_library, monkeypatch):
     assert at.text_input(key="search_query").value == "hand washing soap"
     assert at.checkbox(key="flt_abstract").value is True
     assert "Opened the saved search" in texts(at)
+
+
+def test_the_publication_type_filter_offers_the_types_present_with_counts(ui_library, monkeypatch):
+    at = app_test(monkeypatch, ui_library.settings.data_dir, SEARCH)
+    options = at.multiselect(key="flt_types").options
+    assert options[:2] == ["Journal Article (3)", "Randomized Controlled Trial (2)"]
+    assert not any(o.startswith("Review") for o in options)
+
+
+def test_the_year_filter_keeps_undated_articles_and_says_what_it_removed(ui_library, monkeypatch):
+    at = app_test(monkeypatch, ui_library.settings.data_dir, SEARCH)
+    assert at.checkbox(key="flt_undated").value is True
+    at.slider(key="flt_years").set_value((2006, 2020)).run()
+    assert "The filters leave out 1 of the library's 3 articles." in texts(at)
+
+
+def test_choosing_a_mesh_term_selects_exactly_that_descriptor(ui_library, monkeypatch):
+    at = app_test(monkeypatch, ui_library.settings.data_dir, SEARCH)
+    mesh = at.multiselect(key="flt_mesh")
+    # Typing filters by substring (not fuzzy), and Enter cannot pick a "Select N matches" entry.
+    assert mesh.proto.filter_mode == SelectWidgetFilterMode.FILTER_MODE_CONTAINS
+    assert mesh.proto.select_all == 0
+    mesh.select("Influenza Vaccines").run()
+    assert at.multiselect(key="flt_mesh").value == ["Influenza Vaccines"]
+    run_search(at, "influenza vaccination")
+    assert "PMID 92000002" in texts(at)
+
+
+def test_collection_and_save_controls_come_before_the_results(ui_library, monkeypatch):
+    at = run_search(app_test(monkeypatch, ui_library.settings.data_dir, SEARCH), "influenza vaccination")
+    order = [getattr(e, "key", None) or getattr(e, "label", None) for e in at.main]
+    first_pick = next(i for i, k in enumerate(order) if str(k).startswith("pick_"))
+    assert order.index("add_target") < first_pick and order.index("save_name") < first_pick

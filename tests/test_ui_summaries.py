@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from ui_support import app_test, texts
+import pytest
+from ui_support import app_test, shared_ui_library, texts
 
+from retrieval.library.collections import Collections
 from tests.library_support import ASTHMA, MIGRAINE
 
 SUMMARIES = "pages/summaries.py"
@@ -30,6 +32,24 @@ def test_collection_summary(fixture_library, monkeypatch):
     assert "the collection “asthma reading”" in shown
     assert "**3 articles** in" in shown
     assert {p for p in ASTHMA[:3] if f"pmid={p}" in shown} == set(ASTHMA[:3])
+
+
+@pytest.fixture(scope="session")
+def ui_library(library_factory):
+    return shared_ui_library(library_factory)
+
+
+def test_collection_summary_says_how_many_pmids_are_not_in_the_library(ui_library, monkeypatch):
+    store = Collections(ui_library.store)
+    store.add(store.create("Partly imported").id, ["92000002", "92000003", "99999997"])
+    at = app_test(monkeypatch, ui_library.settings.data_dir, SUMMARIES)
+    at.segmented_control(key="summary_source").set_value("A collection").run()
+    at.selectbox(key="summary_collection").set_value("Partly imported")
+    next(b for b in at.button if b.label == "Summarise").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = texts(at)
+    assert "**2 articles** in" in shown
+    assert "1 PMID of the collection is not in the library (99999997), so not summarised" in shown
 
 
 def test_summaries_on_an_empty_library(tmp_path, monkeypatch):

@@ -100,6 +100,6 @@ def fetch_from_history(settings: Settings, history: History, retstart: int, retm
 
 def fetch_ids(settings: Settings, pmids: Sequence[str]) -> list[Item]:
     """The records of ``pmids`` that NCBI has (it silently leaves out the others)."""
-    what = f"download of {len(pmids)} PMIDs"
+    what = f"download of {len(pmids)} PMID{'' if len(pmids) == 1 else 's'}"
     params = {"id": ",".join(pmids), "retmode": "xml"}
     return _call(settings, what, "efetch", params, lambda body, _: read_records(body, what, None))

@@ -13,7 +13,7 @@ import streamlit as st
 from pages._shared.nav import article_link
 from pages._shared.text import highlight, md
 from retrieval.exports.fields import pubmed_url
-from retrieval.library.evidence import BY_LABEL, OTHER
+from retrieval.library.evidence import BY_LABEL, INFERRED_SUFFIX, OTHER, level_for
 from retrieval.library.records import AbstractSection, Article
 from retrieval.search.results import Hit
 
@@ -21,10 +21,10 @@ from retrieval.search.results import Hit
 _RANK_COLORS = ("green", "green", "blue", "orange", "gray", "violet", "gray")
 
 
-def level_badges(level_label: str, retracted: bool, long: bool = False) -> str:
-    """Markdown badges: a red retraction warning first, then the study design."""
+def level_badges(level_label: str, retracted: bool, long: bool = False, inferred: bool = False) -> str:
+    """Markdown badges: a red retraction warning first, then the study design (inferred: read from the text)."""
     level = BY_LABEL.get(level_label, OTHER)
-    text = level.label.capitalize() if long else level.badge
+    text = (level.label.capitalize() if long else level.badge) + (INFERRED_SUFFIX if inferred else "")
     badges = [f":{_RANK_COLORS[level.rank]}-badge[{md(text)}]"]
     if retracted:
         badges.insert(0, ":red-badge[:material/block: Retracted]")
@@ -55,7 +55,7 @@ def hit_card(hit: Hit, rank: int | None = None, select_key: str | None = None) -
             st.markdown(f"{number}**{md(hit.title or '(no title)')}**")
             links = f"[Open full record](./article?pmid={hit.pmid}) · {pubmed_markdown(hit.pmid)}"
             meta = meta_line(hit.year, hit.journal, hit.pmid)
-            st.markdown(f"{level_badges(hit.level, hit.retracted)} :gray[{meta}] · {links}")
+            st.markdown(f"{level_badges(hit.level, hit.retracted, inferred=hit.inferred)} :gray[{meta}] · {links}")
             if hit.sentences:
                 st.caption(f"… {md(hit.sentences[0])} …")
     return selected
@@ -91,7 +91,8 @@ def cited_source(number: int, article: Article | None, pmid: str, sentences: Seq
                 st.markdown(f"> {md(sentence)}")
             st.markdown(pubmed_markdown(pmid))
             return
-        st.markdown(level_badges(level_label, article.is_retracted, long=True))
+        typed = level_for(article.publication_types, [m.descriptor for m in article.mesh]).label
+        st.markdown(level_badges(level_label, article.is_retracted, long=True, inferred=typed != level_label))
         st.caption(meta_line(article.year, article.journal, pmid))
         shown = " ".join(s.text for s in article.abstract)
         for sentence in sentences:

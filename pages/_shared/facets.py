@@ -24,6 +24,12 @@ def publication_types(version: tuple) -> list[str]:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
+def publication_type_counts(version: tuple) -> dict[str, int]:
+    """Articles of each publication type the library holds, most frequent first."""
+    return dict(library().store.publication_type_counts())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
 def mesh_terms(version: tuple, limit: int = 5000) -> list[str]:
     """MeSH descriptors, most frequent first (the most used ``limit`` of them)."""
     return [name for name, _ in library().store.mesh_counts(limit)]

@@ -11,7 +11,8 @@ from __future__ import annotations
 import streamlit as st
 
 from pages._shared import facets
-from pages._shared.resources import collections, version_key
+from pages._shared.resources import collections, library, version_key
+from retrieval.errors import UserError
 from retrieval.library.filters import SearchFilters
 
 PREFIX = "flt_"
@@ -53,15 +54,33 @@ def sidebar_filters(with_collection: bool = True) -> tuple[SearchFilters, bool]:
             low, high = st.slider("Publication year", bounds[0], bounds[1], key=f"{PREFIX}years", step=1)
             filters.year_from = low if low > bounds[0] else None
             filters.year_to = high if high < bounds[1] else None
-        types = facets.publication_types(version)
+        st.session_state.setdefault(f"{PREFIX}undated", True)
+        filters.include_undated = st.checkbox(
+            "Include articles with no year",
+            key=f"{PREFIX}undated",
+            help="Many records give no publication year; untick to keep only dated articles in the year range.",
+        )
+        types = facets.publication_type_counts(version)  # only the types present, with their counts
         _drop_stale(f"{PREFIX}types", types)
         filters.publication_types = st.multiselect(
-            "Publication type", types, key=f"{PREFIX}types", placeholder="Any type", help="Any of the chosen types."
+            "Publication type",
+            list(types),
+            key=f"{PREFIX}types",
+            format_func=lambda t: f"{t} ({types[t]:,})",
+            placeholder="Any type" if types else "No publication type recorded",
+            disabled=not types,
+            help="Any of the chosen types (articles in the library of each).",
         )
         mesh = facets.mesh_terms(version)
         _drop_stale(f"{PREFIX}mesh", mesh)
-        filters.mesh = st.multiselect(
-            "MeSH terms", mesh, key=f"{PREFIX}mesh", placeholder="Any subject", help="Articles indexed with all."
+        filters.mesh = st.multiselect(  # exact choices: no fuzzy matches, no "Select N matches" on Enter
+            "MeSH terms",
+            mesh,
+            key=f"{PREFIX}mesh",
+            placeholder="Any subject",
+            help="Articles indexed with all.",
+            filter_mode="contains",
+            select_all=False,
         )
         filters.journal = st.text_input("Journal contains", key=f"{PREFIX}journal", placeholder="e.g. lancet").strip()
         if with_collection:
@@ -78,7 +97,26 @@ def sidebar_filters(with_collection: bool = True) -> tuple[SearchFilters, bool]:
             help="Ranks systematic reviews and randomized trials above weaker designs of similar relevance.",
         )
     filters.journal = filters.journal or None
+    with st.sidebar:
+        removed_caption(filters)
     return filters, prefer
+
+
+def removed_caption(filters: SearchFilters) -> None:
+    """Say how many articles the filters leave out (a year range keeps undated ones unless told otherwise)."""
+    store = library().store
+    if not filters.is_active() or not (total := store.article_count()):
+        return
+    try:
+        kept = len(store.allowed_pmids(store.filter_clause(filters)))
+    except UserError:  # an unknown collection: the search says so
+        return
+    line = f"The filters leave out {total - kept:,} of the library's {total:,} articles"
+    if filters.year_from or filters.year_to:
+        undated = total - len(store.allowed_pmids(store.filter_clause(SearchFilters(include_undated=False))))
+        if undated:
+            line += f"; the {undated:,} with no year are {'kept' if filters.include_undated else 'left out'}"
+    st.caption(line + ".")
 
 
 def describe(filters: SearchFilters, prefer: bool = False) -> str:
@@ -86,6 +124,8 @@ def describe(filters: SearchFilters, prefer: bool = False) -> str:
     parts = []
     if filters.year_from or filters.year_to:
         parts.append(f"{filters.year_from or '…'}–{filters.year_to or '…'}")
+    if not filters.include_undated:
+        parts.append("articles with no year excluded")
     parts += filters.publication_types
     parts += [f"MeSH: {m}" for m in filters.mesh]
     if filters.journal:

@@ -48,4 +48,5 @@ def pmids_work(library: Library, pmids: Sequence[str], purpose: str) -> Work:
 def _keep(job: ImportJob, result: ImportResult) -> None:
     """The job shows the counts and the sentences, the reason a fetch stopped first."""
     job.summary.merge(result.summary)
+    job.failure = job.failure or result.failure
     job.messages.extend([result.failure, *result.messages] if result.failure else result.messages)

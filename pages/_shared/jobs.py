@@ -51,6 +51,7 @@ class ImportJob:
     done: int = 0
     summary: IngestSummary = field(default_factory=IngestSummary)
     messages: list[str] = field(default_factory=list)  # one sentence each, for the user
+    failure: str | None = None  # why a fetch stopped part-way (the work itself ended normally)
     finished: float | None = None
     _cancel: threading.Event = field(default_factory=threading.Event, repr=False)
 

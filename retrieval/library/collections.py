@@ -280,6 +280,11 @@ class Collections:
             sql, args = sql + " WHERE collection_id = ?", (collection_id,)
         return [_saved(r) for r in self.store.conn.execute(sql + " ORDER BY id DESC", args)]
 
+    def unattached_saved_searches(self) -> list[SavedSearch]:
+        """The saved searches attached to no collection (or to one since deleted), newest first."""
+        sql = "SELECT * FROM saved_searches WHERE collection_id IS NULL ORDER BY id DESC"
+        return [_saved(r) for r in self.store.conn.execute(sql)]
+
     def delete_saved_search(self, search_id: int) -> None:
         with self.store.transaction() as conn:
             conn.execute("DELETE FROM saved_searches WHERE id = ?", (search_id,))

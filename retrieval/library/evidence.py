@@ -6,12 +6,20 @@ older or partial records) fall back to the study-design MeSH headings indexers
 assign ("Cohort Studies", "Randomized Controlled Trials as Topic" is *not* one:
 "as Topic" headings describe what an article is about, not what it is).
 
+Where neither decides (the shared corpus has no publication types at all), the
+design is inferred from the title and abstract ("systematic review",
+"Cochrane", "randomised", "case report", "cohort"...) and marked as inferred;
+``bench/design_inference.py`` measures how often that agrees with the
+publication types of records that have them. An article nothing decides is
+"design not recorded", not "other": its design is unknown.
+
 The level is a reading aid and an optional ranking preference, never a filter
 on its own: a well-run cohort study can answer a question no trial addresses.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -34,7 +42,7 @@ LEVELS: tuple[EvidenceLevel, ...] = (
     EvidenceLevel("observational", "Obs", 3, 1.05),
     EvidenceLevel("case report", "Case", 4, 1.0),
     EvidenceLevel("review", "Review", 5, 1.0),
-    EvidenceLevel("other", "Other", 6, 1.0),
+    EvidenceLevel("design not recorded", "Not recorded", 6, 1.0),
 )
 BY_LABEL = {level.label: level for level in LEVELS}
 OTHER = LEVELS[-1]
@@ -99,12 +107,62 @@ def level_for(publication_types: Iterable[str], mesh_descriptors: Iterable[str] 
     return min((BY_LABEL[label] for label in found), key=lambda level: level.rank)
 
 
+# Words of a title or abstract that name a design, strongest first; used only when types and MeSH say nothing.
+_TEXT_DESIGNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (label, re.compile(pattern, re.IGNORECASE))
+    for label, pattern in (
+        (_SR, r"\bsystematic(ally)? review|\bmeta-?analys[ie]s|\bmeta-?analytic|\bcochrane\b|\bpooled analysis\b"),
+        (_RCT, r"\brandomi[sz]ed\b|\brandomly (assigned|allocated)\b|\bplacebo-controlled\b"),
+        (_TRIAL, r"\bclinical trial\b|\bphase (i{1,3}|iv|[1-4])\b|\bopen-label\b|\bsingle-arm\b"),
+        (
+            _OBS,
+            r"\bcohort\b|\bcase-control\b|\bcross-sectional\b|\b(prospective|retrospective|observational|"
+            r"population-based|longitudinal) (study|studies|analysis|review of)\b|\bregistry\b",
+        ),
+        (
+            _CASE,
+            r"\bcase reports?\b|\bwe (report|describe|present) (a|an|the|two|three) (case|patient)|"
+            r"\b(a|an) \d+-year-old\b",
+        ),
+        (_REVIEW, r"\b(narrative|literature|scoping) review\b|\breview of the literature\b|\bwe review\b"),
+    )
+)
+
+
+def infer_from_text(title: str, abstract: str = "") -> EvidenceLevel | None:
+    """The design a title (first) or abstract names, or None; weaker than publication types, so marked inferred."""
+    for text in (title, abstract):
+        for label, pattern in _TEXT_DESIGNS:
+            if pattern.search(text or ""):
+                return BY_LABEL[label]
+    return None
+
+
+def design_for(
+    publication_types: Iterable[str], mesh_descriptors: Iterable[str] = (), title: str = "", abstract: str = ""
+) -> tuple[EvidenceLevel, bool]:
+    """The level and whether it was inferred from the text (types and MeSH decided nothing)."""
+    level = level_for(publication_types, mesh_descriptors)
+    if level is OTHER and (inferred := infer_from_text(title, abstract)) is not None:
+        return inferred, True
+    return level, False
+
+
+INFERRED_SUFFIX = " (inferred)"
+
+
+def article_design(article) -> tuple[EvidenceLevel, bool]:
+    """``design_for`` an Article: its types, MeSH headings, title and abstract."""
+    abstract = " ".join(section.text for section in article.abstract)
+    return design_for(article.publication_types, [m.descriptor for m in article.mesh], article.title, abstract)
+
+
 def boost(label: str) -> float:
     """Score multiplier of a level when the user prefers strong designs (1.0 for unknown labels)."""
     return BY_LABEL.get(label, OTHER).boost
 
 
-def badge(label: str, retracted: bool = False) -> str:
+def badge(label: str, retracted: bool = False, inferred: bool = False) -> str:
     """Short tag for a result list; a retraction always shows, whatever the design."""
-    short = BY_LABEL.get(label, OTHER).badge
+    short = BY_LABEL.get(label, OTHER).badge + (INFERRED_SUFFIX if inferred else "")
     return f"{RETRACTED_BADGE} · {short}" if retracted else short

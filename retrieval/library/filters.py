@@ -21,9 +21,12 @@ class SearchFilters:
     has_abstract: bool = False
     collection: str | None = None
     exclude_retracted: bool = False
+    include_undated: bool = True  # articles without a year pass a year range unless excluded
 
     def as_dict(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if v not in (None, False, [], "")}
+        """The filters that differ from no filter at all."""
+        defaults = asdict(SearchFilters())
+        return {k: v for k, v in asdict(self).items() if v != defaults[k] and v not in (None, [], "")}
 
     def is_active(self) -> bool:
         return bool(self.as_dict())

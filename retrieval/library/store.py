@@ -296,12 +296,15 @@ class Store:
             return None
         parts: list[str] = []
         params: list = []
+        undated = " OR a.year IS NULL" if filters.include_undated else ""
         if filters.year_from is not None:
-            parts.append("a.year >= ?")
+            parts.append(f"(a.year >= ?{undated})")
             params.append(int(filters.year_from))
         if filters.year_to is not None:
-            parts.append("a.year <= ?")
+            parts.append(f"(a.year <= ?{undated})")
             params.append(int(filters.year_to))
+        if not filters.include_undated:
+            parts.append("a.year IS NOT NULL")
         if filters.publication_types:
             parts.append(
                 "EXISTS (SELECT 1 FROM article_types t WHERE t.pmid = a.pmid"
@@ -400,6 +403,16 @@ class Store:
             ):
                 mesh[pmid].append(value)
         return types, mesh
+
+    def titles_and_abstracts(self, pmids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """Title and abstract text of each PMID the library has (what a design is inferred from)."""
+        found: dict[str, tuple[str, str]] = {}
+        for part in batches(pmids):
+            for pmid, title, abstract in self.conn.execute(
+                f"SELECT pmid, title, abstract FROM articles WHERE pmid IN ({_marks(part)})", part
+            ):
+                found[pmid] = (title, abstract)
+        return found
 
     # -------------------------------------------------------------------- facets
     def year_bounds(self) -> tuple[int, int] | None:

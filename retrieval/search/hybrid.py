@@ -16,7 +16,7 @@ import numpy as np
 from retrieval.errors import UserError
 from retrieval.library import Library
 from retrieval.library.chunking import article_sentences
-from retrieval.library.evidence import boost, level_for
+from retrieval.library.evidence import OTHER, boost, design_for, level_for
 from retrieval.library.filters import SearchFilters
 from retrieval.library.records import Article
 from retrieval.search.fusion import weighted_fusion
@@ -131,9 +131,13 @@ def search(
 
 
 def design_levels(library: Library, pmids: list[str]) -> dict[str, str]:
-    """Evidence level label of each PMID, from its stored publication types and MeSH headings."""
+    """Evidence level label of each PMID, from its stored publication types and MeSH headings, else its text."""
     types, mesh = library.store.types_and_mesh(pmids)
-    return {p: level_for(types[p], mesh[p]).label for p in pmids}
+    levels = {p: level_for(types[p], mesh[p]) for p in pmids}
+    texts = library.store.titles_and_abstracts([p for p, level in levels.items() if level is OTHER])
+    for pmid, (title, abstract) in texts.items():
+        levels[pmid], _ = design_for([], [], title, abstract)
+    return {p: level.label for p, level in levels.items()}
 
 
 def make_hit(
@@ -151,6 +155,8 @@ def make_hit(
         journal=article.journal,
         publication_types=list(article.publication_types),
         level=level,
+        inferred=level != OTHER.label
+        and level_for(article.publication_types, [m.descriptor for m in article.mesh]).label != level,
         retracted=article.is_retracted,
         score=score,
         sentences=sentences,

@@ -23,6 +23,7 @@ class Hit:
     dense_score: float | None = None
     bm25_score: float | None = None
     article: Article | None = None
+    inferred: bool = False  # the level was inferred from the title and abstract (no publication type decided it)
 
     def as_evidence(self) -> dict:
         return {

@@ -395,7 +395,7 @@ LEVEL_WEIGHT = {
     "observational": 1.0,
     "case report": 0.5,
     "review": 0.75,
-    "other": 1.0,
+    OTHER.label: 1.0,
 }
 AGREE_SHARE = 0.75  # the share of the weight one side needs for a yes or a no rather than "mixed"
 NOUNS = {  # level label -> (singular, plural)
@@ -405,7 +405,7 @@ NOUNS = {  # level label -> (singular, plural)
     "observational": ("observational study", "observational studies"),
     "case report": ("case report", "case reports"),
     "review": ("review", "reviews"),
-    "other": ("study", "studies"),
+    OTHER.label: ("study", "studies"),
 }
 NUMBERS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
 

@@ -432,8 +432,8 @@ def calibrate_yesno(
     dev_raw = {k: decision_scores(y, predictions(k, scored)) for k in ("classifier", "llm_raw")}
     dev_raw["classifier_probabilities"] = "cross-validated" if held_out else "in-sample (fitted on these questions)"
     by_weight = {cw: cross_validated_yesno(scored, cw) for cw in (None, "balanced")}
-    ok = [cw for cw, r in by_weight.items() if (r["combined"]["recall_no"] or 0) >= 0.5] or list(by_weight)
-    class_weight = max(ok, key=lambda cw: by_weight[cw]["combined"]["accuracy"])
+    # On few questions, balanced weights buy recall on "no" and "maybe" with much accuracy: pick on accuracy.
+    class_weight = max(by_weight, key=lambda cw: by_weight[cw]["combined"]["accuracy"])
     calibration = fit_yesno(scored, class_weight)
     test: dict = {}
     if test_limit:

@@ -21,6 +21,10 @@ class SearchFilters:
     has_abstract: bool = False
     collection: str | None = None
     exclude_retracted: bool = False
+    # concepts found in the abstracts (retrieval.library.entities): a MeSH id, a "name:…" concept
+    # or a display name; each narrows (all of them)
+    drugs: list[str] = field(default_factory=list)
+    diseases: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {k: v for k, v in asdict(self).items() if v not in (None, False, [], "")}

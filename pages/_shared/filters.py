@@ -63,6 +63,13 @@ def sidebar_filters(with_collection: bool = True) -> tuple[SearchFilters, bool]:
         filters.mesh = st.multiselect(
             "MeSH terms", mesh, key=f"{PREFIX}mesh", placeholder="Any subject", help="Articles indexed with all."
         )
+        for kind, label, field_name in (("Chemical", "Drugs", "drugs"), ("Disease", "Diseases", "diseases")):
+            names = facets.entity_names(version, kind)
+            _drop_stale(f"{PREFIX}{field_name}", names)
+            chosen = st.multiselect(
+                label, names, key=f"{PREFIX}{field_name}", placeholder="Any", help="Articles whose abstract names all."
+            )
+            setattr(filters, field_name, chosen)
         filters.journal = st.text_input("Journal contains", key=f"{PREFIX}journal", placeholder="e.g. lancet").strip()
         if with_collection:
             names = [NO_COLLECTION, *(c.name for c in collections().list_collections())]
@@ -88,6 +95,8 @@ def describe(filters: SearchFilters, prefer: bool = False) -> str:
         parts.append(f"{filters.year_from or '…'}–{filters.year_to or '…'}")
     parts += filters.publication_types
     parts += [f"MeSH: {m}" for m in filters.mesh]
+    parts += [f"drug: {d}" for d in filters.drugs]
+    parts += [f"disease: {d}" for d in filters.diseases]
     if filters.journal:
         parts.append(f"journal contains “{filters.journal}”")
     if filters.collection:

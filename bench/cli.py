@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
-from bench import pubmedqa_llm, quality, scale, speed, trust, verdict
+from bench import entities, pubmedqa_llm, quality, scale, speed, trust, verdict
 from bench.errors import BenchError
 from bench.report import RESULTS_DIR, write_result
 from retrieval.errors import reported
@@ -20,6 +20,7 @@ COMMANDS: dict[str, ModuleType] = {
     "speed": speed,
     "scale": scale,
     "verdict": verdict,
+    "entities": entities,
 }
 
 

@@ -88,7 +88,14 @@ def store_items(
 
 
 def finish(library: Library, reporter: Reporter) -> None:
-    """Embed whatever is pending and make the index match the store."""
+    """Find the entities of articles that have none yet, embed whatever is pending, and make the index match.
+
+    Articles ingested before entity extraction existed are read here too: running any import
+    (``python -m ingest files ...``) backfills a library, and an interrupted run resumes.
+    """
+    if library.settings.extract_entities:
+        reporter.stage("entities", library.store.count_without_entities())
+        library.extract_entities(progress=reporter.advance)
     reporter.stage("embed", library.store.count_pending())
     library.embed_pending(progress=reporter.advance)
     reporter.stage("index", None)

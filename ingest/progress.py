@@ -9,7 +9,7 @@ class Reporter(Protocol):
     """Receives progress of an ingest; every method may be called many times."""
 
     def stage(self, name: str, total: int | None) -> None:
-        """A new stage begins (``parse``, ``fetch``, ``embed``, ``index``), with its size when known."""
+        """A new stage begins (``parse``, ``fetch``, ``entities``, ``embed``, ``index``), with its size when known."""
 
     def advance(self, n: int) -> None:
         """``n`` more units of the current stage are done."""
@@ -40,7 +40,7 @@ class TqdmReporter:
         from tqdm import tqdm
 
         self.close()
-        unit = {"parse": "rec", "fetch": "rec", "embed": "chunk"}.get(name, "it")
+        unit = {"parse": "rec", "fetch": "rec", "entities": "rec", "embed": "chunk"}.get(name, "it")
         self._bar = tqdm(total=total, desc=name, unit=unit, disable=self._disable, dynamic_ncols=True)
 
     def advance(self, n: int) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._shared import cards
+from pages._shared import cards, entities
 from pages._shared.boot import through_app
 from pages._shared.guard import empty_library, shown_errors
 from pages._shared.nav import COLLECTIONS
@@ -73,11 +73,16 @@ def show_article(article: Article) -> None:
     with main_column:
         st.subheader("Abstract")
         if article.abstract:
-            for paragraph in cards.abstract_markdown(article.abstract):
+            marked = entities.abstract_paragraphs(article.abstract, article.pmid)
+            if marked:
+                st.caption(entities.legend())
+            for paragraph in marked or cards.abstract_markdown(article.abstract):
                 st.markdown(paragraph)
         else:
             st.caption("This record has no abstract.")
     with side:
+        with shown_errors("listing the article's drugs and diseases"):
+            entities.article_entities(article.pmid)
         indexing(article)
         with shown_errors("listing the article's collections"):
             in_collections(article.pmid)

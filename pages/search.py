@@ -10,7 +10,7 @@ from collections import Counter
 
 import streamlit as st
 
-from pages._shared import cards, charts
+from pages._shared import cards, charts, entities
 from pages._shared.boot import through_app
 from pages._shared.filters import PREFIX, RESTORE_YEARS, describe, sidebar_filters
 from pages._shared.guard import empty_library, shown_errors
@@ -124,6 +124,7 @@ def facet_charts(hits: list[Hit]) -> None:
         charts.by_level(levels, title="By evidence level")
     with c:
         charts.by_term(terms.most_common(8), title="Top MeSH terms")
+    entities.facet_lists([h.pmid for h in hits])
 
 
 def add_to_collection(selected: list[str]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._shared import cards, charts
+from pages._shared import cards, charts, entities
 from pages._shared.boot import through_app
 from pages._shared.filters import describe, sidebar_filters
 from pages._shared.guard import empty_library, shown_errors
@@ -89,6 +89,8 @@ def show_summary(summary: Summary, filter_line: str) -> None:
             st.caption(f"{plural(unknown, 'article')} without a publication year.")
     with right:
         charts.by_level(summary.counts_by_level)
+
+    entities.facet_lists(list(dict.fromkeys(p for theme in summary.themes for p in theme.pmids)))
 
     if summary.narrative:
         with st.container(border=True):

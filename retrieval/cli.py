@@ -53,6 +53,10 @@ def add_filter_flags(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--collection", help="only articles of this collection")
     group.add_argument("--exclude-retracted", action="store_true", help="leave retracted articles out")
     group.add_argument("--prefer-strong", action="store_true", help="rank stronger study designs higher")
+    group.add_argument("--drug", action="append", default=[], help="drug named in the abstract (repeat: all of them)")
+    group.add_argument(
+        "--disease", action="append", default=[], help="disease named in the abstract (repeat: all of them)"
+    )
 
 
 def filters_from(args: argparse.Namespace) -> SearchFilters:
@@ -65,6 +69,8 @@ def filters_from(args: argparse.Namespace) -> SearchFilters:
         has_abstract=args.has_abstract,
         collection=args.collection,
         exclude_retracted=args.exclude_retracted,
+        drugs=args.drug,
+        diseases=args.disease,
     )
 
 
@@ -120,6 +126,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--llm-test-limit", type=int, default=0, help="test questions the LLM scores (default 0)")
     p.add_argument("--llm-out", type=Path, help=OUT_HELP)
     p.add_argument("--cache", type=Path, help="folder keeping LLM scores between runs")
+
+    commands.add_parser(
+        "entities",
+        help="chemicals, diseases and induced-disease relations of texts: JSON lines {id, text} on stdin",
+        description='Reads JSON lines {"id", "text"} on stdin; writes one JSON line per input: '
+        '{"id", "entities": [{"start", "end", "type", "text", "concept"}], '
+        '"relations": [{"chemical", "disease"}]}. Offsets count characters of text.',
+    )
     return parser
 
 
@@ -281,6 +295,11 @@ def run_calibrate_stance(library: Library, args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.command == "entities":
+        from retrieval.library.entities.jsonl import run as run_entities
+
+        run_entities(sys.stdin, sys.stdout)
+        return 0
     library = Library(get_settings())
     if args.command == "search":
         from retrieval.search.hybrid import search

@@ -50,6 +50,11 @@ class Settings(BaseSettings):
     )
     ivf_nprobe: int = 16
 
+    # Entities (retrieval.library.entities)
+    extract_entities: bool = Field(
+        True, description="Ingest finds the chemicals and diseases of each article (the Drugs and Diseases facets)."
+    )
+
     # NCBI E-utilities
     eutils_url: str = NCBI_EUTILS_URL
     email: str | None = None

@@ -128,6 +128,18 @@ def test_scale_saves_every_figure(tmp_path: Path) -> None:
     ].keys()
 
 
+def test_entities_saves_every_figure(tmp_path: Path) -> None:
+    out = tmp_path / "results"
+    assert main(["entities", "--quick", "--out", str(out), "--limit", "10", "--sample", "8"]) == 0
+    figures = saved(out, "entities")["figures"]
+    for kind in ("Chemical", "Disease", "all"):
+        assert {"precision", "recall", "f1"} <= figures["bc5cdr_test"]["mentions"][kind].keys()
+    assert figures["ncbi_disease_test"]["mentions"]["Disease"]["gold"] > 0
+    assert {"f1"} <= figures["bc5cdr_test"]["relations_end_to_end"].keys()
+    assert figures["throughput"]["abstracts"] == 8 and figures["throughput"]["abstracts_per_s"] > 0
+    assert figures["model"]["bytes"] <= 25 * 2**20
+
+
 @pytest.mark.llm
 def test_speed_saves_every_figure(
     library_env: Library, llm_env: None, eval_files: tuple[Path, Path], tmp_path: Path

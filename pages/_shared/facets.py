@@ -44,3 +44,9 @@ def articles_by_year(version: tuple) -> dict[int, int]:
 def articles_by_level(version: tuple) -> dict[str, int]:
     """Evidence level counts over the whole library, strongest design first."""
     return level_counts(library())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def entity_names(version: tuple, kind: str, limit: int = 2000) -> list[str]:
+    """Display names of the drugs (``Chemical``) or diseases found in the library, most articles first."""
+    return list(dict.fromkeys(f.name for f in library().store.entity_facets(None, kind, limit)))

@@ -82,6 +82,13 @@ def sidebar_filters(with_collection: bool = True) -> tuple[SearchFilters, bool]:
             filter_mode="contains",
             select_all=False,
         )
+        for kind, label, field_name in (("Chemical", "Drugs", "drugs"), ("Disease", "Diseases", "diseases")):
+            names = facets.entity_names(version, kind)
+            _drop_stale(f"{PREFIX}{field_name}", names)
+            chosen = st.multiselect(
+                label, names, key=f"{PREFIX}{field_name}", placeholder="Any", help="Articles whose abstract names all."
+            )
+            setattr(filters, field_name, chosen)
         filters.journal = st.text_input("Journal contains", key=f"{PREFIX}journal", placeholder="e.g. lancet").strip()
         if with_collection:
             names = [NO_COLLECTION, *(c.name for c in collections().list_collections())]
@@ -128,6 +135,8 @@ def describe(filters: SearchFilters, prefer: bool = False) -> str:
         parts.append("articles with no year excluded")
     parts += filters.publication_types
     parts += [f"MeSH: {m}" for m in filters.mesh]
+    parts += [f"drug: {d}" for d in filters.drugs]
+    parts += [f"disease: {d}" for d in filters.diseases]
     if filters.journal:
         parts.append(f"journal contains “{filters.journal}”")
     if filters.collection:

@@ -29,6 +29,7 @@ State = Literal["running", "done", "cancelled", "failed"]
 STAGE_NAMES = {
     "parse": "Reading records",
     "fetch": "Downloading from PubMed",
+    "entities": "Finding drugs and diseases",
     "embed": "Embedding abstracts",
     "index": "Updating the search index",
 }

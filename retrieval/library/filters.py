@@ -22,6 +22,10 @@ class SearchFilters:
     collection: str | None = None
     exclude_retracted: bool = False
     include_undated: bool = True  # articles without a year pass a year range unless excluded
+    # concepts found in the abstracts (retrieval.library.entities): a MeSH id, a "name:…" concept
+    # or a display name; each narrows (all of them)
+    drugs: list[str] = field(default_factory=list)
+    diseases: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         """The filters that differ from no filter at all."""

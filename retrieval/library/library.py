@@ -15,11 +15,12 @@ import numpy as np
 from retrieval.library.chunking import make_chunker
 from retrieval.library.embedding import Embedder, embedder_for
 from retrieval.library.records import Article
-from retrieval.library.store import Store, insert_chunks
+from retrieval.library.store import ArticleEntities, Store, insert_chunks
 from retrieval.library.vector_index import SyncReport, VectorIndex, index_ids
 from retrieval.settings import Settings, get_settings
 
 EMBED_BLOCK = 2048  # chunks embedded and committed together
+ENTITY_BLOCK = 256  # articles whose entities are extracted and committed together
 
 
 @dataclass
@@ -102,6 +103,33 @@ class Library:
             self.store.set_vectors(ids, vectors)
             done += len(ids)
         return done
+
+    def extract_entities(self, progress: Callable[[int], None] | None = None) -> int:
+        """Find the chemicals and diseases of every article not yet read, block by block (resumable)."""
+        from retrieval.library.entities import article_text, extractor
+
+        found = 0
+        while batch := self.store.articles_without_entities(ENTITY_BLOCK):
+            ex = extractor()
+            texts = [article_text(title, abstract) for _, title, abstract in batch]
+            results = ex.extract(texts, [len(title) for _, title, _ in batch])
+            rows = []
+            for (pmid, title, _), result in zip(batch, results, strict=True):
+                entities = []
+                for e in result.entities:
+                    if e.end <= len(title):
+                        entities.append(("title", e.start, e.end, e.type, e.text, e.concept, e.name))
+                    elif e.start > len(title):
+                        offset = len(title) + 1
+                        entities.append(
+                            ("abstract", e.start - offset, e.end - offset, e.type, e.text, e.concept, e.name)
+                        )
+                rows.append(ArticleEntities(pmid, entities, list(result.relations)))
+            self.store.set_entities(rows, ex.version)
+            found += len(batch)
+            if progress:
+                progress(len(batch))
+        return found
 
     def sync_index(self) -> SyncReport:
         dim = self._dimension()

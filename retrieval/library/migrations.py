@@ -130,7 +130,46 @@ CREATE TABLE saved_searches (
 );
 """
 
-MIGRATIONS: list[str] = [ARTICLES, COLLECTIONS]
+# Chemicals and diseases found in each article (retrieval.library.entities). Offsets count characters
+# of the article's title (section 'title') or abstract (section 'abstract'). entity_status says an
+# article was read, by which model, even when nothing was found in it; editing an article's title or
+# abstract clears all three, so the next ingest reads it again.
+ENTITIES = """
+CREATE TABLE entities (
+    pmid TEXT NOT NULL REFERENCES articles(pmid) ON DELETE CASCADE,
+    section TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    text TEXT NOT NULL,
+    concept TEXT NOT NULL,
+    name TEXT NOT NULL,
+    PRIMARY KEY (pmid, section, start, end)
+) WITHOUT ROWID;
+CREATE INDEX entities_concept ON entities(concept, pmid);
+
+CREATE TABLE entity_relations (
+    pmid TEXT NOT NULL REFERENCES articles(pmid) ON DELETE CASCADE,
+    chemical TEXT NOT NULL,
+    disease TEXT NOT NULL,
+    PRIMARY KEY (pmid, chemical, disease)
+) WITHOUT ROWID;
+CREATE INDEX entity_relations_chemical ON entity_relations(chemical);
+
+CREATE TABLE entity_status (
+    pmid TEXT PRIMARY KEY REFERENCES articles(pmid) ON DELETE CASCADE,
+    model TEXT NOT NULL,
+    extracted_at TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TRIGGER articles_entities_au AFTER UPDATE OF title, abstract ON articles BEGIN
+    DELETE FROM entities WHERE pmid = new.pmid;
+    DELETE FROM entity_relations WHERE pmid = new.pmid;
+    DELETE FROM entity_status WHERE pmid = new.pmid;
+END;
+"""
+
+MIGRATIONS: list[str] = [ARTICLES, COLLECTIONS, ENTITIES]
 
 
 def migrate(conn: sqlite3.Connection) -> int:

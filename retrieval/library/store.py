@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -71,6 +72,34 @@ class ChunkRow:
     pmid: str
     ord: int
     text: str
+
+
+@dataclass
+class ArticleEntities:
+    """What entity extraction found in one article, ready to store."""
+
+    pmid: str
+    entities: list[tuple[str, int, int, str, str, str, str]]  # section, start, end, type, text, concept, name
+    relations: list[tuple[str, str]]  # (chemical concept, disease concept)
+
+
+@dataclass(frozen=True)
+class EntityRow:
+    section: str
+    start: int
+    end: int
+    type: str
+    text: str
+    concept: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Facet:
+    concept: str
+    name: str
+    type: str
+    count: int
 
 
 class Store:
@@ -326,6 +355,13 @@ class Store:
         if filters.collection:
             parts.append("a.pmid IN (SELECT pmid FROM collection_items WHERE collection_id = ?)")
             params.append(self.collection_id(filters.collection))
+        for kind, concepts in (("Chemical", filters.drugs), ("Disease", filters.diseases)):
+            for concept in concepts:
+                parts.append(
+                    "EXISTS (SELECT 1 FROM entities e WHERE e.pmid = a.pmid AND e.type = ?"
+                    " AND (e.concept = ? OR e.name = ? COLLATE NOCASE))"
+                )
+                params.extend((kind, concept, concept))
         return FilterClause(" AND ".join(parts), tuple(params))
 
     def collection_id(self, name: str) -> int:
@@ -447,6 +483,101 @@ class Store:
             "SELECT id, coalesce(finished_at, '') FROM ingest_runs ORDER BY id DESC LIMIT 1"
         ).fetchone()
         return (self.article_count(), *(tuple(last) if last else (0, "")))
+
+    # ------------------------------------------------------------------ entities
+    def articles_without_entities(self, limit: int) -> list[tuple[str, str, str]]:
+        """(pmid, title, abstract) of up to ``limit`` articles no entity extraction has read yet."""
+        rows = self.conn.execute(
+            "SELECT a.pmid, a.title, a.abstract FROM articles a"
+            " WHERE NOT EXISTS (SELECT 1 FROM entity_status s WHERE s.pmid = a.pmid) ORDER BY a.rowid LIMIT ?",
+            (limit,),
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def count_without_entities(self) -> int:
+        return int(
+            self.conn.execute(
+                "SELECT count(*) FROM articles a WHERE NOT EXISTS (SELECT 1 FROM entity_status s WHERE s.pmid = a.pmid)"
+            ).fetchone()[0]
+        )
+
+    def set_entities(self, found: Sequence[ArticleEntities], model: str) -> None:
+        """Replace the entities and relations of each article, and mark it read by ``model`` (one transaction)."""
+        now = utc_now()
+        with self.transaction() as conn:
+            for item in found:
+                for table in ("entities", "entity_relations", "entity_status"):
+                    conn.execute(f"DELETE FROM {table} WHERE pmid = ?", (item.pmid,))
+                conn.executemany(
+                    "INSERT OR IGNORE INTO entities (pmid, section, start, end, type, text, concept, name)"
+                    " VALUES (?,?,?,?,?,?,?,?)",
+                    [(item.pmid, *row) for row in item.entities],
+                )
+                conn.executemany(
+                    "INSERT OR IGNORE INTO entity_relations (pmid, chemical, disease) VALUES (?,?,?)",
+                    [(item.pmid, c, d) for c, d in item.relations],
+                )
+                conn.execute(
+                    "INSERT INTO entity_status (pmid, model, extracted_at) VALUES (?,?,?)", (item.pmid, model, now)
+                )
+
+    def article_entities(self, pmid: str) -> list[EntityRow]:
+        """The entities of one article, in text order (title first)."""
+        rows = self.conn.execute(
+            "SELECT section, start, end, type, text, concept, name FROM entities WHERE pmid = ?"
+            " ORDER BY section = 'abstract', start",
+            (pmid,),
+        )
+        return [EntityRow(*r) for r in rows]
+
+    def entity_facets(self, pmids: Sequence[str] | None, kind: str | None = None, limit: int = 20) -> list[Facet]:
+        """(concept, display name, type, articles) over ``pmids`` (None: the whole library), most frequent first."""
+        where, params = ["1"], []
+        if kind:
+            where.append("e.type = ?")
+            params.append(kind)
+        counts: dict[tuple[str, str], int] = defaultdict(int)
+        names: dict[tuple[str, str], Counter] = defaultdict(Counter)
+        parts = [None] if pmids is None else list(batches(list(pmids)))
+        for part in parts:
+            pmid_sql = "" if part is None else f" AND e.pmid IN ({_marks(part)})"
+            rows = self.conn.execute(
+                f"SELECT e.concept, e.type, e.name, count(DISTINCT e.pmid), count(*) FROM entities e"
+                f" WHERE {' AND '.join(where)}{pmid_sql} GROUP BY e.concept, e.type, e.name",
+                [*params, *(part or [])],
+            )
+            for concept, type_, name, articles, mentions in rows:
+                counts[concept, type_] += articles
+                names[concept, type_][name] += mentions
+        facets = [Facet(c, names[c, t].most_common(1)[0][0], t, n) for (c, t), n in counts.items()]
+        facets.sort(key=lambda f: (-f.count, f.name.lower()))
+        return facets[:limit]
+
+    def adverse_effects(self, drug: str, pmids: Sequence[str] | None = None) -> list[tuple[str, str, list[str]]]:
+        """Conditions the library's abstracts report ``drug`` (concept or name) to induce: (concept, name, PMIDs)."""
+        concepts = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT DISTINCT concept FROM entities WHERE type = 'Chemical'"
+                " AND (concept = ? OR name = ? COLLATE NOCASE)",
+                (drug, drug),
+            )
+        ] or [drug]
+        rows = self.conn.execute(
+            f"SELECT r.disease, r.pmid, (SELECT e.name FROM entities e WHERE e.pmid = r.pmid AND e.concept = r.disease"
+            f" LIMIT 1) FROM entity_relations r WHERE r.chemical IN ({_marks(concepts)}) ORDER BY r.pmid",
+            concepts,
+        )
+        allowed = None if pmids is None else set(pmids)
+        found: dict[str, tuple[str, list[str]]] = {}
+        for disease, pmid, name in rows:
+            if allowed is not None and pmid not in allowed:
+                continue
+            entry = found.setdefault(disease, (name or disease, []))
+            entry[1].append(pmid)
+        out = [(d, n, p) for d, (n, p) in found.items()]
+        out.sort(key=lambda x: (-len(x[2]), x[1].lower()))
+        return out
 
     # ------------------------------------------------------------------- numbers
     def counts(self) -> dict[str, int]:

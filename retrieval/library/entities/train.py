@@ -1,0 +1,300 @@
+"""Train MedLit's entity models from the shared corpora: ``python -m retrieval.library.entities.train``.
+
+Writes into ``retrieval/library/entities/model/`` (or ``--out``):
+
+- ``ner/``: the spaCy pipeline (``ner.cfg``) trained on BC5CDR train, NCBI-disease train and CHR
+  dev (the only CHR split here); BC5CDR dev picks the best checkpoint. No test split is read
+  for training, and documents whose PMID is in any test split are dropped from training.
+- ``concepts.json``: mention → concept dictionary from the annotations of BC5CDR train + dev;
+- ``relations.json``: the chemical-induced-disease classifier, fitted on BC5CDR train + dev;
+- ``provenance.json``: the command, the data, the date and the scores on dev and test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from spacy import registry
+
+from retrieval.library.entities import pubtator
+from retrieval.library.entities.pubtator import Document
+
+DEFAULT_RAW = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "raw"
+MODEL_DIR = Path(__file__).resolve().parent / "model"
+CONFIG = Path(__file__).resolve().parent / "ner.cfg"
+TYPES = (pubtator.CHEMICAL, pubtator.DISEASE)
+
+
+# The types each corpus annotates.
+ANNOTATES = {"bc5cdr": TYPES, "ncbi_disease": (pubtator.DISEASE,), "chr": (pubtator.CHEMICAL,)}
+
+
+def ner_training_docs(raw: Path, sources: list[str]) -> tuple[list[Document], dict[str, tuple[str, ...]]]:
+    held_out = pubtator.test_pmids(raw)
+    docs: list[Document] = []
+    annotated: dict[str, tuple[str, ...]] = {}
+    for name in sources:
+        corpus, split = name.split(":")
+        for d in pubtator.load(raw, corpus, split):
+            if d.pmid not in held_out and d.pmid not in annotated:
+                docs.append(d)
+                annotated[d.pmid] = ANNOTATES[corpus]
+    return docs, annotated
+
+
+class TimeUp(Exception):
+    pass
+
+
+_DEADLINE = [float("inf")]
+
+
+@registry.callbacks("medlit.time_limit.v1")
+def make_time_limit():
+    def before_update(nlp, args):
+        if time.monotonic() > _DEADLINE[0]:
+            raise TimeUp
+
+    return before_update
+
+
+def _known_names(docs: list[Document], kind: str) -> re.Pattern | None:
+    names = {m.text.lower() for d in docs for m in d.mentions if m.type == kind and len(m.text) >= 3}
+    if not names:
+        return None
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def to_docbin(
+    docs: list[Document], path: Path, annotated: dict[str, tuple[str, ...]], names: dict[str, re.Pattern | None]
+) -> dict[str, int]:
+    """Write ``docs`` for spaCy. A corpus that annotates one type only (NCBI-disease: diseases,
+    CHR: chemicals) says nothing about the other: where a name of the other type known from
+    BC5CDR train occurs, its tokens are marked missing rather than "outside", so the model is
+    not taught that, say, a drug in an NCBI-disease abstract is no entity."""
+    import spacy
+    from spacy.tokens import DocBin
+    from spacy.util import filter_spans
+
+    from retrieval.library.entities.tokenizer import biomedical_tokenizer
+
+    nlp = biomedical_tokenizer(spacy.blank("en"))
+    db = DocBin(store_user_data=False)
+    kept = dropped = missing = 0
+    for d in docs:
+        doc = nlp.make_doc(d.text)
+        spans = []
+        for m in d.mentions:
+            span = doc.char_span(m.start, m.end, label=m.type)
+            if span is None:
+                dropped += 1
+            else:
+                spans.append(span)
+        spans = filter_spans(spans)
+        kept += len(spans)
+        unknown = []
+        for kind in TYPES:
+            pattern = names.get(kind)
+            if kind in annotated.get(d.pmid, TYPES) or pattern is None:
+                continue
+            for hit in pattern.finditer(d.text):
+                span = doc.char_span(hit.start(), hit.end(), alignment_mode="expand")
+                if span is not None and not any(s.start < span.end and span.start < s.end for s in spans):
+                    unknown.append(span)
+        unknown = filter_spans(unknown)
+        missing += len(unknown)
+        doc.set_ents(spans, missing=unknown, default="outside")
+        db.add(doc)
+    db.to_disk(path)
+    return {
+        "documents": len(docs),
+        "mentions": kept,
+        "mentions_without_token_boundary": dropped,
+        "spans_marked_missing": missing,
+    }
+
+
+def train_ner(raw: Path, out: Path, sources: list[str], overrides: dict[str, object], max_minutes: float) -> dict:
+    from spacy.cli.train import train as spacy_train
+
+    import retrieval.library.entities.tokenizer  # noqa: F401  registers the tokenizer callback
+
+    work = Path(tempfile.mkdtemp(prefix="medlit-ner-"))
+    try:
+        docs, annotated = ner_training_docs(raw, sources)
+        bc5cdr_train = pubtator.load(raw, "bc5cdr", "train")
+        names = {kind: _known_names(bc5cdr_train, kind) for kind in TYPES}
+        stats = {
+            "train": to_docbin(docs, work / "train.spacy", annotated, names),
+            "dev": to_docbin(pubtator.load(raw, "bc5cdr", "dev"), work / "dev.spacy", {}, names),
+        }
+        settings = {
+            "paths.train": str(work / "train.spacy"),
+            "paths.dev": str(work / "dev.spacy"),
+            "training.before_update": {"@callbacks": "medlit.time_limit.v1"},
+            **overrides,
+        }
+        started = time.monotonic()
+        _DEADLINE[0] = started + 60 * max_minutes
+        try:
+            spacy_train(CONFIG, work / "out", overrides=settings, use_gpu=-1)
+            stats["stopped_by"] = "max_epochs"
+        except TimeUp:
+            stats["stopped_by"] = f"time limit of {max_minutes} minutes"
+        stats["train_seconds"] = round(time.monotonic() - started, 1)
+        if out.exists():
+            shutil.rmtree(out)
+        shutil.copytree(work / "out" / "model-best", out)
+        return stats
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def fit_concepts(raw: Path, out: Path) -> dict:
+    from retrieval.library.entities.concepts import Concepts
+
+    docs = pubtator.load(raw, "bc5cdr", "train") + pubtator.load(raw, "bc5cdr", "dev")
+    docs += pubtator.load(raw, "ncbi_disease", "train")
+    concepts = Concepts.fit((m.text, m.type, m.ids) for d in docs for m in d.mentions)
+    concepts.to_json(out / "concepts.json")
+    return {"names": sum(len(v) for v in concepts.by_name.values()), "concepts": len(concepts.display)}
+
+
+def fit_relations(raw: Path, out: Path) -> dict:
+    """Pick the regularisation and threshold on BC5CDR dev (fitted on train), then refit on train + dev."""
+    from retrieval.library.entities.evaluation import training_rows
+    from retrieval.library.entities.relations import fit
+    from retrieval.library.entities.scoring import relation_scores
+
+    train, dev = pubtator.load(raw, "bc5cdr", "train"), pubtator.load(raw, "bc5cdr", "dev")
+    x_train, y_train, _ = training_rows(train)
+    x_dev, _, keys_dev = training_rows(dev)
+    best: tuple[float, float, dict] | None = None
+    for c in (0.1, 0.3, 1.0):
+        model = fit(x_train, y_train, c)
+        scored = [(model.score(x), key) for x, key in zip(x_dev, keys_dev, strict=True)]
+        for threshold in (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7):
+            pred: dict[str, set] = {}
+            for score, (pmid, pair) in scored:
+                if score >= threshold:
+                    pred.setdefault(pmid, set()).add(pair)
+            s = relation_scores([d.relations for d in dev], [pred.get(d.pmid, set()) for d in dev])
+            if best is None or s["f1"] > best[2]["f1"]:
+                best = (c, threshold, s)
+    assert best is not None
+    c, threshold, dev_scores = best
+    x_all, y_all, _ = training_rows(train + dev)
+    model = fit(x_all, y_all, c)
+    model.threshold = threshold
+    model.to_json(out / "relations.json")
+    return {
+        "C": c,
+        "threshold": threshold,
+        "dev_on_gold_entities_fitted_on_train": dev_scores,
+        "fitted_on": "bc5cdr train + dev",
+    }
+
+
+def tune_end_to_end(ex, raw: Path, out: Path) -> dict:
+    """Re-pick the relation threshold on BC5CDR dev with the model's own entities and concepts
+    (what it meets in use: more, and noisier, candidate pairs than the gold entities give)."""
+    from retrieval.library.entities.relations import RelationModel, candidates
+    from retrieval.library.entities.scoring import relation_scores
+
+    dev = pubtator.load(raw, "bc5cdr", "dev")
+    found = ex.extract([d.text for d in dev], [len(d.title) for d in dev])
+    scored = []
+    for d, f in zip(dev, found, strict=True):
+        entities = [(e.start, e.end, e.type, e.concept) for e in f.entities]
+        for pair, features in candidates(d.text, len(d.title), entities).items():
+            if not (pair[0].startswith("name:") or pair[1].startswith("name:")):
+                scored.append((ex.relations.score(features), d.pmid, pair))
+    best: tuple[float, dict] | None = None
+    for threshold in (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75):
+        pred: dict[str, set] = {}
+        for score, pmid, pair in scored:
+            if score >= threshold:
+                pred.setdefault(pmid, set()).add(pair)
+        s = relation_scores([d.relations for d in dev], [pred.get(d.pmid, set()) for d in dev])
+        if best is None or s["f1"] > best[1]["f1"]:
+            best = (threshold, s)
+    assert best is not None
+    model = RelationModel.from_json(out / "relations.json")
+    model.threshold = best[0]
+    model.to_json(out / "relations.json")
+    return {"threshold": best[0], "dev_end_to_end": best[1]}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m retrieval.library.entities.train", description=__doc__)
+    ap.add_argument("--raw", type=Path, default=DEFAULT_RAW, help="the shared raw/ folder (PubTator files)")
+    ap.add_argument("--out", type=Path, default=MODEL_DIR)
+    ap.add_argument(
+        "--sources",
+        default="bc5cdr:train,ncbi_disease:train",
+        help="NER training data, corpus:split (test splits are refused)",
+    )
+    ap.add_argument("--max-epochs", type=int, default=None)
+    ap.add_argument("--max-minutes", type=float, default=60, help="stop NER training after this long (best dev kept)")
+    ap.add_argument("--skip-ner", action="store_true", help="keep the NER pipeline in --out, refit the rest")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="spaCy config override")
+    args = ap.parse_args(argv)
+    raw = args.raw.resolve()
+    sources = [s.strip() for s in args.sources.split(",") if s.strip()]
+    if any(s.endswith(":test") for s in sources):
+        ap.error("test splits are never trained on")
+    args.out.mkdir(parents=True, exist_ok=True)
+    overrides: dict[str, object] = {}
+    if args.max_epochs is not None:
+        overrides["training.max_epochs"] = args.max_epochs
+    for item in args.set:
+        key, _, value = item.partition("=")
+        overrides[key] = json.loads(value) if value[:1] in '0123456789-[{tf"' else value
+    provenance: dict = {
+        "command": "python -m retrieval.library.entities.train " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "data": {
+            "raw": "../shared/data/raw",
+            "ner_training": sources,
+            "ner_model_selection": "bc5cdr:dev",
+            "concepts_and_relations": ["bc5cdr:train", "bc5cdr:dev"],
+        },
+        "config": CONFIG.name,
+        "overrides": overrides,
+    }
+    if not args.skip_ner:
+        provenance["ner_data"] = train_ner(raw, args.out / "ner", sources, overrides, args.max_minutes)
+    elif (args.out / "provenance.json").is_file():  # keep what the NER pipeline was trained with
+        before = json.loads((args.out / "provenance.json").read_text())
+        provenance["command"] = before["command"] + " (then, for concepts and relations: " + provenance["command"] + ")"
+        for key in ("data", "overrides", "ner_data"):
+            provenance[key] = before.get(key, provenance.get(key))
+    provenance["concepts"] = fit_concepts(raw, args.out)
+    provenance["relations"] = fit_relations(raw, args.out)
+    from retrieval.library.entities import Extractor
+    from retrieval.library.entities.evaluation import evaluate, model_size_bytes
+
+    provenance["relations"]["end_to_end_threshold"] = tune_end_to_end(Extractor(args.out), raw, args.out)
+    ex = Extractor(args.out)
+    scores = {}
+    for corpus, split in [("bc5cdr", "dev"), ("bc5cdr", "test"), ("ncbi_disease", "test")]:
+        types = TYPES if corpus == "bc5cdr" else (pubtator.DISEASE,)
+        scores[f"{corpus}:{split}"] = evaluate(ex, pubtator.load(raw, corpus, split), types, corpus == "bc5cdr")
+        print(corpus, split, json.dumps(scores[f"{corpus}:{split}"]), flush=True)
+    provenance["scores"] = scores
+    provenance["model_bytes"] = model_size_bytes(args.out)
+    (args.out / "provenance.json").write_text(json.dumps(provenance, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -8,11 +8,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
-from bench import answers, quality, scale, speed
+from bench import answers, guard, quality, scale, speed
 from bench.errors import BenchError
 from bench.report import RESULTS_DIR, write_result
 
-COMMANDS: dict[str, ModuleType] = {"quality": quality, "answers": answers, "speed": speed, "scale": scale}
+COMMANDS: dict[str, ModuleType] = {
+    "quality": quality,
+    "answers": answers,
+    "speed": speed,
+    "scale": scale,
+    "guard": guard,
+}
 
 
 def build_parser() -> argparse.ArgumentParser:

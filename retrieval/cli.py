@@ -104,6 +104,11 @@ def build_parser() -> argparse.ArgumentParser:
         "calibrate-verify", help="refit the support thresholds that check written answers (PubMedQA corpus library)"
     )
     p.add_argument("--out", type=Path, help=OUT_HELP)
+
+    commands.add_parser(
+        "guard",
+        help='find patient identifiers: JSON lines {"id", "text"} on stdin, one JSON line per input on stdout',
+    )
     return parser
 
 
@@ -207,7 +212,35 @@ def run_ask(library: Library, args: argparse.Namespace) -> None:
             print()
 
 
+def run_guard(stdin=None, stdout=None) -> None:
+    """``{"id", "text"}`` lines in, ``{"id", "identifiers": [{"start", "end", "type", "text"}], "redacted"}`` out.
+
+    One output line per non-blank input line, in order; a line that is not such JSON gets
+    ``{"id": null, "error": ...}`` so the lines still pair up.
+    """
+    from retrieval.guard import check
+
+    stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
+    for number, line in enumerate(stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            row = None
+        if isinstance(row, dict) and isinstance(row.get("text"), str):
+            out = check(row["text"]).as_json(row.get("id"))
+        else:
+            ident = row.get("id") if isinstance(row, dict) else None
+            out = {"id": ident, "error": f"line {number} is not a JSON object with a string 'text' field"}
+        stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+        stdout.flush()
+
+
 def run(args: argparse.Namespace) -> None:
+    if args.command == "guard":
+        run_guard()
+        return
     library = Library(get_settings())
     if args.command == "search":
         from retrieval.search.hybrid import search

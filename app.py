@@ -8,6 +8,7 @@ runs the chosen page; pages live in ``pages/``, shared code in ``pages/_shared/`
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import streamlit as st
 
@@ -20,7 +21,9 @@ from pages._shared.text import plural
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-st.set_page_config(page_title="MedLit", page_icon=":material/local_library:", layout="wide")
+# A local image: a Material icon as page_icon makes the browser fetch the favicon from a font CDN.
+ICON = str(Path(__file__).resolve().parent / "pages" / "_shared" / "medlit-icon.png")
+st.set_page_config(page_title="MedLit", page_icon=ICON, layout="wide")
 keep_filters_across_pages()
 page = navigation()
 

@@ -19,6 +19,7 @@ from ingest.formats.errors import ParseError
 from ingest.items import Item
 from ingest.pipeline import IngestSummary, ingest
 from ingest.progress import TqdmReporter
+from retrieval.guard import check
 from retrieval.library import Library
 from retrieval.settings import get_settings
 
@@ -78,7 +79,19 @@ def run_fetch(
     return summary
 
 
+def redacted_query(args: argparse.Namespace) -> str:
+    """The query to send: as typed, or with ``--send-redacted`` its redacted version (said on stderr)."""
+    if not args.send_redacted:
+        return args.query
+    result = check(args.query)
+    if not result.clean:
+        print(f"sending the redacted query ({result.kinds()} removed): {result.redacted}", file=sys.stderr)
+    return result.redacted
+
+
 def run_pubmed(library: Library, args: argparse.Namespace, reporter: TqdmReporter) -> IngestSummary:
+    args.query = redacted_query(args)
+
     def start(report: FetchReport) -> Iterable[Item]:
         return iter_query(
             library.settings,
@@ -102,6 +115,11 @@ def read_pmids(args: argparse.Namespace) -> list[str]:
         except OSError as error:
             raise UserError(f"Cannot read the PMID list {args.file}: {error.strerror}.") from error
         pmids += text.replace(",", " ").split()
+    if args.send_redacted and not all(p.isdigit() for p in pmids):
+        result = check(" ".join(pmids))
+        kept = [p for p in result.redacted.split() if p.isdigit()]
+        print(f"sending the {len(kept)} PMIDs left after redaction ({result.kinds()} removed)", file=sys.stderr)
+        pmids = kept
     if not pmids:
         raise UserError("Give PMIDs on the command line or a file of PMIDs with --file.")
     return pmids
@@ -159,10 +177,16 @@ def build_parser() -> argparse.ArgumentParser:
     pubmed.add_argument("--max", type=int, default=None, help="at most this many records")
     pubmed.add_argument("--mindate", help="publication date from (YYYY, YYYY/MM or YYYY/MM/DD)")
     pubmed.add_argument("--maxdate", help="publication date to")
+    pubmed.add_argument(
+        "--send-redacted", action="store_true", help="if the query holds patient identifiers, send it redacted"
+    )
 
     pmids = sub.add_parser("pmids", help="fetch the given PMIDs")
     pmids.add_argument("pmids", nargs="*")
     pmids.add_argument("--file", help="a file of PMIDs (whitespace or comma separated)")
+    pmids.add_argument(
+        "--send-redacted", action="store_true", help="if the list holds patient identifiers, send only its PMIDs"
+    )
 
     status = sub.add_parser("status", help="what the library holds")
     status.add_argument("--json", action="store_true")

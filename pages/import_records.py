@@ -23,9 +23,11 @@ from pages._shared.jobs import ImportJob, registry
 from pages._shared.nav import ASK, LIBRARY
 from pages._shared.resources import library, settings
 from pages._shared.text import md, plural
+from retrieval.guard import IdentifiersFound
 
 UPLOAD_TYPES = ["xml", "gz", "txt", "nbib", "medline"]
 COUNTED = "import_counted"
+REDACT = "import_redact"
 
 
 def main() -> None:
@@ -131,10 +133,16 @@ def query_form() -> None:
             until = st.number_input("To year (optional)", 1800, date.today().year, value=None, step=1)
         counted = st.form_submit_button("Count matching records", icon=":material/calculate:")
     if counted:
+        st.session_state.pop(REDACT, None)
         dates = (f"{since}/01/01" if since else None, f"{until}/12/31" if until else None)
-        with st.spinner("Asking PubMed…"):
-            total = count_query(settings(), query, *dates)
-        st.session_state[COUNTED] = (query.strip(), dates, total)
+        count_matches(query, dates)
+    if REDACT in st.session_state:  # the guard stopped the query: offer its redacted version
+        refused, dates = st.session_state[REDACT]
+        st.warning(md(str(refused)), icon=":material/shield_person:")
+        if st.button("Send the redacted query", icon=":material/shield:"):
+            st.session_state.pop(REDACT)
+            count_matches(refused.result.redacted, dates)
+            st.rerun()
     if COUNTED not in st.session_state:
         return
     query, dates, total = st.session_state[COUNTED]
@@ -149,6 +157,18 @@ def query_form() -> None:
             registry().start(f"PubMed query {query}", query_work(library(), query, int(limit), *dates))
             st.session_state.pop(COUNTED)
             st.rerun()
+
+
+def count_matches(query: str, dates: tuple[str | None, str | None]) -> None:
+    """Count the query's records on PubMed; a query with patient identifiers is not sent (see retrieval.guard)."""
+    st.session_state.pop(COUNTED, None)
+    try:
+        with st.spinner("Asking PubMed…"):
+            total = count_query(settings(), query, *dates)
+    except IdentifiersFound as refused:
+        st.session_state[REDACT] = (refused, dates)  # kept in this session's memory only, never written
+        return
+    st.session_state[COUNTED] = (query.strip(), dates, total)
 
 
 def recent_imports() -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from retrieval.answers.results import Answer
+from retrieval.guard import IdentifiersFound
 from retrieval.library import Library
 from retrieval.library.evidence import badge
 from retrieval.library.filters import SearchFilters
@@ -82,6 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question", nargs="?")
     p.add_argument("--batch", type=Path, help="file of questions: one a line, or JSONL with a 'question' field")
     p.add_argument("--mode", choices=["extractive", "llm"], default="extractive")
+    p.add_argument(
+        "--send-redacted",
+        action="store_true",
+        help="when the question holds patient identifiers, answer the redacted question (a remote model needs it)",
+    )
     p.add_argument("--k", type=int, default=10, help="articles searched for evidence (default 10)")
     p.add_argument("--json", action="store_true")
     add_filter_flags(p)
@@ -189,7 +195,16 @@ def run_ask(library: Library, args: argparse.Namespace) -> None:
     if args.batch is None:
         streaming = args.mode == "llm" and not args.json
         on_token = (lambda token: print(token, end="", file=sys.stderr, flush=True)) if streaming else None
-        answer = ask(library, args.question, filters, args.mode, args.k, args.prefer_strong, on_token=on_token)
+        answer = ask(
+            library,
+            args.question,
+            filters,
+            args.mode,
+            args.k,
+            args.prefer_strong,
+            on_token=on_token,
+            send_redacted=args.send_redacted,
+        )
         if streaming:
             print(file=sys.stderr)
         if args.json:
@@ -199,11 +214,14 @@ def run_ask(library: Library, args: argparse.Namespace) -> None:
         return
     for question in batch_questions(args.batch):
         try:
-            answer = ask(library, question, filters, args.mode, args.k, args.prefer_strong)
+            answer = ask(
+                library, question, filters, args.mode, args.k, args.prefer_strong, send_redacted=args.send_redacted
+            )
         except ValueError as error:  # one bad question does not stop the batch; its line says why
             if not args.json:
                 raise
-            print_json({"question": question, "error": str(error)})
+            shown = error.result.redacted if isinstance(error, IdentifiersFound) else question
+            print_json({"question": shown, "error": str(error)})
             continue
         if args.json:
             print_json(answer.as_json())

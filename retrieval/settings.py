@@ -78,6 +78,10 @@ class Settings(BaseSettings):
         150, description="Abstract text given to the model, in tokens, shared by its articles: less answers sooner."
     )
 
+    # Patient-data guard: a remote language model never gets a question with identifiers. Set this to
+    # guard a model on this machine too (an ollama or OpenAI-compatible server on the loopback address).
+    guard_local_llm: bool = False
+
     # Web app
     max_upload_mb: int = 200
 

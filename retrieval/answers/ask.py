@@ -18,6 +18,7 @@ from typing import Literal
 from retrieval.answers.abstention import features, load_rule
 from retrieval.answers.extractive import extract
 from retrieval.answers.results import Answer, Citation
+from retrieval.guard import redact
 from retrieval.library import Library
 from retrieval.library.filters import SearchFilters
 from retrieval.search.hybrid import run_search
@@ -36,14 +37,23 @@ def ask(
     k: int = 10,
     prefer_strong_designs: bool = False,
     on_token: Callable[[str], None] | None = None,
+    send_redacted: bool = False,
 ) -> Answer:
     """Answer ``question`` from the library, every sentence cited, or abstain.
 
     Raises ValueError (with a message fit for a user) for an empty question, an
-    empty library or an unknown collection.
+    empty library or an unknown collection, and ``IdentifiersFound`` (a ValueError) when
+    the llm mode would send a question with patient identifiers to a remote model.
+    ``send_redacted`` answers the redacted question instead, searched locally too.
     """
     if mode not in ("extractive", "llm"):
         raise ValueError(f"Unknown answer mode {mode!r}: use 'extractive' or 'llm'.")
+    if send_redacted:
+        question = redact(question)
+    elif mode == "llm":  # refuse a question a remote model must not get before doing any work for it
+        from retrieval.answers.llm.outbound import outbound_question
+
+        outbound_question(library.settings, question)
     started = time.perf_counter()
     result = run_search(library, question, filters, k, prefer_strong_designs)
     timings = dict(result.timings_ms)
@@ -56,7 +66,7 @@ def ask(
     if mode == "llm":
         usable = [h for h in result.hits if not h.retracted][: library.settings.llm_articles]
         answer.answer, answer.citations, answer.removed = _llm_answer(
-            library, answer.question, usable, on_token, timings
+            library, answer.question, usable, on_token, timings, send_redacted
         )
     if not answer.citations:  # the extractive mode, or nothing the model wrote survived verification
         t0 = time.perf_counter()
@@ -76,11 +86,12 @@ def _llm_answer(
     hits: list[Hit],
     on_token: Callable[[str], None] | None,
     timings: dict[str, float],
+    send_redacted: bool = False,
 ) -> tuple[str, list[Citation], list[dict]]:
     """The verified written answer: its text, citations and the sentences verification removed."""
     from retrieval.answers.llm.answer import generate_verified
 
-    draft = generate_verified(library, question, hits, task="answer", on_token=on_token)
+    draft = generate_verified(library, question, hits, task="answer", on_token=on_token, send_redacted=send_redacted)
     timings["llm_first_token"] = draft.first_token_ms
     timings["llm_total"] = draft.total_ms
     titles = {h.pmid: h.title for h in hits}

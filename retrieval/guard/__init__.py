@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from retrieval.guard.recognizers import TYPES
+from retrieval.guard.kinds import TYPES
 
 if TYPE_CHECKING:
     from presidio_analyzer import AnalyzerEngine
@@ -64,6 +64,8 @@ class GuardResult:
     def kinds(self) -> str:
         """The kinds found, in words: "a person's name and a date tied to a person"."""
         words = list(dict.fromkeys(TYPE_WORDS[i.type] for i in self.identifiers))
+        if not words:
+            return "nothing"
         return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
     def as_json(self, id_: object = None) -> dict:

@@ -15,17 +15,8 @@ from __future__ import annotations
 import regex
 from presidio_analyzer import Pattern, PatternRecognizer
 
+from retrieval.guard.kinds import ADDRESS, AGE, DATE, EMAIL, ID, MRN, PERSON, PHONE
 from retrieval.guard.names import AMBIGUOUS, GIVEN, GIVEN_ALONE
-
-PERSON = "PERSON"
-DATE = "DATE"
-AGE = "AGE"
-MRN = "MEDICAL_RECORD_NUMBER"
-PHONE = "PHONE_NUMBER"
-EMAIL = "EMAIL_ADDRESS"
-ADDRESS = "STREET_ADDRESS"
-ID = "ID_NUMBER"
-TYPES = (PERSON, DATE, AGE, MRN, PHONE, EMAIL, ADDRESS, ID)
 
 CASE_SENSITIVE = regex.MULTILINE  # non-zero: Presidio falls back to its IGNORECASE default on 0
 IGNORE_CASE = regex.MULTILINE | regex.IGNORECASE

@@ -16,6 +16,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from retrieval.guard import check
 from retrieval.library.store import Store, utc_now
 
 MAX_NAME_CHARS = 120
@@ -248,6 +249,12 @@ class Collections:
         name = " ".join(name.split()) or " ".join(query.split())[:MAX_NAME_CHARS]
         if not name:
             raise CollectionError("A saved search needs a query or a name; type one and try again.")
+        found = check(f"{name}\n{query}")
+        if not found.clean:  # a saved search is kept and exported: patient identifiers never are
+            raise CollectionError(
+                f"Not saved: the search looks like it holds patient identifiers ({found.kinds()}); "
+                "remove them and save it again."
+            )
         if collection_id is not None:
             self.get(collection_id)
         with self.store.transaction() as conn:

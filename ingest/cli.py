@@ -19,8 +19,10 @@ from ingest.formats.errors import ParseError
 from ingest.items import Item
 from ingest.pipeline import IngestSummary, ingest
 from ingest.progress import TqdmReporter
+from ingest.update import UpdateError, update
 from retrieval.guard import check
 from retrieval.library import Library
+from retrieval.library.collections import CollectionError, Collections
 from retrieval.settings import get_settings
 
 
@@ -91,6 +93,11 @@ def redacted_query(args: argparse.Namespace) -> str:
 
 def run_pubmed(library: Library, args: argparse.Namespace, reporter: TqdmReporter) -> IngestSummary:
     args.query = redacted_query(args)
+    listed: list[str] = []
+
+    def known(pmids: Sequence[str]) -> set[str]:
+        listed.extend(pmids)  # what the query finds, known or not: the baseline of a saved query
+        return library.store.known_pmids(pmids)
 
     def start(report: FetchReport) -> Iterable[Item]:
         return iter_query(
@@ -99,12 +106,47 @@ def run_pubmed(library: Library, args: argparse.Namespace, reporter: TqdmReporte
             max_records=args.max,
             mindate=args.mindate,
             maxdate=args.maxdate,
-            known=library.store.known_pmids,
+            known=known,
             reporter=reporter,
             report=report,
         )
 
-    return run_fetch(library, start, "pubmed", args.query, reporter)
+    summary = run_fetch(library, start, "pubmed", args.query, reporter)
+    if args.save:
+        save_query(library, args.save, args.query, listed)
+    return summary
+
+
+def save_query(library: Library, name: str, query: str, pmids: list[str]) -> None:
+    """Keep ``query`` current: ``update`` re-runs it and lists what is new (the "What's new" page)."""
+    shelves = Collections(library.store)
+    if shelves.find_pubmed_query(query) is not None:
+        print("the query is already saved; `python -m ingest update` keeps it current", file=sys.stderr)
+        return
+    try:
+        saved = shelves.save_pubmed_query(name, query, pmids)
+    except CollectionError as error:
+        raise UserError(str(error)) from error
+    print(f"saved as {saved.name!r}: `python -m ingest update` re-runs it and lists what is new", file=sys.stderr)
+
+
+def run_update(library: Library, args: argparse.Namespace, reporter: TqdmReporter) -> IngestSummary:
+    mirror = args.mirror or library.settings.update_mirror_url
+    try:
+        report = update(
+            library,
+            mirror,
+            reporter,
+            files=not args.no_files,
+            queries=not args.no_queries,
+            on_step=lambda step: print(f"updating: {step}", file=sys.stderr),
+        )
+    except UpdateError as error:
+        raise UserError(str(error)) from error
+    for line in report.lines():
+        print(line, file=sys.stderr)
+    report.summary.failed += sum(1 for q in report.queries if q.error)
+    return report.summary
 
 
 def read_pmids(args: argparse.Namespace) -> list[str]:
@@ -177,6 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     pubmed.add_argument("--max", type=int, default=None, help="at most this many records")
     pubmed.add_argument("--mindate", help="publication date from (YYYY, YYYY/MM or YYYY/MM/DD)")
     pubmed.add_argument("--maxdate", help="publication date to")
+    pubmed.add_argument("--save", metavar="NAME", help="keep this query current: `update` re-runs it")
     pubmed.add_argument(
         "--send-redacted", action="store_true", help="if the query holds patient identifiers, send it redacted"
     )
@@ -187,6 +230,11 @@ def build_parser() -> argparse.ArgumentParser:
     pmids.add_argument(
         "--send-redacted", action="store_true", help="if the list holds patient identifiers, send only its PMIDs"
     )
+
+    upd = sub.add_parser("update", help="apply new NLM update files and re-run saved PubMed queries")
+    upd.add_argument("--mirror", help="where the update files are listed (default MEDLIT_UPDATE_MIRROR_URL)")
+    upd.add_argument("--no-files", action="store_true", help="skip the update files")
+    upd.add_argument("--no-queries", action="store_true", help="skip the saved PubMed queries")
 
     status = sub.add_parser("status", help="what the library holds")
     status.add_argument("--json", action="store_true")
@@ -201,6 +249,7 @@ COMMANDS: dict[str, Callable[[Library, argparse.Namespace, TqdmReporter], Ingest
     "files": run_files,
     "pubmed": run_pubmed,
     "pmids": run_pmids,
+    "update": run_update,
 }
 
 

@@ -153,8 +153,10 @@ def query_form() -> None:
         return
     with st.form("fetch_form", border=False):
         limit = st.number_input("Fetch at most", 1, total, value=min(total, 10_000), step=100)
+        keep = st.checkbox("Keep this query current (python -m ingest update re-runs it; see What's new)")
         if st.form_submit_button("Fetch records", type="primary", icon=":material/download:"):
-            registry().start(f"PubMed query {query}", query_work(library(), query, int(limit), *dates))
+            save_as = query[:80] if keep else None
+            registry().start(f"PubMed query {query}", query_work(library(), query, int(limit), *dates, save_as))
             st.session_state.pop(COUNTED)
             st.rerun()
 

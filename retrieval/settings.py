@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
 NCBI_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+NLM_UPDATE_FILES_URL = "https://ftp.ncbi.nlm.nih.gov/pubmed/updatefiles/"
 
 
 class Settings(BaseSettings):
@@ -59,6 +60,9 @@ class Settings(BaseSettings):
     eutils_max_window: int = Field(
         9999, description="Most PMIDs one esearch can list; larger result sets are fetched in date windows."
     )
+
+    # `python -m ingest update`: where NLM's daily update files are listed (a mirror, or a file:// folder)
+    update_mirror_url: str = NLM_UPDATE_FILES_URL
 
     # Answer generation
     llm_provider: Literal["llamacpp", "ollama", "openai"] = "llamacpp"

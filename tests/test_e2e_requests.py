@@ -17,7 +17,7 @@ import pytest
 from test_e2e_browser import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, server  # noqa: F401  (the fixture)
 from ui_support import ROOT
 
-PAGES = ["", "search", "article?pmid=1", "summaries", "collections", "import_records", "library"]
+PAGES = ["", "search", "article?pmid=1", "summaries", "collections", "whats_new", "import_records", "library"]
 
 
 def test_usage_statistics_are_off() -> None:

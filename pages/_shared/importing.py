@@ -17,6 +17,7 @@ from ingest.formats.errors import ParseError
 from ingest.pipeline import IngestSummary, ingest
 from pages._shared.jobs import ImportJob, Work
 from retrieval.library import Library
+from retrieval.library.collections import Collections
 
 
 def files_work(library: Library, folder: Path) -> Work:
@@ -43,21 +44,39 @@ def files_work(library: Library, folder: Path) -> Work:
 
 
 def query_work(
-    library: Library, query: str, max_records: int | None, mindate: str | None = None, maxdate: str | None = None
+    library: Library,
+    query: str,
+    max_records: int | None,
+    mindate: str | None = None,
+    maxdate: str | None = None,
+    save_as: str | None = None,
 ) -> Work:
+    """Fetch a query's records; with ``save_as``, keep the query current (``python -m ingest update``)."""
+
     def work(job: ImportJob) -> None:
         report = FetchReport()
+        listed: list[str] = []
+
+        def known(pmids: Sequence[str]) -> set[str]:
+            listed.extend(pmids)  # what the query finds today: the saved query's baseline
+            return library.store.known_pmids(pmids)
+
         items = iter_query(
             library.settings,
             query,
             max_records=max_records,
             mindate=mindate,
             maxdate=maxdate,
-            known=library.store.known_pmids,
+            known=known,
             reporter=job,
             report=report,
         )
         _fetch(library, job, items, f"PubMed query: {query}", report)
+        if save_as and not job.cancelled():
+            shelves = Collections(library.store)
+            if shelves.find_pubmed_query(query) is None:
+                shelves.save_pubmed_query(save_as, query, listed)
+                job.messages.append(f"Saved as “{save_as}”: the What's new page lists what later updates find.")
 
     return work
 

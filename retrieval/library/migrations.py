@@ -128,7 +128,26 @@ CREATE TABLE saved_searches (
 );
 """
 
-MIGRATIONS: list[str] = [ARTICLES, COLLECTIONS]
+# Living saved searches: a saved PubMed query is re-run by `python -m ingest update`; every saved
+# search remembers when it last ran and when its owner last looked, and which PMIDs it found when.
+# (Written as migration 3 on the `team` branch; it becomes migration 4 once `entities` adds its own 3.)
+LIVING_SEARCHES = """
+ALTER TABLE saved_searches ADD COLUMN kind TEXT NOT NULL DEFAULT 'library';
+ALTER TABLE saved_searches ADD COLUMN last_run_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE saved_searches ADD COLUMN last_seen_at TEXT NOT NULL DEFAULT '';
+UPDATE saved_searches SET last_seen_at = created_at, last_run_at = created_at;
+
+-- found_at is '' for what the search found on its first run (nothing new), else the run's time.
+CREATE TABLE saved_search_hits (
+    search_id INTEGER NOT NULL REFERENCES saved_searches(id) ON DELETE CASCADE,
+    pmid TEXT NOT NULL,
+    found_at TEXT NOT NULL,
+    PRIMARY KEY (search_id, pmid)
+) WITHOUT ROWID;
+CREATE INDEX saved_search_hits_found ON saved_search_hits(search_id, found_at);
+"""
+
+MIGRATIONS: list[str] = [ARTICLES, COLLECTIONS, LIVING_SEARCHES]
 
 
 def migrate(conn: sqlite3.Connection) -> int:

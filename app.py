@@ -12,6 +12,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from pages._shared.auth import current_person
+from pages._shared.auth import sidebar as auth_sidebar
 from pages._shared.filters import keep_filters_across_pages
 from pages._shared.guard import shown_errors
 from pages._shared.jobs import registry
@@ -24,6 +26,8 @@ logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name
 # A local image: a Material icon as page_icon makes the browser fetch the favicon from a font CDN.
 ICON = str(Path(__file__).resolve().parent / "pages" / "_shared" / "medlit-icon.png")
 st.set_page_config(page_title="MedLit", page_icon=ICON, layout="wide")
+who = current_person()  # with sign-in configured, nobody gets past this unsigned
+st.session_state["medlit_person"] = who
 keep_filters_across_pages()
 page = navigation()
 
@@ -32,6 +36,7 @@ with st.sidebar, shown_errors("reading the library's size"):
     st.caption(f":material/local_library: **MedLit** · {plural(counts['articles'], 'article')} in the library")
     if (job := registry().current()) is not None:
         st.page_link(IMPORT, label=f"Import running: {job.progress_text}", icon=":material/sync:")
+    auth_sidebar(who)
 
 with shown_errors(f"showing the {page.title} page"):
     page.run()

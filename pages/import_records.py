@@ -15,6 +15,7 @@ import streamlit as st
 
 from ingest.eutils import count_query
 from ingest.formats import SUPPORTED, reader_for
+from pages._shared.auth import record, require
 from pages._shared.boot import through_app
 from pages._shared.guard import shown_errors
 from pages._shared.history import recent_imports_table
@@ -32,6 +33,8 @@ REDACT = "import_redact"
 
 def main() -> None:
     st.title("Import PubMed records")
+    if not require("curator", "import records"):
+        return
     job_panel()
     files_tab, query_tab = st.tabs([":material/upload_file: Upload files", ":material/travel_explore: PubMed query"])
     with files_tab, shown_errors("importing the files"):
@@ -110,6 +113,7 @@ def upload_form() -> None:
         (folder / Path(upload.name).name).write_bytes(upload.getvalue())
     names = ", ".join(u.name for u in uploads)
     registry().start(f"{plural(len(uploads), 'file')}: {names}", files_work(library(), folder))
+    record("import", names)
     st.rerun()
 
 
@@ -157,6 +161,7 @@ def query_form() -> None:
         if st.form_submit_button("Fetch records", type="primary", icon=":material/download:"):
             save_as = query[:80] if keep else None
             registry().start(f"PubMed query {query}", query_work(library(), query, int(limit), *dates, save_as))
+            record("import", f"PubMed query {query}")
             st.session_state.pop(COUNTED)
             st.rerun()
 

@@ -88,6 +88,8 @@ class Settings(BaseSettings):
 
     # Web app
     max_upload_mb: int = 200
+    # A team server (sign-in configured in .streamlit/secrets.toml): these people are always admins.
+    admin_emails: tuple[str, ...] = ()
 
     @property
     def db_path(self) -> Path:

@@ -128,7 +128,7 @@ CREATE TABLE saved_searches (
 );
 """
 
-# Living saved searches: a saved PubMed query is re-run by `python -m ingest update`; every saved
+# Living saved searches and a team server: a saved PubMed query is re-run by `python -m ingest update`; every saved
 # search remembers when it last ran and when its owner last looked, and which PMIDs it found when.
 # (Written as migration 3 on the `team` branch; it becomes migration 4 once `entities` adds its own 3.)
 LIVING_SEARCHES = """
@@ -145,6 +145,20 @@ CREATE TABLE saved_search_hits (
     PRIMARY KEY (search_id, pmid)
 ) WITHOUT ROWID;
 CREATE INDEX saved_search_hits_found ON saved_search_hits(search_id, found_at);
+
+-- A team server: who may do what (admins named in MEDLIT_ADMIN_EMAILS need no row), and who did what.
+CREATE TABLE members (
+    email TEXT PRIMARY KEY,
+    role TEXT NOT NULL CHECK (role IN ('reader', 'curator', 'admin')),
+    updated_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    action TEXT NOT NULL,
+    subject TEXT NOT NULL DEFAULT ''
+);
 """
 
 MIGRATIONS: list[str] = [ARTICLES, COLLECTIONS, LIVING_SEARCHES]

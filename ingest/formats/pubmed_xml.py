@@ -53,6 +53,8 @@ class _Budget:
                 "PubMed XML does). Records before that point were kept."
             )
         return data
+
+
 SAFE_PARSER = {
     "no_network": True,
     "resolve_entities": False,

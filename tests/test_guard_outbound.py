@@ -90,6 +90,16 @@ def test_saved_searches_never_keep_identifiers(tmp_path: Path):
     assert store.saved_searches() == []
 
 
+def test_collection_notes_never_keep_identifiers(tmp_path: Path):
+    store = Collections(Library(Settings(data_dir=tmp_path)).store)
+    shelf = store.create("reading")
+    store.add(shelf.id, ["101"])
+    with pytest.raises(CollectionError) as refused:
+        store.annotate(shelf.id, "101", note="Discussed with Mrs. Kowalski, MRN 30041177")
+    assert "Kowalski" not in str(refused.value) and "30041177" not in str(refused.value)
+    assert store.annotate(shelf.id, "101", note="RCT, read first", tags="to read").note == "RCT, read first"
+
+
 # ------------------------------------------------------------------ remote language models
 @pytest.mark.parametrize(
     ("provider", "url", "remote"),

@@ -9,6 +9,7 @@ from ui_support import app_test
 
 from retrieval.library import Library
 from retrieval.settings import Settings
+from tests.conftest import FIXTURE_ARTICLES
 from tests.fake_eutils import FakeEutils
 
 IMPORT = "pages/import_records.py"
@@ -35,7 +36,10 @@ def test_import_page_stops_a_query_with_identifiers_then_sends_it_redacted(tmp_p
     assert not Library(Settings(data_dir=data_dir)).store.recent_runs(3)  # counting imports nothing
 
 
-def test_ask_page_keeps_identifiers_from_a_remote_model(fixture_library, monkeypatch):
+def test_ask_page_keeps_identifiers_from_a_remote_model(library_factory, monkeypatch):
+    # A library of its own: the app keeps each data folder's library (and the settings it was opened
+    # with) for the life of the process, so the shared fixture library would keep the local model.
+    library = library_factory(FIXTURE_ARTICLES[:3])
     with RecordingModelServer() as model:
         for name, value in {
             "LLM_PROVIDER": "openai",
@@ -44,7 +48,7 @@ def test_ask_page_keeps_identifiers_from_a_remote_model(fixture_library, monkeyp
             "GUARD_LOCAL_LLM": "true",  # the loopback fake stands for a model on another host
         }.items():
             monkeypatch.setenv(f"MEDLIT_{name}", value)
-        at = app_test(monkeypatch, fixture_library.settings.data_dir)
+        at = app_test(monkeypatch, library.settings.data_dir)
         at.text_input[0].set_value("Mrs. Dorothy Walsh, 91 years old: does vitamin D prevent falls?")
         at.segmented_control[0].set_value("Language model")
         at.button[0].click().run()

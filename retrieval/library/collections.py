@@ -217,8 +217,17 @@ class Collections:
     def annotate(
         self, collection_id: int, pmid: str, *, note: str | None = None, tags: str | Sequence[str] | None = None
     ) -> CollectionItem:
-        """Set the note and/or tags of an article in a collection (``None`` leaves a field unchanged)."""
+        """Set the note and/or tags of an article in a collection (``None`` leaves a field unchanged).
+
+        Notes and tags are exported with the collection, so text with patient identifiers is refused.
+        """
         current = self.get(collection_id)
+        typed = "\n".join([note or "", tags if isinstance(tags, str) else " ".join(tags or [])])
+        if typed.strip() and not (found := check(typed)).clean:
+            raise CollectionError(
+                f"Not saved: the note looks like it holds patient identifiers ({found.kinds()}); "
+                "notes are exported with the collection, so remove them first."
+            )
         with self.store.transaction() as conn:
             row = conn.execute(
                 "SELECT note, tags FROM collection_items WHERE collection_id = ? AND pmid = ?", (current.id, pmid)

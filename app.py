@@ -8,9 +8,12 @@ runs the chosen page; pages live in ``pages/``, shared code in ``pages/_shared/`
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import streamlit as st
 
+from pages._shared.auth import current_person
+from pages._shared.auth import sidebar as auth_sidebar
 from pages._shared.boot import run_page
 from pages._shared.filters import keep_filters_across_pages
 from pages._shared.guard import shown_errors
@@ -23,7 +26,11 @@ from retrieval.environment import set_process_environment
 set_process_environment()
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-st.set_page_config(page_title="MedLit", page_icon=":material/local_library:", layout="wide")
+# A local image: a Material icon as page_icon makes the browser fetch the favicon from a font CDN.
+ICON = str(Path(__file__).resolve().parent / "pages" / "_shared" / "medlit-icon.png")
+st.set_page_config(page_title="MedLit", page_icon=ICON, layout="wide")
+who = current_person()  # with sign-in configured, nobody gets past this unsigned
+st.session_state["medlit_person"] = who
 keep_filters_across_pages()
 page = navigation()
 
@@ -32,6 +39,7 @@ with st.sidebar, shown_errors("reading the library's size"):
     st.caption(f":material/local_library: **MedLit** · {plural(counts['articles'], 'article')} in the library")
     if (job := registry().current()) is not None:
         st.page_link(IMPORT, label=f"Import running: {job.progress_text}", icon=":material/sync:")
+    auth_sidebar(who)
 
 with shown_errors(f"showing the {page.title} page"):
     run_page(page)

@@ -16,8 +16,11 @@ from pathlib import Path
 from ingest.formats import READERS
 from ingest.imports import ImportResult, import_files, import_pmids, import_query
 from ingest.progress import Reporter, TqdmReporter
+from ingest.update import UpdateError, update
 from retrieval.errors import UserError, reported
+from retrieval.guard import check
 from retrieval.library import Library
+from retrieval.library.collections import Collections
 from retrieval.settings import get_settings
 
 
@@ -39,8 +42,52 @@ def run_files(library: Library, args: argparse.Namespace, reporter: Reporter) ->
     return import_files(library, expand_paths(args.paths), reporter)
 
 
+def redacted_query(args: argparse.Namespace) -> str:
+    """The query to send: as typed, or with ``--send-redacted`` its redacted version (said on stderr)."""
+    if not args.send_redacted:
+        return args.query
+    result = check(args.query)
+    if not result.clean:
+        print(f"sending the redacted query ({result.kinds()} removed): {result.redacted}", file=sys.stderr)
+    return result.redacted
+
+
 def run_pubmed(library: Library, args: argparse.Namespace, reporter: Reporter) -> ImportResult:
-    return import_query(library, args.query, reporter, max_records=args.max, mindate=args.mindate, maxdate=args.maxdate)
+    query = redacted_query(args)
+    listed: list[str] = []
+    result = import_query(
+        library, query, reporter, max_records=args.max, mindate=args.mindate, maxdate=args.maxdate, listed=listed
+    )
+    if args.save:
+        save_query(library, args.save, query, listed)
+    return result
+
+
+def save_query(library: Library, name: str, query: str, pmids: list[str]) -> None:
+    """Keep ``query`` current: ``update`` re-runs it and lists what is new (the "What's new" page)."""
+    shelves = Collections(library.store)
+    if shelves.find_pubmed_query(query) is not None:
+        print("the query is already saved; `python -m ingest update` keeps it current", file=sys.stderr)
+        return
+    saved = shelves.save_pubmed_query(name, query, pmids)
+    print(f"saved as {saved.name!r}: `python -m ingest update` re-runs it and lists what is new", file=sys.stderr)
+
+
+def run_update(library: Library, args: argparse.Namespace, reporter: Reporter) -> ImportResult:
+    mirror = args.mirror or library.settings.update_mirror_url
+    try:
+        report = update(
+            library,
+            mirror,
+            reporter,
+            files=not args.no_files,
+            queries=not args.no_queries,
+            on_step=lambda step: print(f"updating: {step}", file=sys.stderr),
+        )
+    except UpdateError as error:
+        raise UserError(str(error)) from error
+    report.summary.failed += sum(1 for q in report.queries if q.error)
+    return ImportResult(report.summary, list(report.lines()))
 
 
 def read_pmids(args: argparse.Namespace) -> list[str]:
@@ -51,6 +98,11 @@ def read_pmids(args: argparse.Namespace) -> list[str]:
         except OSError as error:
             raise UserError(f"Cannot read the PMID list {args.file}: {error.strerror}.") from error
         pmids += text.replace(",", " ").split()
+    if args.send_redacted and not all(p.isdigit() for p in pmids):
+        result = check(" ".join(pmids))
+        kept = [p for p in result.redacted.split() if p.isdigit()]
+        print(f"sending the {len(kept)} PMIDs left after redaction ({result.kinds()} removed)", file=sys.stderr)
+        pmids = kept
     if not pmids:
         raise UserError("Give PMIDs on the command line or a file of PMIDs with --file.")
     return pmids
@@ -103,10 +155,22 @@ def build_parser() -> argparse.ArgumentParser:
     pubmed.add_argument("--max", type=int, default=None, help="at most this many records")
     pubmed.add_argument("--mindate", help="publication date from (YYYY, YYYY/MM or YYYY/MM/DD)")
     pubmed.add_argument("--maxdate", help="publication date to")
+    pubmed.add_argument("--save", metavar="NAME", help="keep this query current: `update` re-runs it")
+    pubmed.add_argument(
+        "--send-redacted", action="store_true", help="if the query holds patient identifiers, send it redacted"
+    )
 
     pmids = sub.add_parser("pmids", help="fetch the given PMIDs")
     pmids.add_argument("pmids", nargs="*")
     pmids.add_argument("--file", help="a file of PMIDs (whitespace or comma separated)")
+    pmids.add_argument(
+        "--send-redacted", action="store_true", help="if the list holds patient identifiers, send only its PMIDs"
+    )
+
+    upd = sub.add_parser("update", help="apply new NLM update files and re-run saved PubMed queries")
+    upd.add_argument("--mirror", help="where the update files are listed (default MEDLIT_UPDATE_MIRROR_URL)")
+    upd.add_argument("--no-files", action="store_true", help="skip the update files")
+    upd.add_argument("--no-queries", action="store_true", help="skip the saved PubMed queries")
 
     status = sub.add_parser("status", help="what the library holds")
     status.add_argument("--json", action="store_true")
@@ -121,6 +185,7 @@ COMMANDS: dict[str, Callable[[Library, argparse.Namespace, Reporter], ImportResu
     "files": run_files,
     "pubmed": run_pubmed,
     "pmids": run_pmids,
+    "update": run_update,
 }
 
 

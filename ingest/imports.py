@@ -75,16 +75,26 @@ def import_query(
     max_records: int | None = None,
     mindate: DateLike = None,
     maxdate: DateLike = None,
+    listed: list[str] | None = None,
 ) -> ImportResult:
-    """Fetch the records matching a PubMed query that the library does not have yet."""
+    """Fetch the records matching a PubMed query that the library does not have yet.
+
+    ``listed`` receives every PMID the query finds, known or not: the baseline of a saved query.
+    """
     report = FetchReport()
+
+    def known(pmids: Sequence[str]) -> set[str]:
+        if listed is not None:
+            listed.extend(pmids)
+        return library.store.known_pmids(pmids)
+
     items = iter_query(
         library.settings,
         query,
         max_records=max_records,
         mindate=mindate,
         maxdate=maxdate,
-        known=library.store.known_pmids,
+        known=known,
         reporter=reporter,
         report=report,
     )

@@ -21,6 +21,7 @@ from pages._shared.resources import is_empty, library
 from pages._shared.text import md, plural, short
 from retrieval.answers.ask import ask
 from retrieval.answers.results import Answer
+from retrieval.guard import IdentifiersFound
 from retrieval.search.lookup import typed_pmid
 
 MODES = {"Extractive": "extractive", "Language model": "llm"}
@@ -38,6 +39,7 @@ VERDICT_BADGES = {
     "insufficient": ":gray-badge[Insufficient evidence]",
 }
 STANCE_WORDS = {"supports": "Says yes", "contradicts": "Says no", "neutral": "Neither yes nor no"}
+REDACT = "ask_redact"
 log = logging.getLogger("medlit.web")
 
 
@@ -67,17 +69,37 @@ def main() -> None:
         st.switch_page(ARTICLE, query_params={"pmid": pmid})
     if submitted:
         st.session_state.pop(RESULT, None)  # a failed question must not leave the previous answer under it
+        st.session_state.pop(REDACT, None)
         with shown_errors("answering the question"):
             st.session_state[RESULT] = (
-                answer_question(question, MODES[mode or "Extractive"], filters, prefer),
+                guarded_answer(question, MODES[mode or "Extractive"], filters, prefer),
                 describe(filters, prefer),
             )
-    if RESULT in st.session_state:
+    if REDACT in st.session_state:  # patient identifiers stopped a question to a remote model
+        refused, redo_mode = st.session_state[REDACT]
+        st.warning(md(str(refused)), icon=":material/shield_person:")
+        if st.button("Send the redacted question", icon=":material/shield:"):
+            st.session_state.pop(REDACT)
+            with shown_errors("answering the question"):
+                st.session_state[RESULT] = (
+                    answer_question(refused.result.text, redo_mode, filters, prefer, send_redacted=True),
+                    describe(filters, prefer),
+                )
+    if st.session_state.get(RESULT, (None,))[0] is not None:
         answer, filter_line = st.session_state[RESULT]
         show_answer(answer, filter_line)
 
 
-def answer_question(question: str, mode: str, filters, prefer: bool) -> Answer:
+def guarded_answer(question: str, mode: str, filters, prefer: bool) -> Answer | None:
+    """The answer, or None when the guard kept the question from a remote model (the page offers redaction)."""
+    try:
+        return answer_question(question, mode, filters, prefer)
+    except IdentifiersFound as refused:
+        st.session_state[REDACT] = (refused, mode)  # this session's memory only, never written
+        return None
+
+
+def answer_question(question: str, mode: str, filters, prefer: bool, send_redacted: bool = False) -> Answer:
     if mode == "extractive":
         with st.spinner("Searching the library…"):
             return ask(library(), question, filters, mode="extractive", prefer_strong_designs=prefer)
@@ -92,7 +114,15 @@ def answer_question(question: str, mode: str, filters, prefer: bool) -> Answer:
 
     try:
         with st.spinner("Searching, then writing with the language model (the first answer also loads the model)…"):
-            return ask(library(), question, filters, mode="llm", prefer_strong_designs=prefer, on_token=on_token)
+            return ask(
+                library(),
+                question,
+                filters,
+                mode="llm",
+                prefer_strong_designs=prefer,
+                on_token=on_token,
+                send_redacted=send_redacted,
+            )
     except LanguageModelError as error:  # the model could not load or run: say why, and how to get an answer anyway
         log.warning("language model answer failed: %s", error)
         raise LanguageModelError(

@@ -12,6 +12,7 @@ import re
 import pandas as pd
 import streamlit as st
 
+from pages._shared.auth import person, record, require, team
 from pages._shared.boot import through_app
 from pages._shared.flash import flash, show_flashes
 from pages._shared.guard import shown_errors
@@ -172,6 +173,7 @@ def articles_table(store: Collections, collection: Collection) -> None:
     ticked = [item.pmid for item, flag in zip(items, edited["Remove"], strict=True) if flag]
     if remove.button(f"Remove {len(ticked)} ticked", icon=":material/delete:", disabled=not ticked):
         store.remove(collection.id, ticked)
+        record("change", f"collection {collection.name}: removed {len(ticked)} articles")
         flash(f"Removed {plural(len(ticked), 'article')} from “{md(collection.name)}”.")
         st.session_state[f"items_version_{collection.id}"] = version + 1
         st.rerun()
@@ -249,8 +251,11 @@ def exports(store: Collections, collection: Collection) -> None:
     )
     slug = re.sub(r"[^\w\-]+", "-", collection.name).strip("-").lower() or "collection"
 
+    who, log = person().label, team()  # the download callback runs outside this script run
+
     def data(key: str):
         def build() -> bytes:
+            log.record(who, "export", f"collection {collection.name} as {key}")
             found = library().store.get_articles([i.pmid for i in items])
             ordered = [found.get(i.pmid) or Article(pmid=i.pmid) for i in items]
             return FORMATS[key].to_bytes(ordered, {i.pmid: i.annotation for i in items})
@@ -314,6 +319,7 @@ def saved_searches(store: Collections, collection: Collection | None) -> None:
                 "Delete", key=f"del_saved_{saved.id}_{collection.id if collection else 0}", icon=":material/delete:"
             ):
                 store.delete_saved_search(saved.id)
+                record("delete", f"saved search {saved.name}")
                 st.rerun()
 
 
@@ -326,6 +332,7 @@ def settings_forms(store: Collections, collection: Collection) -> None:
                 renamed = store.rename(collection.id, name)
                 store.describe(collection.id, description)
                 st.session_state[RESELECT] = collection.id
+                record("change", f"collection {collection.name}: name and description")
                 flash(f"Saved “{md(renamed.name)}”.")
                 st.rerun()
     st.divider()
@@ -335,7 +342,10 @@ def settings_forms(store: Collections, collection: Collection) -> None:
         key=f"confirm_delete_{collection.id}",
     )
     if st.button("Delete collection", icon=":material/delete_forever:", disabled=not confirm, type="primary"):
+        if not require("curator", "delete collections"):
+            return
         store.delete(collection.id)
+        record("delete", f"collection {collection.name}")
         st.session_state.pop(SELECTED, None)
         flash(f"Deleted the collection “{md(collection.name)}”; its articles stay in the library.")
         st.rerun()

@@ -15,6 +15,7 @@ import streamlit as st
 
 from ingest.eutils import count_query
 from ingest.formats import SUPPORTED, reader_for
+from pages._shared.auth import record, require
 from pages._shared.boot import through_app
 from pages._shared.guard import shown_errors
 from pages._shared.history import recent_imports_table
@@ -23,13 +24,17 @@ from pages._shared.jobs import ImportJob, registry
 from pages._shared.nav import ASK, LIBRARY
 from pages._shared.resources import library, settings
 from pages._shared.text import md, plural
+from retrieval.guard import IdentifiersFound
 
 UPLOAD_TYPES = ["xml", "gz", "txt", "nbib", "medline"]
 COUNTED = "import_counted"
+REDACT = "import_redact"
 
 
 def main() -> None:
     st.title("Import PubMed records")
+    if not require("curator", "import records"):
+        return
     job_panel()
     files_tab, query_tab = st.tabs([":material/upload_file: Upload files", ":material/travel_explore: PubMed query"])
     with files_tab, shown_errors("importing the files"):
@@ -114,6 +119,7 @@ def upload_form() -> None:
         (folder / Path(upload.name).name).write_bytes(upload.getvalue())
     names = ", ".join(u.name for u in uploads)
     registry().start(f"{plural(len(uploads), 'file')}: {names}", files_work(library(), folder))
+    record("import", names)
     st.rerun()
 
 
@@ -137,10 +143,16 @@ def query_form() -> None:
             until = st.number_input("To year (optional)", 1800, date.today().year, value=None, step=1)
         counted = st.form_submit_button("Count matching records", icon=":material/calculate:")
     if counted:
+        st.session_state.pop(REDACT, None)
         dates = (f"{since}/01/01" if since else None, f"{until}/12/31" if until else None)
-        with st.spinner("Asking PubMed…"):
-            total = count_query(settings(), query, *dates)
-        st.session_state[COUNTED] = (query.strip(), dates, total)
+        count_matches(query, dates)
+    if REDACT in st.session_state:  # the guard stopped the query: offer its redacted version
+        refused, dates = st.session_state[REDACT]
+        st.warning(md(str(refused)), icon=":material/shield_person:")
+        if st.button("Send the redacted query", icon=":material/shield:"):
+            st.session_state.pop(REDACT)
+            count_matches(refused.result.redacted, dates)
+            st.rerun()
     if COUNTED not in st.session_state:
         return
     query, dates, total = st.session_state[COUNTED]
@@ -151,10 +163,25 @@ def query_form() -> None:
         return
     with st.form("fetch_form", border=False):
         limit = st.number_input("Fetch at most", 1, total, value=min(total, 10_000), step=100)
+        keep = st.checkbox("Keep this query current (python -m ingest update re-runs it; see What's new)")
         if st.form_submit_button("Fetch records", type="primary", icon=":material/download:"):
-            registry().start(f"PubMed query {query}", query_work(library(), query, int(limit), *dates))
+            save_as = query[:80] if keep else None
+            registry().start(f"PubMed query {query}", query_work(library(), query, int(limit), *dates, save_as))
+            record("import", f"PubMed query {query}")
             st.session_state.pop(COUNTED)
             st.rerun()
+
+
+def count_matches(query: str, dates: tuple[str | None, str | None]) -> None:
+    """Count the query's records on PubMed; a query with patient identifiers is not sent (see retrieval.guard)."""
+    st.session_state.pop(COUNTED, None)
+    try:
+        with st.spinner("Asking PubMed…"):
+            total = count_query(settings(), query, *dates)
+    except IdentifiersFound as refused:
+        st.session_state[REDACT] = (refused, dates)  # kept in this session's memory only, never written
+        return
+    st.session_state[COUNTED] = (query.strip(), dates, total)
 
 
 def recent_imports() -> None:

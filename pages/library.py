@@ -5,11 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from pages._shared import charts, facets
+from pages._shared.auth import person, team
 from pages._shared.boot import through_app
 from pages._shared.guard import empty_library, shown_errors
 from pages._shared.history import recent_imports_table
 from pages._shared.resources import library, version_key
 from pages._shared.text import md, plural
+from retrieval.library.team import ROLES
 
 CHECK = "library_check"
 
@@ -44,6 +46,40 @@ def main() -> None:
     with shown_errors("checking the library"):
         check_panel()
     recent_imports_table(lib, "Last imports")
+    if person().may("curator"):
+        audit_panel()
+    if person().signed_in and person().may("admin"):
+        roles_panel()
+
+
+def audit_panel() -> None:
+    """Who imported, exported, deleted or changed what, and when (curators only)."""
+    st.subheader("Audit log")
+    entries = team().audit()
+    if not entries:
+        st.caption("Nothing imported, exported, deleted or changed from the web app yet.")
+        return
+    st.dataframe(
+        [{"when (UTC)": e.at.replace("T", " ").rstrip("Z"), "who": e.who, "did": e.action, "what": e.subject}
+         for e in entries],
+        hide_index=True,
+        width="stretch",
+    )  # fmt: skip
+
+
+def roles_panel() -> None:
+    """Admins give people the curator or admin role (everyone signed in is a reader)."""
+    st.subheader("Roles")
+    members = team().members()
+    if members:
+        st.dataframe([{"e-mail": e, "role": r} for e, r in members], hide_index=True, width="stretch")
+    with st.form("roles_form", border=False):
+        email = st.text_input("E-mail", placeholder="name@hospital.org")
+        role = st.selectbox("Role", ROLES)
+        if st.form_submit_button("Set role", icon=":material/manage_accounts:"):
+            with shown_errors("setting the role"):
+                team().set_role(email, role, by=person().label)
+                st.rerun()
 
 
 def check_panel() -> None:

@@ -6,4 +6,5 @@ Rooms, each with one job, and the only direction they may depend on each other
     answers  ->  search  ->  library          calibration -> answers
     exports  ->  library                      cli, settings: shared entry points
                                               errors: the one error type for users
+    guard: the patient-data check every outbound call makes (ingest and answers both use it)
 """

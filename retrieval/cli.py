@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from retrieval.answers.results import Answer
 from retrieval.errors import UserError, reported
+from retrieval.guard import IdentifiersFound
 from retrieval.library import Library
 from retrieval.library.evidence import badge
 from retrieval.library.filters import SearchFilters
@@ -89,6 +90,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question", nargs="?")
     p.add_argument("--batch", type=Path, help="file of questions: one a line, or JSONL with a 'question' field")
     p.add_argument("--mode", choices=["extractive", "llm"], default="extractive")
+    p.add_argument(
+        "--send-redacted",
+        action="store_true",
+        help="when the question holds patient identifiers, answer the redacted question (a remote model needs it)",
+    )
     p.add_argument("--k", type=int, default=10, help="articles searched for evidence (default 10)")
     p.add_argument("--json", action="store_true")
     add_filter_flags(p)
@@ -133,6 +139,10 @@ def build_parser() -> argparse.ArgumentParser:
         description='Reads JSON lines {"id", "text"} on stdin; writes one JSON line per input: '
         '{"id", "entities": [{"start", "end", "type", "text", "concept"}], '
         '"relations": [{"chemical", "disease"}]}. Offsets count characters of text.',
+    )
+    commands.add_parser(
+        "guard",
+        help='find patient identifiers: JSON lines {"id", "text"} on stdin, one JSON line per input on stdout',
     )
     return parser
 
@@ -223,7 +233,16 @@ def run_ask(library: Library, args: argparse.Namespace) -> None:
     if args.batch is None:
         streaming = args.mode == "llm" and not args.json
         on_token = (lambda token: print(token, end="", file=sys.stderr, flush=True)) if streaming else None
-        answer = ask(library, args.question, filters, args.mode, args.k, args.prefer_strong, on_token=on_token)
+        answer = ask(
+            library,
+            args.question,
+            filters,
+            args.mode,
+            args.k,
+            args.prefer_strong,
+            on_token=on_token,
+            send_redacted=args.send_redacted,
+        )
         if streaming:
             print(file=sys.stderr)
         if args.json:
@@ -233,11 +252,14 @@ def run_ask(library: Library, args: argparse.Namespace) -> None:
         return
     for question in batch_questions(args.batch):
         try:
-            answer = ask(library, question, filters, args.mode, args.k, args.prefer_strong)
+            answer = ask(
+                library, question, filters, args.mode, args.k, args.prefer_strong, send_redacted=args.send_redacted
+            )
         except UserError as error:  # one bad question does not stop the batch; its line says why
             if not args.json:
                 raise
-            print_json({"question": question, "error": str(error)})
+            shown = error.result.redacted if isinstance(error, IdentifiersFound) else question
+            print_json({"question": shown, "error": str(error)})
             continue
         if args.json:
             print_json(answer.as_json())
@@ -294,7 +316,35 @@ def run_calibrate_stance(library: Library, args: argparse.Namespace) -> None:
         print(f"Saved the yes/no calibration of the language model to {saved}.")
 
 
+def run_guard(stdin=None, stdout=None) -> None:
+    """``{"id", "text"}`` lines in, ``{"id", "identifiers": [{"start", "end", "type", "text"}], "redacted"}`` out.
+
+    One output line per non-blank input line, in order; a line that is not such JSON gets
+    ``{"id": null, "error": ...}`` so the lines still pair up.
+    """
+    from retrieval.guard import check
+
+    stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
+    for number, line in enumerate(stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            row = None
+        if isinstance(row, dict) and isinstance(row.get("text"), str):
+            out = check(row["text"]).as_json(row.get("id"))
+        else:
+            ident = row.get("id") if isinstance(row, dict) else None
+            out = {"id": ident, "error": f"line {number} is not a JSON object with a string 'text' field"}
+        stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+        stdout.flush()
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.command == "guard":
+        run_guard()
+        return 0
     if args.command == "entities":
         from retrieval.library.entities.jsonl import run as run_entities
 

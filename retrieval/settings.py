@@ -18,6 +18,7 @@ from retrieval.errors import UserError
 
 DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
 NCBI_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+NLM_UPDATE_FILES_URL = "https://ftp.ncbi.nlm.nih.gov/pubmed/updatefiles/"
 
 
 class Settings(BaseSettings):
@@ -67,6 +68,9 @@ class Settings(BaseSettings):
         9999, description="Most PMIDs one esearch can list; larger result sets are fetched in date windows."
     )
 
+    # `python -m ingest update`: where NLM's daily update files are listed (a mirror, or a file:// folder)
+    update_mirror_url: str = NLM_UPDATE_FILES_URL
+
     # Answer generation
     llm_provider: Literal["llamacpp", "ollama", "openai"] = "llamacpp"
     llm_model: str = Field(
@@ -85,8 +89,14 @@ class Settings(BaseSettings):
         150, description="Abstract text given to the model, in tokens, shared by its articles: less answers sooner."
     )
 
+    # Patient-data guard: a remote language model never gets a question with identifiers. Set this to
+    # guard a model on this machine too (an ollama or OpenAI-compatible server on the loopback address).
+    guard_local_llm: bool = False
+
     # Web app
     max_upload_mb: int = 200
+    # A team server (sign-in configured in .streamlit/secrets.toml): these people are always admins.
+    admin_emails: tuple[str, ...] = ()
 
     @property
     def db_path(self) -> Path:

@@ -20,12 +20,17 @@ from ingest.eutils.windows import DateRange, all_dates, fitting_windows, request
 from ingest.items import Item
 from ingest.progress import Reporter, SilentReporter
 from retrieval.errors import UserError
+from retrieval.guard import require_clean
 from retrieval.library.records import Article
 from retrieval.settings import Settings
 
 Known = Callable[[Sequence[str]], set[str]]
 DateLike = str | date | None
 log = logging.getLogger(__name__)
+NCBI = "NCBI"
+HOW_TO_SEND_REDACTED = (
+    "use 'Send the redacted query' on the Import page (python -m ingest pubmed/pmids --send-redacted)"
+)
 
 
 def nothing_known(pmids: Sequence[str]) -> set[str]:
@@ -54,7 +59,8 @@ def iter_query(
     ``max_records`` limits the hits considered (newest publication dates first
     when the result set needs date windows), not the downloads, so a re-run
     after an interruption completes the same set. An empty query, a bad date or
-    ``max_records`` raise ``UserError`` here, before any request; iterating
+    ``max_records`` raise ``UserError`` here, before any request, and so does a query holding
+    patient identifiers (``IdentifiersFound``, see ``retrieval.guard``); iterating
     raises ``EutilsError`` when NCBI keeps failing.
     """
     query = _checked_query(query)
@@ -142,6 +148,9 @@ def iter_pmids(
     An entry that is not a PMID raises ``UserError`` here, before any request.
     PMIDs NCBI does not deliver end up in ``report.not_found``.
     """
+    if not isinstance(pmids, str) and not all(str(p).strip().isdigit() for p in pmids):
+        # A pasted list may hold more than PMIDs (a chart line); bare numbers alone identify no one.
+        require_clean(" ".join(str(p) for p in pmids), NCBI, HOW_TO_SEND_REDACTED)
     wanted = checked_pmids(pmids)
     report = report if report is not None else FetchReport()
     return _pmid_records(settings, wanted, known, reporter or SilentReporter(), report)
@@ -172,9 +181,10 @@ def checked_pmids(pmids: Sequence[str]) -> list[str]:
 
 
 def _checked_query(query: str) -> str:
+    """The query stripped; ``ValueError`` when empty, ``IdentifiersFound`` when it holds patient identifiers."""
     if not query or not query.strip():
         raise UserError("The PubMed query is empty; type search terms, e.g. 'aspirin AND stroke'.")
-    return query.strip()
+    return require_clean(query.strip(), NCBI, HOW_TO_SEND_REDACTED)
 
 
 def _fetch_listed(

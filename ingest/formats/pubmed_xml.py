@@ -27,6 +27,34 @@ from ingest.items import Deletion, Item
 GZIP_MAGIC = b"\x1f\x8b"
 HEAD_BYTES = 64 * 1024  # first read: enough for the XML declaration, DOCTYPE and root start tag
 PROBE_LIMIT = 1024 * 1024  # give up looking for the root element after this many bytes
+# The largest PubMed records (thousands of authors, long reference lists) are a few MB of XML. More
+# than this without a complete record is a damaged file or a decompression bomb (a small .xml.gz
+# that unpacks to gigabytes): libxml2 would keep every element of it in memory, so it is refused.
+MAX_BYTES_WITHOUT_RECORD = 8 * 1024 * 1024
+
+
+class _Budget:
+    """Counts the unpacked bytes read since the last complete record; refuses past the limit."""
+
+    def __init__(self, stream: BinaryIO, label: str, limit: int = MAX_BYTES_WITHOUT_RECORD) -> None:
+        self._stream = stream
+        self._label = label
+        self._limit = limit
+        self.since_record = 0
+
+    def read(self, size: int = -1) -> bytes:
+        # Never read "everything": an unbounded read of a bomb would unpack it whole.
+        data = self._stream.read(size if 0 <= size <= self._limit else self._limit + 1)
+        self.since_record += len(data)
+        if self.since_record > self._limit:
+            raise ParseError(
+                f"{self._label} was refused: it holds more than {self._limit // (1024 * 1024)} MB of XML without "
+                "a complete PubMed record (a damaged file, or a compressed file that unpacks to far more than "
+                "PubMed XML does). Records before that point were kept."
+            )
+        return data
+
+
 SAFE_PARSER = {
     "no_network": True,
     "resolve_entities": False,
@@ -150,8 +178,9 @@ def iter_pubmed_xml(source: Source, name: str | None = None) -> Iterator[Item]:
     read = 0
     with ExitStack() as stack:
         raw = open_source(source, label, stack)
+        budget = _Budget(_unpacked(raw), label)
         try:
-            root_tag, root_line, stream = _root_tag(_unpacked(raw))
+            root_tag, root_line, stream = _root_tag(budget)  # type: ignore[arg-type]
         except OSError as error:
             raise ParseError(f"{label} could not be read ({error}); check that the file is complete.") from None
         if root_tag is not None and root_tag not in RECORD_TAGS:
@@ -167,6 +196,7 @@ def iter_pubmed_xml(source: Source, name: str | None = None) -> Iterator[Item]:
                 if parent is not None:
                     while record.getprevious() is not None:
                         del parent[0]
+                budget.since_record = 0
                 if item.pmids if isinstance(item, Deletion) else item.pmid:
                     read += 1
                     yield item

@@ -15,6 +15,7 @@ from pathlib import Path
 from ingest.imports import ImportResult, import_files, import_pmids, import_query
 from pages._shared.jobs import ImportJob, Work
 from retrieval.library import Library
+from retrieval.library.collections import Collections
 
 
 def files_work(library: Library, folder: Path) -> Work:
@@ -30,10 +31,28 @@ def files_work(library: Library, folder: Path) -> Work:
 
 
 def query_work(
-    library: Library, query: str, max_records: int | None, mindate: str | None = None, maxdate: str | None = None
+    library: Library,
+    query: str,
+    max_records: int | None,
+    mindate: str | None = None,
+    maxdate: str | None = None,
+    save_as: str | None = None,
 ) -> Work:
+    """Fetch a query's records; with ``save_as``, keep the query current (``python -m ingest update``)."""
+
     def work(job: ImportJob) -> None:
-        _keep(job, import_query(library, query, job, max_records=max_records, mindate=mindate, maxdate=maxdate))
+        listed: list[str] = []
+        _keep(
+            job,
+            import_query(
+                library, query, job, max_records=max_records, mindate=mindate, maxdate=maxdate, listed=listed
+            ),
+        )
+        if save_as and not job.cancelled():
+            shelves = Collections(library.store)
+            if shelves.find_pubmed_query(query) is None:
+                shelves.save_pubmed_query(save_as, query, listed)
+                job.messages.append(f"Saved as “{save_as}”: the What's new page lists what later updates find.")
 
     return work
 

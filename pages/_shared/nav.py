@@ -17,6 +17,7 @@ SUMMARIES = "pages/summaries.py"
 COLLECTIONS = "pages/collections.py"
 IMPORT = "pages/import_records.py"
 LIBRARY = "pages/library.py"
+WHATS_NEW = "pages/whats_new.py"
 
 
 def navigation() -> Page:
@@ -31,6 +32,7 @@ def navigation() -> Page:
             ],
             "Curate": [
                 st.Page(COLLECTIONS, title="Collections", icon=":material/collections_bookmark:"),
+                st.Page(WHATS_NEW, title="What's new", icon=":material/new_releases:"),
                 st.Page(IMPORT, title="Import", icon=":material/upload_file:"),
                 st.Page(LIBRARY, title="Library", icon=":material/local_library:"),
             ],

@@ -24,6 +24,7 @@ from retrieval.answers.extractive import TOP_ARTICLES, extract
 from retrieval.answers.results import Answer, ArticleStance, Citation
 from retrieval.answers.stance import STANCE_MODEL, article_stance, is_yes_no, load_stance_model, verdict
 from retrieval.errors import UserError
+from retrieval.guard import redact
 from retrieval.library import Library
 from retrieval.library.filters import SearchFilters
 from retrieval.search.hybrid import run_search
@@ -45,13 +46,22 @@ def ask(
     k: int = 10,
     prefer_strong_designs: bool = False,
     on_token: Callable[[str], None] | None = None,
+    send_redacted: bool = False,
 ) -> Answer:
     """Answer ``question`` from the library, every sentence cited, or abstain.
 
-    Raises ``UserError`` for an empty question, an unknown mode, an empty library or an unknown collection.
+    Raises ``UserError`` for an empty question, an unknown mode, an empty library or an unknown collection,
+    and ``IdentifiersFound`` when the llm mode would send a question with patient identifiers to a remote
+    model; ``send_redacted`` answers the redacted question instead, searched locally too.
     """
     if mode not in ("extractive", "llm"):
         raise UserError(f"Unknown answer mode {mode!r}: use 'extractive' or 'llm'.")
+    if send_redacted:
+        question = redact(question)
+    elif mode == "llm":  # refuse a question a remote model must not get before doing any work for it
+        from retrieval.answers.llm.outbound import outbound_question
+
+        outbound_question(library.settings, question)
     started = time.perf_counter()
     result = run_search(library, question, filters, k, prefer_strong_designs)
     timings = dict(result.timings_ms)
@@ -65,7 +75,7 @@ def ask(
 
     if mode == "llm":
         usable = [h for h in result.hits if not h.retracted][: library.settings.llm_articles]
-        written = _llm_answer(library, answer.question, usable, on_token, timings)
+        written = _llm_answer(library, answer.question, usable, on_token, timings, send_redacted)
         if written is None:
             return _abstain(answer, result.hits, INSUFFICIENT, started)
         answer.answer, answer.citations, answer.removed = written
@@ -117,12 +127,13 @@ def _llm_answer(
     hits: list[Hit],
     on_token: Callable[[str], None] | None,
     timings: dict[str, float],
+    send_redacted: bool = False,
 ) -> tuple[str, list[Citation], list[dict]] | None:
     """The verified written answer: its text, citations and removed sentences; None when the model said the
     evidence is insufficient and wrote nothing that passed verification."""
     from retrieval.answers.llm.answer import generate_verified
 
-    draft = generate_verified(library, question, hits, task="answer", on_token=on_token)
+    draft = generate_verified(library, question, hits, task="answer", on_token=on_token, send_redacted=send_redacted)
     timings["llm_first_token"] = draft.first_token_ms
     timings["llm_total"] = draft.total_ms
     if draft.said_insufficient and not draft.sentences:

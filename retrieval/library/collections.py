@@ -15,8 +15,10 @@ import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from retrieval.errors import UserError
+from retrieval.guard import check
 from retrieval.library.store import Store, utc_now
 
 MAX_NAME_CHARS = 120
@@ -67,6 +69,9 @@ class SavedSearch:
     result_pmids: list[str] = field(default_factory=list)
     collection_id: int | None = None
     created_at: str = ""
+    kind: str = "library"  # "library": words and filters over this library; "pubmed": a PubMed query kept current
+    last_run_at: str = ""
+    last_seen_at: str = ""  # when its owner last looked at what is new
 
 
 def parse_tags(text: str | Iterable[str]) -> tuple[str, ...]:
@@ -213,8 +218,17 @@ class Collections:
     def annotate(
         self, collection_id: int, pmid: str, *, note: str | None = None, tags: str | Sequence[str] | None = None
     ) -> CollectionItem:
-        """Set the note and/or tags of an article in a collection (``None`` leaves a field unchanged)."""
+        """Set the note and/or tags of an article in a collection (``None`` leaves a field unchanged).
+
+        Notes and tags are exported with the collection, so text with patient identifiers is refused.
+        """
         current = self.get(collection_id)
+        typed = "\n".join([note or "", tags if isinstance(tags, str) else " ".join(tags or [])])
+        if typed.strip() and not (found := check(typed)).clean:
+            raise CollectionError(
+                f"Not saved: the note looks like it holds patient identifiers ({found.kinds()}); "
+                "notes are exported with the collection, so remove them first."
+            )
         with self.store.transaction() as conn:
             row = conn.execute(
                 "SELECT note, tags FROM collection_items WHERE collection_id = ? AND pmid = ?", (current.id, pmid)
@@ -249,12 +263,19 @@ class Collections:
         name = " ".join(name.split()) or " ".join(query.split())[:MAX_NAME_CHARS]
         if not name:
             raise CollectionError("A saved search needs a query or a name; type one and try again.")
+        found = check(f"{name}\n{query}")
+        if not found.clean:  # a saved search is kept and exported: patient identifiers never are
+            raise CollectionError(
+                f"Not saved: the search looks like it holds patient identifiers ({found.kinds()}); "
+                "remove them and save it again."
+            )
         if collection_id is not None:
             self.get(collection_id)
+        now = moment()
         with self.store.transaction() as conn:
             cur = conn.execute(
                 "INSERT INTO saved_searches (name, query, filters_json, library_state_json, result_pmids_json,"
-                " collection_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " collection_id, created_at, last_run_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     name,
                     query,
@@ -263,6 +284,8 @@ class Collections:
                     json.dumps(list(result_pmids)),
                     collection_id,
                     utc_now(),
+                    now,
+                    now,  # saving is looking: what it finds today is not news
                 ),
             )
         return self.saved_search(int(cur.lastrowid))
@@ -285,9 +308,82 @@ class Collections:
         sql = "SELECT * FROM saved_searches WHERE collection_id IS NULL ORDER BY id DESC"
         return [_saved(r) for r in self.store.conn.execute(sql)]
 
+    # ------------------------------------------------------- living saved searches
+    def save_pubmed_query(self, name: str, query: str, pmids: Sequence[str] = ()) -> SavedSearch:
+        """Keep a PubMed query current: ``python -m ingest update`` re-runs it; ``pmids`` is what it finds today."""
+        saved = self.save_search(name, query, {}, list(pmids))
+        now = moment()
+        with self.store.transaction() as conn:
+            conn.execute(
+                "UPDATE saved_searches SET kind = 'pubmed', last_run_at = ?, last_seen_at = ? WHERE id = ?",
+                (now, now, saved.id),
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO saved_search_hits (search_id, pmid, found_at) VALUES (?, ?, '')",
+                [(saved.id, p) for p in pmids],
+            )
+        return self.saved_search(saved.id)
+
+    def find_pubmed_query(self, query: str) -> SavedSearch | None:
+        row = self.store.conn.execute(
+            "SELECT * FROM saved_searches WHERE kind = 'pubmed' AND query = ? ORDER BY id LIMIT 1", (query,)
+        ).fetchone()
+        return _saved(row) if row else None
+
+    def pubmed_queries(self) -> list[SavedSearch]:
+        return [s for s in self.saved_searches() if s.kind == "pubmed"]
+
+    def record_run(self, search_id: int, pmids: Sequence[str]) -> list[str]:
+        """Note a run of a saved search that found ``pmids``; return those it had not found before."""
+        now = moment()
+        with self.store.transaction() as conn:
+            first = conn.execute("SELECT last_run_at FROM saved_searches WHERE id = ?", (search_id,)).fetchone()
+            if first is None:
+                raise CollectionError(f"There is no saved search number {search_id}; it may have been deleted.")
+            had = {r[0] for r in conn.execute("SELECT pmid FROM saved_search_hits WHERE search_id = ?", (search_id,))}
+            new = [p for p in dict.fromkeys(pmids) if p not in had]
+            found_at = now if first[0] else ""  # a first run sets the baseline: nothing in it is news
+            conn.executemany(
+                "INSERT INTO saved_search_hits (search_id, pmid, found_at) VALUES (?, ?, ?)",
+                [(search_id, p, found_at) for p in new],
+            )
+            conn.execute("UPDATE saved_searches SET last_run_at = ? WHERE id = ?", (now, search_id))
+        return new if first[0] else []
+
+    def new_since_seen(self, search_id: int) -> list[str]:
+        """PMIDs a saved PubMed query found after its owner last looked, newest first."""
+        rows = self.store.conn.execute(
+            "SELECT h.pmid FROM saved_search_hits h JOIN saved_searches s ON s.id = h.search_id"
+            " WHERE h.search_id = ? AND h.found_at != '' AND h.found_at > s.last_seen_at"
+            " ORDER BY h.found_at DESC, h.pmid",
+            (search_id,),
+        )
+        return [r[0] for r in rows]
+
+    def added_since(self, since: str, pmids: Sequence[str]) -> list[str]:
+        """Of ``pmids`` (a library search's results), those whose article came into the library after ``since``."""
+        if not pmids:
+            return []
+        marks = ",".join("?" * len(pmids))
+        rows = self.store.conn.execute(
+            f"SELECT pmid FROM articles WHERE added_at > ? AND pmid IN ({marks})", (since, *pmids)
+        )
+        found = {r[0] for r in rows}
+        return [p for p in pmids if p in found]
+
+    def mark_seen(self, search_id: int) -> None:
+        """Its owner has looked: what is new is counted from now on."""
+        with self.store.transaction() as conn:
+            conn.execute("UPDATE saved_searches SET last_seen_at = ? WHERE id = ?", (moment(), search_id))
+
     def delete_saved_search(self, search_id: int) -> None:
         with self.store.transaction() as conn:
             conn.execute("DELETE FROM saved_searches WHERE id = ?", (search_id,))
+
+
+def moment() -> str:
+    """Now, to the microsecond: a run and a look in the same second must still come in order."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _collection(row: sqlite3.Row) -> Collection:
@@ -304,4 +400,7 @@ def _saved(row: sqlite3.Row) -> SavedSearch:
         result_pmids=json.loads(row["result_pmids_json"]),
         collection_id=row["collection_id"],
         created_at=row["created_at"],
+        kind=row["kind"],
+        last_run_at=row["last_run_at"],
+        last_seen_at=row["last_seen_at"],
     )

@@ -169,7 +169,39 @@ CREATE TRIGGER articles_entities_au AFTER UPDATE OF title, abstract ON articles 
 END;
 """
 
-MIGRATIONS: list[str] = [ARTICLES, COLLECTIONS, ENTITIES]
+# Living saved searches and a team server: a saved PubMed query is re-run by `python -m ingest update`; every saved
+# search remembers when it last ran and when its owner last looked, and which PMIDs it found when.
+LIVING_SEARCHES = """
+ALTER TABLE saved_searches ADD COLUMN kind TEXT NOT NULL DEFAULT 'library';
+ALTER TABLE saved_searches ADD COLUMN last_run_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE saved_searches ADD COLUMN last_seen_at TEXT NOT NULL DEFAULT '';
+UPDATE saved_searches SET last_seen_at = created_at, last_run_at = created_at;
+
+-- found_at is '' for what the search found on its first run (nothing new), else the run's time.
+CREATE TABLE saved_search_hits (
+    search_id INTEGER NOT NULL REFERENCES saved_searches(id) ON DELETE CASCADE,
+    pmid TEXT NOT NULL,
+    found_at TEXT NOT NULL,
+    PRIMARY KEY (search_id, pmid)
+) WITHOUT ROWID;
+CREATE INDEX saved_search_hits_found ON saved_search_hits(search_id, found_at);
+
+-- A team server: who may do what (admins named in MEDLIT_ADMIN_EMAILS need no row), and who did what.
+CREATE TABLE members (
+    email TEXT PRIMARY KEY,
+    role TEXT NOT NULL CHECK (role IN ('reader', 'curator', 'admin')),
+    updated_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    action TEXT NOT NULL,
+    subject TEXT NOT NULL DEFAULT ''
+);
+"""
+
+MIGRATIONS: list[str] = [ARTICLES, COLLECTIONS, ENTITIES, LIVING_SEARCHES]
 
 
 def migrate(conn: sqlite3.Connection) -> int:

@@ -625,6 +625,11 @@ class Store:
                 ),
             )
 
+    def finished_run_sources(self) -> list[str]:
+        """The sources of every ingest run that finished (``status = 'done'``), oldest first."""
+        rows = self.conn.execute("SELECT source FROM ingest_runs WHERE status = 'done' ORDER BY id")
+        return [r[0] for r in rows]
+
     def recent_runs(self, limit: int = 10) -> list[dict]:
         rows = self.conn.execute("SELECT * FROM ingest_runs ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
         return [dict(r) for r in rows]

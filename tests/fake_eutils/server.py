@@ -20,6 +20,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from tests.fake_eutils import responses
@@ -64,6 +65,9 @@ class FakeEutils:
     hang_s: float = 30.0  # how long a HANG fault keeps the client waiting (ended early by stop())
     records: dict[str, FakeRecord] = field(default_factory=fake_records)
     requests: list[RecordedRequest] = field(default_factory=list)
+    # An NLM file mirror: a folder with baseline/ and updatefiles/ (e.g. MIRROR_SAMPLE), served under /pubmed/
+    mirror: Path | None = None
+    mirror_requests: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._faults: deque[Fault] = deque()
@@ -71,6 +75,29 @@ class FakeEutils:
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._server: ThreadingHTTPServer | None = None
+
+    @property
+    def mirror_url(self) -> str:
+        """The NLM mirror's update files folder, to use as ``Settings.update_mirror_url``."""
+        assert self._server is not None, "start the fake server first"
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/pubmed/updatefiles/"
+
+    def mirror_answer(self, path: str) -> _Answer:
+        """A folder listing (HTML, as NLM's server writes it) or a file of the mirror folder."""
+        with self._lock:
+            self.mirror_requests.append(path)
+        relative = path.removeprefix("/pubmed/").strip("/")
+        if self.mirror is None or ".." in relative.split("/"):
+            return _Answer(404, b"Not found", "text/plain")
+        target = self.mirror / relative
+        if target.is_dir():
+            links = "".join(f'<a href="{p.name}">{p.name}</a>\n' for p in sorted(target.iterdir()) if p.is_file())
+            page = f"<html><head><title>Index of {path}</title></head><body><pre>{links}</pre></body></html>"
+            return _Answer(200, page.encode(), "text/html")
+        if target.is_file():
+            return _Answer(200, target.read_bytes(), "application/octet-stream")
+        return _Answer(404, b"Not found", "text/plain")
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> FakeEutils:
@@ -222,6 +249,9 @@ def _handler_for(fake: FakeEutils) -> type[BaseHTTPRequestHandler]:
 
         def _serve(self, form: bytes) -> None:
             url = urlsplit(self.path)
+            if url.path.startswith("/pubmed/"):
+                self._send(fake.mirror_answer(url.path), {})
+                return
             endpoint = url.path.rstrip("/").rsplit("/", 1)[-1].removesuffix(".fcgi")
             params = {k: v[-1] for k, v in parse_qs(url.query).items()}
             params.update({k: v[-1] for k, v in parse_qs(form.decode("utf-8")).items()})

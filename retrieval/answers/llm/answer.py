@@ -17,6 +17,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
 from retrieval.answers.llm.chat_model import get_chat_model
+from retrieval.answers.llm.outbound import outbound_evidence, outbound_question
 from retrieval.answers.llm.prompt import build_messages, evidence_blocks
 from retrieval.answers.llm.verify import EvidenceDoc, load_support_threshold, verify_draft
 from retrieval.errors import UserError
@@ -57,21 +58,24 @@ def generate_verified(
     *,
     task: str = "answer",
     on_token: Callable[[str], None] | None = None,
+    send_redacted: bool = False,
 ) -> VerifiedDraft:
     """Have the model answer ``question`` (``task="summary"``: summarise the topic) from ``hits``, then verify.
 
     Retracted articles are never given to the model, so a citation of one is
-    removed like any other citation outside the evidence.
+    removed like any other citation outside the evidence. A remote model gets neither a question
+    with patient identifiers (``IdentifiersFound``, unless ``send_redacted``) nor identifiers in the
+    evidence (redacted): see ``outbound``.
     """
     started = time.perf_counter()
     settings = library.settings
     usable = [h for h in hits if not h.retracted]
     if not usable:
         return VerifiedDraft([], [], "", 0.0, 0.0)
+    question = outbound_question(settings, question, send_redacted)
     articles = [hit_article(library, h) for h in usable]
-    messages = build_messages(
-        question, evidence_blocks(articles, [h.sentences for h in usable], settings.llm_evidence_tokens), task
-    )
+    blocks = evidence_blocks(articles, [h.sentences for h in usable], settings.llm_evidence_tokens)
+    messages = build_messages(question, outbound_evidence(settings, blocks), task)
     threshold = load_support_threshold(settings.data_dir, *library.vectors)
     load_started = time.perf_counter()
     try:

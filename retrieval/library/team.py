@@ -1,0 +1,77 @@
+"""A library served to a team: members' roles and the audit log of what changed.
+
+Roles: readers ask, search and keep collections; curators also import, change shared
+collections and delete; admins also manage roles. Admins named in the settings
+(``MEDLIT_ADMIN_EMAILS``) are admins whatever the table says, so a new server has one.
+Anyone else signed in is a reader until an admin says otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from retrieval.errors import UserError
+from retrieval.library.store import Store, utc_now
+
+ROLES = ("reader", "curator", "admin")
+RANK = {role: n for n, role in enumerate(ROLES)}
+
+
+def at_least(role: str, needed: str) -> bool:
+    return RANK.get(role, -1) >= RANK[needed]
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: str
+    who: str
+    action: str
+    subject: str
+
+
+class Team:
+    def __init__(self, store: Store, admin_emails: tuple[str, ...] = ()):
+        self.store = store
+        self.admins = {e.strip().lower() for e in admin_emails if e.strip()}
+
+    # ------------------------------------------------------------------ roles
+    def role_of(self, email: str) -> str:
+        email = email.strip().lower()
+        if email in self.admins:
+            return "admin"
+        row = self.store.conn.execute("SELECT role FROM members WHERE email = ?", (email,)).fetchone()
+        return row[0] if row else "reader"
+
+    def set_role(self, email: str, role: str, by: str) -> None:
+        email = email.strip().lower()
+        if role not in ROLES:
+            raise UserError(f"Unknown role {role!r}: use one of {', '.join(ROLES)}.")
+        if "@" not in email:
+            raise UserError("Give the person's e-mail address, as their sign-in provider reports it.")
+        with self.store.transaction() as conn:
+            conn.execute(
+                "INSERT INTO members (email, role, updated_at) VALUES (?, ?, ?)"
+                " ON CONFLICT(email) DO UPDATE SET role = excluded.role, updated_at = excluded.updated_at",
+                (email, role, utc_now()),
+            )
+        self.record(by, "role", f"{email} is now {role}")
+
+    def members(self) -> list[tuple[str, str]]:
+        rows = self.store.conn.execute("SELECT email, role FROM members ORDER BY email").fetchall()
+        listed = {r[0]: r[1] for r in rows} | dict.fromkeys(self.admins, "admin")
+        return sorted(listed.items())
+
+    # ------------------------------------------------------------------ audit
+    def record(self, who: str, action: str, subject: str = "") -> None:
+        """Note that ``who`` did ``action`` (import, export, delete, change, role) to ``subject``."""
+        with self.store.transaction() as conn:
+            conn.execute(
+                "INSERT INTO audit_log (at, who, action, subject) VALUES (?, ?, ?, ?)",
+                (utc_now(), who or "local user", action, subject),
+            )
+
+    def audit(self, limit: int = 200) -> list[AuditEntry]:
+        rows = self.store.conn.execute(
+            "SELECT at, who, action, subject FROM audit_log ORDER BY id DESC LIMIT ?", (limit,)
+        ).fetchall()
+        return [AuditEntry(*r) for r in rows]

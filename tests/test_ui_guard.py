@@ -1,0 +1,62 @@
+"""The guard on the web pages: a query or question with identifiers is stopped, then sent redacted on request."""
+
+from __future__ import annotations
+
+import json
+
+from test_guard_outbound import CHART_QUERY, DOB, NAME, RecordingModelServer
+from ui_support import app_test
+
+from retrieval.library import Library
+from retrieval.settings import Settings
+from tests.conftest import FIXTURE_ARTICLES
+from tests.fake_eutils import FakeEutils
+
+IMPORT = "pages/import_records.py"
+
+
+def test_import_page_stops_a_query_with_identifiers_then_sends_it_redacted(tmp_path, monkeypatch):
+    data_dir = tmp_path / "library"
+    with FakeEutils() as fake:
+        for name, value in {"EUTILS_URL": fake.url, "API_KEY": "k", "EUTILS_BACKOFF_S": "0.01"}.items():
+            monkeypatch.setenv(f"MEDLIT_{name}", value)
+        at = app_test(monkeypatch, data_dir, IMPORT)
+        at.text_input[0].set_value(CHART_QUERY)
+        next(b for b in at.button if b.label == "Count matching records").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        warning = " ".join(w.value for w in at.warning)
+        assert "Not sent to NCBI" in warning and "a person" in warning
+        assert NAME not in warning and DOB not in warning
+        assert fake.requests == []
+        next(b for b in at.button if b.label == "Send the redacted query").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        sent = json.dumps([r.params for r in fake.requests])
+        assert fake.requests and NAME not in sent and DOB not in sent and "apixaban" in sent
+        assert any("PubMed records match" in m.value for m in at.markdown)
+    assert not Library(Settings(data_dir=data_dir)).store.recent_runs(3)  # counting imports nothing
+
+
+def test_ask_page_keeps_identifiers_from_a_remote_model(library_factory, monkeypatch):
+    # A library of its own: the app keeps each data folder's library (and the settings it was opened
+    # with) for the life of the process, so the shared fixture library would keep the local model.
+    library = library_factory(FIXTURE_ARTICLES[:3])
+    with RecordingModelServer() as model:
+        for name, value in {
+            "LLM_PROVIDER": "openai",
+            "LLM_MODEL": "m",
+            "LLM_BASE_URL": model.url,
+            "GUARD_LOCAL_LLM": "true",  # the loopback fake stands for a model on another host
+        }.items():
+            monkeypatch.setenv(f"MEDLIT_{name}", value)
+        at = app_test(monkeypatch, library.settings.data_dir)
+        at.text_input[0].set_value("Mrs. Dorothy Walsh, 91 years old: does vitamin D prevent falls?")
+        at.segmented_control[0].set_value("Language model")
+        at.button[0].click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        warning = " ".join(w.value for w in at.warning)
+        assert "Not sent to the remote language model" in warning and "Dorothy" not in warning
+        assert model.bodies == []
+        next(b for b in at.button if b.label == "Send the redacted question").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        sent = "".join(model.bodies)
+        assert "Dorothy" not in sent and "91 years old" not in sent

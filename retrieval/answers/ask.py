@@ -38,13 +38,15 @@ def ask(
     prefer_strong_designs: bool = False,
     on_token: Callable[[str], None] | None = None,
     send_redacted: bool = False,
+    on_queue: Callable[[int], None] | None = None,
 ) -> Answer:
     """Answer ``question`` from the library, every sentence cited, or abstain.
 
     Raises ValueError (with a message fit for a user) for an empty question, an
     empty library or an unknown collection, and ``IdentifiersFound`` (a ValueError) when
     the llm mode would send a question with patient identifiers to a remote model.
-    ``send_redacted`` answers the redacted question instead, searched locally too.
+    ``send_redacted`` answers the redacted question instead, searched locally too; ``on_queue``
+    hears how many questions are ahead of this one while it waits for the local model.
     """
     if mode not in ("extractive", "llm"):
         raise ValueError(f"Unknown answer mode {mode!r}: use 'extractive' or 'llm'.")
@@ -66,7 +68,7 @@ def ask(
     if mode == "llm":
         usable = [h for h in result.hits if not h.retracted][: library.settings.llm_articles]
         answer.answer, answer.citations, answer.removed = _llm_answer(
-            library, answer.question, usable, on_token, timings, send_redacted
+            library, answer.question, usable, on_token, timings, send_redacted, on_queue
         )
     if not answer.citations:  # the extractive mode, or nothing the model wrote survived verification
         t0 = time.perf_counter()
@@ -87,11 +89,14 @@ def _llm_answer(
     on_token: Callable[[str], None] | None,
     timings: dict[str, float],
     send_redacted: bool = False,
+    on_queue: Callable[[int], None] | None = None,
 ) -> tuple[str, list[Citation], list[dict]]:
     """The verified written answer: its text, citations and the sentences verification removed."""
     from retrieval.answers.llm.answer import generate_verified
 
-    draft = generate_verified(library, question, hits, task="answer", on_token=on_token, send_redacted=send_redacted)
+    draft = generate_verified(
+        library, question, hits, task="answer", on_token=on_token, send_redacted=send_redacted, on_queue=on_queue
+    )
     timings["llm_first_token"] = draft.first_token_ms
     timings["llm_total"] = draft.total_ms
     titles = {h.pmid: h.title for h in hits}

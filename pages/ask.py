@@ -108,6 +108,12 @@ def answer_question(question: str, mode: str, filters, prefer: bool, send_redact
     live = st.empty()
     written: list[str] = []
 
+    def on_queue(ahead: int) -> None:
+        live.info(
+            f"Waiting for the language model: {plural(ahead, 'question')} ahead of yours (it answers one at a time).",
+            icon=":material/hourglass_top:",
+        )
+
     def on_token(token: str) -> None:
         written.append(token)
         live.info("Writing (draft, not yet checked): " + md("".join(written)), icon=":material/edit_note:")
@@ -122,6 +128,7 @@ def answer_question(question: str, mode: str, filters, prefer: bool, send_redact
                 prefer_strong_designs=prefer,
                 on_token=on_token,
                 send_redacted=send_redacted,
+                on_queue=on_queue,
             )
     except LanguageModelError as error:  # the model could not load or run: say why, and how to get an answer anyway
         log.warning("language model answer failed: %s", error)

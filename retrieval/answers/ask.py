@@ -47,12 +47,14 @@ def ask(
     prefer_strong_designs: bool = False,
     on_token: Callable[[str], None] | None = None,
     send_redacted: bool = False,
+    on_queue: Callable[[int], None] | None = None,
 ) -> Answer:
     """Answer ``question`` from the library, every sentence cited, or abstain.
 
     Raises ``UserError`` for an empty question, an unknown mode, an empty library or an unknown collection,
     and ``IdentifiersFound`` when the llm mode would send a question with patient identifiers to a remote
-    model; ``send_redacted`` answers the redacted question instead, searched locally too.
+    model; ``send_redacted`` answers the redacted question instead, searched locally too; ``on_queue``
+    hears how many questions are ahead of this one while it waits for the local model.
     """
     if mode not in ("extractive", "llm"):
         raise UserError(f"Unknown answer mode {mode!r}: use 'extractive' or 'llm'.")
@@ -75,7 +77,7 @@ def ask(
 
     if mode == "llm":
         usable = [h for h in result.hits if not h.retracted][: library.settings.llm_articles]
-        written = _llm_answer(library, answer.question, usable, on_token, timings, send_redacted)
+        written = _llm_answer(library, answer.question, usable, on_token, timings, send_redacted, on_queue)
         if written is None:
             return _abstain(answer, result.hits, INSUFFICIENT, started)
         answer.answer, answer.citations, answer.removed = written
@@ -128,12 +130,15 @@ def _llm_answer(
     on_token: Callable[[str], None] | None,
     timings: dict[str, float],
     send_redacted: bool = False,
+    on_queue: Callable[[int], None] | None = None,
 ) -> tuple[str, list[Citation], list[dict]] | None:
     """The verified written answer: its text, citations and removed sentences; None when the model said the
     evidence is insufficient and wrote nothing that passed verification."""
     from retrieval.answers.llm.answer import generate_verified
 
-    draft = generate_verified(library, question, hits, task="answer", on_token=on_token, send_redacted=send_redacted)
+    draft = generate_verified(
+        library, question, hits, task="answer", on_token=on_token, send_redacted=send_redacted, on_queue=on_queue
+    )
     timings["llm_first_token"] = draft.first_token_ms
     timings["llm_total"] = draft.total_ms
     if draft.said_insufficient and not draft.sentences:

@@ -59,6 +59,7 @@ def generate_verified(
     task: str = "answer",
     on_token: Callable[[str], None] | None = None,
     send_redacted: bool = False,
+    on_queue: Callable[[int], None] | None = None,
 ) -> VerifiedDraft:
     """Have the model answer ``question`` (``task="summary"``: summarise the topic) from ``hits``, then verify.
 
@@ -86,7 +87,7 @@ def generate_verified(
 
     pieces: list[str] = []
     first_token_ms = 0.0
-    with chat.lock:
+    with chat.turn(on_queue):  # the local model answers one question at a time; on_queue hears the place
         for text in _stream_text(chat.model, messages, settings.llm_provider):
             if not pieces:
                 first_token_ms = (time.perf_counter() - started) * 1000

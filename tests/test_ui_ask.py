@@ -94,3 +94,14 @@ def test_a_pmid_typed_as_the_question_opens_that_article(fixture_library, monkey
     at.button[0].click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert "Rosuvastatin for primary prevention" in texts(at)
+
+
+def test_a_very_long_question_is_echoed_as_one_bounded_line_not_a_heading(fixture_library, monkeypatch):
+    at = app_test(monkeypatch, fixture_library.settings.data_dir)
+    question = "Do statins prevent heart attacks in people at low cardiovascular risk? " * 70  # about 5,000 characters
+    at.text_input[0].set_value(question)
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    echoed = [m.value for m in at.markdown if m.value.startswith("**Q:**")]
+    assert echoed and len(echoed[0]) < 400 and echoed[0].endswith("…")
+    assert not any(m.value.lstrip().startswith("#") and "statins" in m.value for m in at.markdown)

@@ -159,7 +159,9 @@ def run(args: argparse.Namespace) -> BenchResult:
         ["model size, MB", round(model_size_bytes(MODEL_DIR) / 2**20, 1)],
     ]
     if "sample" in ingest:
-        other.append([f"added to an ingest of {args.ingest_sample} articles, % (measured)", s["added_percent"]])
+        other.append(
+            [f"added to an ingest of {args.ingest_sample} articles, % (measured)", ingest["sample"]["added_percent"]]
+        )
     provenance = json.loads((MODEL_DIR / "provenance.json").read_text())
     return BenchResult(
         command="entities",

@@ -43,6 +43,19 @@ def main() -> None:
     show_article(article)
 
 
+def abstract_paragraphs(article: Article) -> list[str]:
+    """The abstract: the sentence an answer cited highlighted when the link carries it (``?quote=``), else the
+    drugs and diseases highlighted."""
+    quote = st.query_params.get("quote", "").strip()
+    if quote and quote in " ".join(s.text for s in article.abstract):
+        st.caption(":orange-background[highlighted]: the sentence the answer quoted")
+        return cards.abstract_markdown(article.abstract, [quote])
+    marked = entities.abstract_paragraphs(article.abstract, article.pmid)
+    if marked:
+        st.caption(entities.legend())
+    return marked or cards.abstract_markdown(article.abstract)
+
+
 def pmid_from_address() -> str:
     """The PMID in the address, or typed in the box above the record (which then goes into the address)."""
     box, _ = st.columns([1, 3])
@@ -73,10 +86,7 @@ def show_article(article: Article) -> None:
     with main_column:
         st.subheader("Abstract")
         if article.abstract:
-            marked = entities.abstract_paragraphs(article.abstract, article.pmid)
-            if marked:
-                st.caption(entities.legend())
-            for paragraph in marked or cards.abstract_markdown(article.abstract):
+            for paragraph in abstract_paragraphs(article):
                 st.markdown(paragraph)
         else:
             st.caption("This record has no abstract.")

@@ -9,6 +9,7 @@ gets a clear "no evidence" instead of a guess.
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote
 
 import streamlit as st
 
@@ -155,7 +156,7 @@ def show_answer(answer: Answer, filter_line: str) -> None:
         if answer.stances:
             charts.consensus([s.stance for s in answer.stances.values()])
         for sentence, pmids in cited_sentences(answer):
-            marks = " ".join(f"[\\[{numbers[p]}\\]](./article?pmid={p})" for p in pmids)
+            marks = " ".join(f"[\\[{numbers[p]}\\]]({article_address(p, sentence)})" for p in pmids)
             st.markdown(f"- {md(sentence)} {marks}")
         if answer.quoted_after_llm:
             st.caption(
@@ -204,6 +205,11 @@ def show_abstention(answer: Answer) -> None:
         st.subheader("Closest articles — they do not answer your question")
         for rank, hit in enumerate(answer.evidence, start=1):
             cards.hit_card(hit, rank)
+
+
+def article_address(pmid: str, sentence: str) -> str:
+    """The cited article's page, which highlights the quoted sentence in its abstract."""
+    return f"./article?pmid={pmid}&quote={quote(sentence, safe='')}"
 
 
 def cited_sentences(answer: Answer) -> list[tuple[str, list[str]]]:

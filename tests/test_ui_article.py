@@ -65,3 +65,13 @@ def test_erratum_notice_and_doi_and_pmc_links(ui_library, monkeypatch):
     assert "https://doi.org/10.1056/NEJMoa000002" in shown
     assert "https://www.ncbi.nlm.nih.gov/pmc/articles/PMC7000002/" in shown
     assert "administration \\& dosage" in shown  # MeSH qualifiers
+
+
+def test_a_citation_link_opens_its_article_with_the_quoted_sentence_highlighted(fixture_library, monkeypatch):
+    quoted = "Rosuvastatin reduced LDL cholesterol by 50%"
+    at = app_test(monkeypatch, fixture_library.settings.data_dir, ARTICLE, pmid=STATINS[0], quote=quoted)
+    shown = texts(at)
+    assert ":orange-background[Rosuvastatin reduced LDL cholesterol by 50%" in shown
+    assert "the sentence the answer quoted" in shown
+    at = app_test(monkeypatch, fixture_library.settings.data_dir, ARTICLE, pmid=STATINS[0], quote="not in it")
+    assert ":orange-background[" not in texts(at)  # a sentence the abstract lacks marks nothing

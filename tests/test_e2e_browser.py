@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -57,12 +57,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(data_dir: Path, log_path: Path) -> Iterator[str]:
-    """A fresh ``streamlit run app.py`` on a free port, reading the library in ``data_dir``; stopped on exit."""
-    port = free_port()
-    env = {**os.environ, "MEDLIT_DATA_DIR": str(data_dir)}
+def serve(
+    data_dir: Path, log_path: Path, port: int | None = None, args: Sequence[str] = (), env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """A fresh ``streamlit run app.py`` on ``port`` (a free one by default), reading the library in ``data_dir``,
+    with extra command-line ``args`` and environment variables ``env``; stopped on exit."""
+    port = port or free_port()
+    env = {**os.environ, **(env or {}), "MEDLIT_DATA_DIR": str(data_dir)}
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1"]
-    command += ["--server.port", str(port), "--server.headless", "true"]
+    command += ["--server.port", str(port), "--server.headless", "true", *args]
     log = log_path.open("w")
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

@@ -7,18 +7,12 @@ reader, an admin who makes the reader a curator, and the reader again.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from mock_oidc import MockOIDC
-from test_e2e_browser import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, free_port
-from ui_support import ROOT
+from test_e2e_browser import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, free_port, serve
 
 pytestmark = pytest.mark.browser
 ADMIN = "admin@example.org"
@@ -32,35 +26,10 @@ def team_server(tmp_path: Path) -> Iterator[tuple[str, MockOIDC]]:
         url = f"http://127.0.0.1:{port}"
         secrets_file = tmp_path / "secrets.toml"
         secrets_file.write_text(provider.secrets_toml(url))
-        env = {
-            **os.environ,
-            "MEDLIT_DATA_DIR": str(tmp_path / "library"),
-            "MEDLIT_ADMIN_EMAILS": f'["{ADMIN}"]',
-            "HF_HUB_OFFLINE": "1",
-        }
-        command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1"]
-        command += ["--server.port", str(port), "--server.headless", "true", "--secrets.files", str(secrets_file)]
-        log = (tmp_path / "server.log").open("w")
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                        if answer.read() == b"ok":
-                            break
-                except OSError:
-                    if process.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError((tmp_path / "server.log").read_text()) from None
-                    time.sleep(0.3)
+        env = {"MEDLIT_ADMIN_EMAILS": f'["{ADMIN}"]', "HF_HUB_OFFLINE": "1"}
+        args = ["--secrets.files", str(secrets_file)]
+        with serve(tmp_path / "library", tmp_path / "server.log", port, args, env):
             yield url, provider
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-            log.close()
 
 
 def test_sign_in_roles_and_audit(team_server: tuple[str, MockOIDC], tmp_path: Path):

@@ -49,6 +49,7 @@ class TrustQuestion:
     key_facts: tuple[tuple[str, ...], ...] = ()
     verdict: str | None = None
     missing: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()  # other names of a missing subject (a brand, a code): naming one names it
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -73,6 +74,7 @@ def read_set(path: Path, split: str, limit: int | None) -> list[TrustQuestion]:
             key_facts=tuple(tuple(forms) for forms in r.get("key_facts", [])),
             verdict=r.get("verdict"),
             missing=tuple(r.get("missing", [])),
+            aliases=tuple(r.get("aliases", [])),
         )
         for r in rows
         if r["split"] == split
@@ -129,7 +131,7 @@ def evaluate(library: Library, answerable: list[TrustQuestion], uncovered: list[
         answer, ms = timed(lambda q=q: ask(library, q.question, mode=mode))
         latencies.append(ms)
         abstained_uncovered += answer.abstained
-        named += answer.abstained and names_missing(answer.missing, q.missing)
+        named += answer.abstained and names_missing(answer.missing, q.missing + q.aliases)
         per_question.append(
             {
                 "id": q.id,

@@ -11,9 +11,14 @@ library's full-text index:
   "BRCA1" but not "water pill" or "heart attack"), or written like a name
   (an acronym such as HPV, letters with digits such as IL-6 or SGLT2);
 - neighbouring subject words form one subject ("Candida auris");
-- a subject is mentioned when one article holds all its words (as FTS5 indexes
-  them, so "vaccines" finds "vaccine"); a word one typing slip away from an
-  indexed word ("metformine") counts as that word.
+- a named therapy, device or agent made of less common words before a head noun
+  ("proton beam therapy", "implantable loop recorder", "renal denervation") is one
+  subject, although none of its words is rare on its own: the library may hold
+  "proton" and "therapy" without ever naming proton beam therapy;
+- a subject is mentioned when one article holds all its words side by side or
+  within ``NEAR_SLACK`` words of each other (as FTS5 indexes them, so "vaccines"
+  finds "vaccine"); a word one typing slip away from an indexed word
+  ("metformine") counts as that word.
 
 The result feeds the abstention rule (``retrieval.answers.abstention``) and
 names what is missing: "No article in this library mentions dupilumab."
@@ -31,6 +36,7 @@ from retrieval.text import STOP_WORDS, word_spans
 RARE_ZIPF = 3.0  # words rarer than this in everyday English name something specific (fitted on dev questions)
 SLIP_ZIPF = 2.5  # below this, a word one slip from an everyday word is read as that word mistyped
 MIN_TYPO_LENGTH = 6  # shorter words are too close to other real words to guess a typing slip
+NEAR_SLACK = 2  # "renal sympathetic denervation" mentions renal denervation
 MAX_TOGETHER = 10_000  # articles listed when asking which mention every subject
 VERB_AND_ADVERB_ENDINGS = ("ly", "ates", "ating", "izes", "izing", "ises", "ising")
 # Nouns that turn the name before them into another thing: the Marburg virus is not the city of Marburg.
@@ -40,6 +46,19 @@ HEAD_NOUNS = frozenset(
         *("implant", "device", "inhibitor", "inhibitors", "antibody", "antibodies", "gene", "mutation"),
     }
 )
+# Head nouns of a therapy, device or agent named by the words before them; those words are less common
+# than everyday ones (Zipf under MODIFIER_ZIPF, one under MODIFIER_ANCHOR_ZIPF: "cognitive behavioural
+# therapy", not "new therapy"). Surgery and operations are left out: the words before them name a body
+# part ("keyhole surgery", "bowel surgery"), not a distinct treatment. Chosen and checked on dev questions.
+NAMED_BY_MODIFIERS = frozenset(
+    {
+        *("therapy", "therapies", "stimulation", "stimulator", "denervation", "thermoplasty", "ablation"),
+        *("recorder", "recorders", "reserve", "device", "devices", "implant", "implants", "transplantation"),
+        *("vaccine", "vaccines", "vaccination", "virus", "viruses", "cigarette", "cigarettes"),
+    }
+)
+MODIFIER_ZIPF = 4.8
+MODIFIER_ANCHOR_ZIPF = 4.2
 
 
 @dataclass(frozen=True)
@@ -109,13 +128,14 @@ def question_subjects(question: str) -> list[tuple[str, tuple[str, ...]]]:
 
     Neighbouring subject words are one subject ("Candida auris"), and so is a subject word followed by
     a head noun that makes it a different thing ("Marburg virus", "HPV vaccine"); a code stands alone
-    ("IV levothyroxine" is levothyroxine given intravenously, not a name).
+    ("IV levothyroxine" is levothyroxine given intravenously, not a name). A named therapy or device
+    ("proton beam therapy") is one subject and absorbs the subject words inside it.
     """
     spans = word_spans(question)
     runs: list[list[tuple[int, int]]] = []
     for i, (start, end) in enumerate(spans):
         word = question[start:end]
-        joins = bool(runs) and runs[-1][-1] == spans[i - 1] and question[spans[i - 1][1] : start].strip() in ("", "-")
+        joins = bool(runs) and runs[-1][-1] == spans[i - 1] and _adjacent(question, spans[i - 1], (start, end))
         if is_subject_word(word):
             if joins and is_code(word) == is_code(question[slice(*runs[-1][-1])]):
                 runs[-1].append((start, end))
@@ -123,7 +143,35 @@ def question_subjects(question: str) -> list[tuple[str, tuple[str, ...]]]:
                 runs.append([(start, end)])
         elif joins and word.lower() in HEAD_NOUNS:
             runs[-1].append((start, end))
+    for named in _named_by_modifiers(question, spans):
+        if not any(run[0][0] <= named[0][0] and named[-1][1] <= run[-1][1] for run in runs):
+            runs = [run for run in runs if run[-1][1] <= named[0][0] or run[0][0] >= named[-1][1]] + [named]
+    runs.sort()
     return [(question[run[0][0] : run[-1][1]], tuple(question[s:e].lower() for s, e in run)) for run in runs]
+
+
+def _adjacent(question: str, left: tuple[int, int], right: tuple[int, int]) -> bool:
+    return question[left[1] : right[0]].strip() in ("", "-")
+
+
+def _named_by_modifiers(question: str, spans: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """Spans of therapies and devices named by less common words before a head noun ("proton beam therapy")."""
+    named = []
+    for i, (start, end) in enumerate(spans):
+        if question[start:end].lower() not in NAMED_BY_MODIFIERS:
+            continue
+        first = i
+        while first > 0 and _adjacent(question, spans[first - 1], spans[first]):
+            before = question[slice(*spans[first - 1])].lower()
+            if before in STOP_WORDS or before in NAMED_BY_MODIFIERS or before.endswith("ing") or before.isdigit():
+                break
+            if zipf(before) >= MODIFIER_ZIPF or before.endswith(VERB_AND_ADVERB_ENDINGS):
+                break
+            first -= 1
+        modifiers = [question[slice(*spans[j])].lower() for j in range(first, i)]
+        if modifiers and min(zipf(m) for m in modifiers) < MODIFIER_ANCHOR_ZIPF:
+            named.append(spans[first : i + 1])
+    return named
 
 
 def phrase(words: tuple[str, ...]) -> str:
@@ -132,9 +180,15 @@ def phrase(words: tuple[str, ...]) -> str:
 
 
 def spellings(words: tuple[str, ...]) -> str:
-    """The words as a phrase, or hyphenated words written as one ("non-sedating" or "nonsedating")."""
+    """The words as a phrase, or within ``NEAR_SLACK`` words of each other, or hyphenated words written as one
+    ("non-sedating" or "nonsedating")."""
     joined = tuple(w.replace("-", "") for w in words)
-    return phrase(words) if joined == words else f"{phrase(words)} OR {phrase(joined)}"
+    forms = [phrase(words)]
+    if len(words) > 1:
+        forms.append(f"NEAR({' '.join(phrase((w,)) for w in words)}, {NEAR_SLACK})")
+    if joined != words:
+        forms.append(phrase(joined))
+    return " OR ".join(forms)
 
 
 def subject_coverage(library: Library, question: str) -> SubjectCoverage:

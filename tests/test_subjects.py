@@ -20,6 +20,11 @@ from tests.library_support import STATINS
         ("Is Ozempic safe with chronic kidney disease?", ["Ozempic"]),
         ("Does SGLT2 inhibition protect the kidneys?", ["SGLT2"]),
         ("Do water pills help people with a weak heart?", []),
+        ("Does proton beam therapy cause less xerostomia?", ["proton beam therapy", "xerostomia"]),
+        ("Does catheter-based renal denervation lower blood pressure?", ["catheter-based renal denervation"]),
+        ("Can patients eat soon after bowel surgery or a new therapy?", []),
+        ("Is it safe for people receiving renal replacement therapy?", ["renal replacement therapy"]),
+        ("Is it safe on continuous renal replacement therapy?", ["continuous renal replacement therapy"]),
     ],
 )
 def test_subjects_are_rare_words_codes_and_names(question: str, subjects: list[str]):
@@ -36,6 +41,14 @@ def test_coverage_names_what_the_library_lacks_and_reads_typos(fixture_library: 
     assert coverage.missing_sentence() == "No article in this library mentions atorvastatin."
     [read] = [s for s in coverage.present if s.text == "rosuvastatn"]
     assert read.read_as == "rosuvastatin" and set(coverage.together) == {"91000001"}
+
+
+def test_a_named_therapy_is_looked_up_as_one_subject(fixture_library: Library):
+    coverage = subject_coverage(fixture_library, "Is cognitive behavioural therapy as good as sertraline for insomnia?")
+    [therapy] = [s for s in coverage.subjects if s.text == "cognitive behavioural therapy"]
+    assert therapy.articles > 0 and coverage.missing == ["sertraline"]
+    coverage = subject_coverage(fixture_library, "Does proton beam therapy help insomnia?")
+    assert coverage.missing == ["proton beam therapy"]
 
 
 def test_the_relevance_bar_lets_nothing_through_for_gibberish(fixture_library: Library):

@@ -24,6 +24,8 @@ from tests.library_support import STATINS
         ("Does catheter-based renal denervation lower blood pressure?", ["catheter-based renal denervation"]),
         ("Can patients eat soon after bowel surgery or a new therapy?", []),
         ("Is it safe for people receiving renal replacement therapy?", ["renal replacement therapy"]),
+        ("Is it safe to fast during Ramadan on metformin?", ["Ramadan", "metformin"]),
+        ("Do e-cigarettes help smokers quit?", ["e-cigarettes"]),
         ("Is it safe on continuous renal replacement therapy?", ["continuous renal replacement therapy"]),
     ],
 )

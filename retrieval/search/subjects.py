@@ -10,9 +10,11 @@ library's full-text index:
   (``wordfreq``: a Zipf frequency under ``RARE_ZIPF``, so "dupilumab", "statin",
   "BRCA1" but not "water pill" or "heart attack"), or written like a name
   (an acronym such as HPV, letters with digits such as IL-6 or SGLT2);
+- a capitalised word inside a sentence that is not everyday English (Zipf under
+  ``PROPER_NOUN_ZIPF``) names something: "Ramadan", "Gardasil";
 - neighbouring subject words form one subject ("Candida auris");
 - a named therapy, device or agent made of less common words before a head noun
-  ("proton beam therapy", "implantable loop recorder", "renal denervation") is one
+  ("proton beam therapy", "implantable loop recorder", "renal denervation", "e-cigarettes") is one
   subject, although none of its words is rare on its own: the library may hold
   "proton" and "therapy" without ever naming proton beam therapy;
 - a subject is mentioned when one article holds all its words side by side or
@@ -35,6 +37,7 @@ from retrieval.text import STOP_WORDS, word_spans
 
 RARE_ZIPF = 3.0  # words rarer than this in everyday English name something specific (fitted on dev questions)
 SLIP_ZIPF = 2.5  # below this, a word one slip from an everyday word is read as that word mistyped
+PROPER_NOUN_ZIPF = 4.0  # a capitalised word inside a sentence rarer than this is a name (checked on dev questions)
 MIN_TYPO_LENGTH = 6  # shorter words are too close to other real words to guess a typing slip
 NEAR_SLACK = 2  # "renal sympathetic denervation" mentions renal denervation
 MAX_TOGETHER = 10_000  # articles listed when asking which mention every subject
@@ -136,7 +139,7 @@ def question_subjects(question: str) -> list[tuple[str, tuple[str, ...]]]:
     for i, (start, end) in enumerate(spans):
         word = question[start:end]
         joins = bool(runs) and runs[-1][-1] == spans[i - 1] and _adjacent(question, spans[i - 1], (start, end))
-        if is_subject_word(word):
+        if is_subject_word(word) or (i and _is_proper_noun(word, question[spans[i - 1][1] : start])):
             if joins and is_code(word) == is_code(question[slice(*runs[-1][-1])]):
                 runs[-1].append((start, end))
             else:
@@ -150,6 +153,17 @@ def question_subjects(question: str) -> list[tuple[str, tuple[str, ...]]]:
     return [(question[run[0][0] : run[-1][1]], tuple(question[s:e].lower() for s, e in run)) for run in runs]
 
 
+def _is_proper_noun(word: str, before: str) -> bool:
+    """A capitalised word that does not open a sentence and is not everyday English ("during Ramadan")."""
+    return (
+        len(word) > 3
+        and word[0].isupper()
+        and word[1:].islower()
+        and not before.strip().endswith((".", "?", "!", ":"))
+        and zipf(word.lower()) < PROPER_NOUN_ZIPF
+    )
+
+
 def _adjacent(question: str, left: tuple[int, int], right: tuple[int, int]) -> bool:
     return question[left[1] : right[0]].strip() in ("", "-")
 
@@ -158,7 +172,11 @@ def _named_by_modifiers(question: str, spans: list[tuple[int, int]]) -> list[lis
     """Spans of therapies and devices named by less common words before a head noun ("proton beam therapy")."""
     named = []
     for i, (start, end) in enumerate(spans):
-        if question[start:end].lower() not in NAMED_BY_MODIFIERS:
+        head = question[start:end].lower()
+        if "-" in head and head.rsplit("-", 1)[1] in NAMED_BY_MODIFIERS:  # "e-cigarettes": the name is the word
+            named.append([(start, end)])
+            continue
+        if head not in NAMED_BY_MODIFIERS:
             continue
         first = i
         while first > 0 and _adjacent(question, spans[first - 1], spans[first]):
@@ -183,9 +201,11 @@ def spellings(words: tuple[str, ...]) -> str:
     """The words as a phrase, or within ``NEAR_SLACK`` words of each other, or hyphenated words written as one
     ("non-sedating" or "nonsedating")."""
     joined = tuple(w.replace("-", "") for w in words)
+    parts = [part for word in words for part in word.split("-") if part]  # "cyanidin-3-glucoside" and 3-O-glucoside
     forms = [phrase(words)]
-    if len(words) > 1:
-        forms.append(f"NEAR({' '.join(phrase((w,)) for w in words)}, {NEAR_SLACK})")
+    if len(parts) > 1:
+        # FTS5 counts the tokens between the first and the last part, the inner parts included
+        forms.append(f"NEAR({' '.join(phrase((part,)) for part in parts)}, {NEAR_SLACK + len(parts) - 2})")
     if joined != words:
         forms.append(phrase(joined))
     return " OR ".join(forms)

@@ -121,6 +121,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help=OUT_HELP)
 
     p = commands.add_parser(
+        "calibrate-entailment",
+        help="measure the local model's check that a cited passage supports a sentence (PubMedQA corpus library)",
+    )
+    p.add_argument("--limit", type=int, default=60, help="PubMedQA articles per split, two pairs each (default 60)")
+    p.add_argument("--out", type=Path, help=OUT_HELP)
+
+    p = commands.add_parser(
         "calibrate-stance", help="refit the stance classifier of yes/no verdicts on PubMedQA dev (corpus library)"
     )
     p.add_argument("--eval-file", type=Path, default=DEFAULT_ANSWERABLE[0], help="PubMedQA JSONL (default shared)")
@@ -268,6 +275,35 @@ def run_ask(library: Library, args: argparse.Namespace) -> None:
             print()
 
 
+def run_calibrate_entailment(library: Library, args: argparse.Namespace) -> tuple[dict, Path]:
+    from retrieval.answers.calibrated import ENTAILMENT_CHECK, library_file
+    from retrieval.answers.llm.llamacpp_chat import model_path
+    from retrieval.answers.llm.verify import load_support_threshold
+    from retrieval.answers.llm.yesno import load_llama
+    from retrieval.calibration.entailment import calibrate_entailment
+    from retrieval.calibration.stance import read_rows
+
+    eval_path = DEFAULT_ANSWERABLE[0]
+    if not eval_path.is_file():
+        raise UserError(f"Calibration data not found: {eval_path}.")
+    dev, test = read_rows(eval_path, "dev"), read_rows(eval_path, "test")
+    articles = library.store.get_articles(sorted({str(r["pmid"]) for r in dev + test}))
+    llama = load_llama(model_path(library.settings), library.settings.llm_threads)
+    threshold = load_support_threshold(library.settings.data_dir, *library.vectors)
+
+    def progress(done: int, total: int) -> None:
+        print(f"\rscored {done}/{total} pairs", end="", file=sys.stderr, flush=True)
+
+    result = calibrate_entailment(llama, library.embed_texts, articles, dev, test, threshold, args.limit, progress)
+    print(file=sys.stderr)
+    result["embedding_model"], result["embedding_backend"] = library.vectors
+    result["data"] = f"{eval_path}: first {args.limit} usable articles of dev and of test"
+    out = args.out or library_file(library.settings.data_dir, ENTAILMENT_CHECK)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return result, out
+
+
 def run_calibrate_stance(library: Library, args: argparse.Namespace) -> None:
     from retrieval.answers.calibrated import library_file
     from retrieval.answers.llm.yesno import YESNO_CALIBRATION
@@ -386,6 +422,10 @@ def run(args: argparse.Namespace) -> int:
         result, saved = calibrate_verify(library, out=args.out)
         print(json.dumps({k: v for k, v in result.items() if k.startswith("rates") or k in ("cosine", "coverage")}))
         print(f"Saved the support thresholds to {saved}.")
+    elif args.command == "calibrate-entailment":
+        result, saved = run_calibrate_entailment(library, args)
+        print(json.dumps(result, indent=2))
+        print(f"Saved the language-model support check to {saved}.")
     elif args.command == "calibrate-stance":
         run_calibrate_stance(library, args)
     return 0

@@ -242,3 +242,18 @@ def test_fit_learns_negated_findings_and_drops_conclusions() -> None:
     p = predict(model, [e.feats for e in data])
     result = scores([e.label for e in data], [model.classes[k] for k in p.argmax(axis=1)])
     assert result["accuracy"] == 1.0 and result["recall_no"] == 1.0
+
+
+@pytest.mark.llm
+def test_llm_support_log_odds_rank_a_supported_claim_above_a_reversed_one() -> None:
+    from retrieval.answers.llm.entailment import support_log_odds
+    from retrieval.answers.llm.llamacpp_chat import model_path
+    from retrieval.answers.llm.yesno import load_llama
+    from retrieval.settings import get_settings
+
+    llama = load_llama(model_path(get_settings()))
+    passage = "Early mobilisation halved delirium after hip fracture surgery (12% vs 24%, p < 0.001)."
+    supported = support_log_odds(llama, "Early mobilisation reduced delirium after hip fracture surgery.", passage)
+    reversed_ = support_log_odds(llama, "Early mobilisation increased delirium after hip fracture surgery.", passage)
+    unrelated = support_log_odds(llama, "Metformin lowers HbA1c in type 2 diabetes.", passage)
+    assert supported > reversed_ and supported > unrelated

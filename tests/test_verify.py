@@ -249,3 +249,32 @@ def test_a_question_title_backs_nothing(embed, threshold):
     )
     assert question_title.title not in EvidenceDoc.from_article(question_title).sentences
     assert reasons(result) == [NOT_SUPPORTED]
+
+
+# ----------------------------------------------------------------------------- the model's support check
+def test_a_citation_the_entailment_check_rejects_is_dropped_and_its_passage_is_the_closest(embed, threshold):
+    asked: list[tuple[str, str]] = []
+
+    def entails(claim: str, passage: str) -> bool:
+        asked.append((claim, passage))
+        return "Stroke" not in claim  # the model judges the stroke claim unsupported
+
+    draft = (
+        "Atorvastatin reduced major cardiovascular events by 37% in type 2 diabetes [PMID:31000001]. "
+        "Stroke was reduced by 48% with atorvastatin [PMID:31000001]."
+    )
+    result = verify_draft(draft, EVIDENCE, embed, threshold, entails)
+    assert [text for text, _ in result.sentences] == [
+        "Atorvastatin reduced major cardiovascular events by 37% in type 2 diabetes."
+    ]
+    assert reasons(result) == [NOT_SUPPORTED]
+    assert len(asked) == 2 and all(
+        "37%" in passage for _, passage in asked
+    )  # the results sentence is among the closest
+    assert verify_draft(draft, EVIDENCE, embed, threshold).sentences == [
+        (text, ["31000001"])
+        for text in (
+            "Atorvastatin reduced major cardiovascular events by 37% in type 2 diabetes.",
+            "Stroke was reduced by 48% with atorvastatin.",
+        )
+    ]

@@ -19,11 +19,17 @@ from retrieval.errors import UserError
 DEFAULTS_DIR = Path(__file__).with_name("defaults")
 ABSTENTION_RULE = "abstention_rule.json"
 SUPPORT_THRESHOLD = "support_threshold.json"
+ENTAILMENT_CHECK = "entailment_check.json"
 FITTED_BY = {
     ABSTENTION_RULE: "python -m retrieval calibrate",
     SUPPORT_THRESHOLD: "python -m retrieval calibrate-verify",
+    ENTAILMENT_CHECK: "python -m retrieval calibrate-entailment",
 }
-WHAT = {ABSTENTION_RULE: "abstention rule", SUPPORT_THRESHOLD: "support threshold for written answers"}
+WHAT = {
+    ABSTENTION_RULE: "abstention rule",
+    SUPPORT_THRESHOLD: "support threshold for written answers",
+    ENTAILMENT_CHECK: "language-model support check",
+}
 
 
 class CalibrationError(UserError):

@@ -17,6 +17,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
 from retrieval.answers.llm.chat_model import get_chat_model
+from retrieval.answers.llm.entailment import entailment_check
 from retrieval.answers.llm.outbound import outbound_evidence, outbound_question
 from retrieval.answers.llm.prompt import build_messages, evidence_blocks
 from retrieval.answers.llm.verify import EvidenceDoc, load_support_threshold, verify_draft
@@ -94,10 +95,12 @@ def generate_verified(
             pieces.append(text)
             if on_token:
                 on_token(text)
-    raw = "".join(pieces)
-    verify_started = time.perf_counter()
-    verification = verify_draft(raw, [EvidenceDoc.from_article(a) for a in articles], library.embed_texts, threshold)
-    verify_ms = (time.perf_counter() - verify_started) * 1000
+        raw = "".join(pieces)
+        verify_started = time.perf_counter()
+        entails = entailment_check(library, chat.model)  # reads the local model: still within this turn
+        evidence = [EvidenceDoc.from_article(a) for a in articles]
+        verification = verify_draft(raw, evidence, library.embed_texts, threshold, entails)
+        verify_ms = (time.perf_counter() - verify_started) * 1000
     return VerifiedDraft(
         sentences=verification.sentences,
         removed=verification.removed,

@@ -41,6 +41,7 @@ from retrieval.library.records import Article
 from retrieval.text import coverage, split_sentences, stems
 
 Embed = Callable[[list[str]], np.ndarray]  # texts -> L2-normalised vectors
+Entails = Callable[[str, str], bool]  # (claim, passage) -> the passage supports the claim
 
 NO_CITATION = "no citation"
 OUTSIDE_EVIDENCE = "cites PMID outside the evidence"
@@ -221,26 +222,52 @@ class Verification:
     said_insufficient: bool = False  # the model itself declared the evidence insufficient
 
 
-def support_scores(embed: Embed, claims: list[str], docs: Sequence[EvidenceDoc]) -> np.ndarray:
-    """``scores[i, j]`` = best cosine between claim i and a sentence of document j (embedded in one batch)."""
-    scores = np.full((len(claims), len(docs)), -1.0, dtype=np.float32)
+@dataclass(frozen=True)
+class ClaimScores:
+    """Cosines of each claim with every sentence of every evidence document."""
+
+    sims: np.ndarray  # [claims, all documents' sentences]
+    starts: tuple[int, ...]  # where each document's sentences begin, and the end
+
+    def best(self, i: int, j: int) -> float:
+        """Cosine of claim i with the closest sentence of document j (-1 when it has none)."""
+        row = self.sims[i, self.starts[j] : self.starts[j + 1]]
+        return float(row.max()) if row.size else -1.0
+
+    def passage(self, i: int, j: int, doc: EvidenceDoc, limit: int = 3) -> str:
+        """Document j's ``limit`` sentences closest to claim i, in the document's order."""
+        row = self.sims[i, self.starts[j] : self.starts[j + 1]]
+        return closest_passage(doc.sentences, row.tolist(), limit)
+
+
+def closest_passage(sentences: Sequence[str], cosines: Sequence[float], limit: int = 3) -> str:
+    """The ``limit`` sentences closest to a claim, in their own order."""
+    order = sorted(np.argsort(-np.asarray(cosines, dtype=np.float64))[:limit])
+    return " ".join(sentences[i] for i in order)
+
+
+def support_scores(embed: Embed, claims: list[str], docs: Sequence[EvidenceDoc]) -> ClaimScores:
+    """Every claim's cosine with every sentence of the documents (embedded in one batch)."""
+    starts = tuple(np.cumsum([0] + [len(d.sentences) for d in docs]).tolist())
     doc_sentences = [s for d in docs for s in d.sentences]
     if not claims or not doc_sentences:
-        return scores
+        return ClaimScores(np.zeros((len(claims), len(doc_sentences)), dtype=np.float32), starts)
     vectors = embed(claims + doc_sentences)
-    sims = vectors[: len(claims)] @ vectors[len(claims) :].T
-    start = 0
-    for j, doc in enumerate(docs):
-        if doc.sentences:
-            scores[:, j] = sims[:, start : start + len(doc.sentences)].max(axis=1)
-        start += len(doc.sentences)
-    return scores
+    return ClaimScores(vectors[: len(claims)] @ vectors[len(claims) :].T, starts)
 
 
 def verify_draft(
-    draft: str, evidence: Sequence[EvidenceDoc], embed: Embed, threshold: SupportThreshold
+    draft: str,
+    evidence: Sequence[EvidenceDoc],
+    embed: Embed,
+    threshold: SupportThreshold,
+    entails: Entails | None = None,
 ) -> Verification:
-    """Keep the sentences of ``draft`` that pass all three checks; say why each other one was removed."""
+    """Keep the sentences of ``draft`` that pass all three checks; say why each other one was removed.
+
+    ``entails`` (claim, passage) adds a fourth check to each citation that passes the third: the
+    language model's judgement that the cited abstract's closest sentences support the claim.
+    """
     by_pmid = {doc.pmid: doc for doc in evidence}
     result = Verification()
     candidates: list[tuple[DraftSentence, list[str]]] = []
@@ -270,8 +297,10 @@ def verify_draft(
             continue
         terms = content_terms(sentence.text)
         supported = [
-            p for p in valid if threshold.supports(scores[i, column[p]], term_coverage(terms, by_pmid[p].terms))
+            p for p in valid if threshold.supports(scores.best(i, column[p]), term_coverage(terms, by_pmid[p].terms))
         ]
+        if entails is not None:
+            supported = [p for p in supported if entails(sentence.text, scores.passage(i, column[p], by_pmid[p]))]
         if not supported:
             result.removed.append({"sentence": sentence.original, "reason": NOT_SUPPORTED})
             continue

@@ -63,17 +63,21 @@ def llama_of(chat_or_llama: Any) -> Any:
     return obj
 
 
+def token_ids(llama: Any, words: tuple[str, ...]) -> dict[str, list[int]]:
+    """Token ids of each word's one-token spellings (with and without a leading space, any case)."""
+    return _token_ids(id(llama), llama, words)
+
+
 @lru_cache(maxsize=8)
-def _answer_tokens(llama_id: int, llama: Any) -> dict[str, list[int]]:
-    """Token ids of each answer's one-token spellings (with and without a leading space, any case)."""
+def _token_ids(llama_id: int, llama: Any, words: tuple[str, ...]) -> dict[str, list[int]]:
     out: dict[str, list[int]] = {}
-    for answer in ANSWERS:
+    for word in words:
         ids = set()
-        for spelling in (answer, answer.capitalize(), " " + answer, " " + answer.capitalize()):
+        for spelling in (word, word.capitalize(), " " + word, " " + word.capitalize()):
             tokens = llama.tokenize(spelling.encode("utf-8"), add_bos=False, special=False)
             if len(tokens) == 1:
                 ids.add(tokens[0])
-        out[answer] = sorted(ids)
+        out[word] = sorted(ids)
     return out
 
 
@@ -102,7 +106,7 @@ def yes_no_maybe_probabilities(chat_or_llama: Any, question: str, evidence_text:
     logits -= logits.max()
     p = np.exp(logits)
     p /= p.sum()
-    ids = _answer_tokens(id(llama), llama)
+    ids = token_ids(llama, ANSWERS)
     mass = {a: float(sum(p[i] for i in ids[a])) for a in ANSWERS}
     total = sum(mass.values()) or 1.0
     return {a: max(mass[a] / total, 1e-9) for a in ANSWERS}

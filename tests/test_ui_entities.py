@@ -32,3 +32,23 @@ def test_search_shows_drug_and_disease_facets_and_filters(entity_ui_library, mon
     shown = texts(at)
     assert "**Drugs** :blue-badge[cisplatin · " in shown and "**Diseases** " in shown
     assert "PMID 102" in shown or "PMID 101" in shown
+
+
+def test_a_saved_search_restores_and_applies_its_drug_and_disease_filters(entity_ui_library, monkeypatch):
+    from retrieval.library.collections import Collections
+
+    diseases = app_test(monkeypatch, entity_ui_library.settings.data_dir, "pages/search.py").multiselect(
+        key="flt_diseases"
+    )
+    disease = next(d for d in diseases.options if "ototox" in d.lower() or "hearing" in d.lower())
+    saved = Collections(entity_ui_library.store).save_search(
+        "Cisplatin harms", "cisplatin", {"drugs": ["cisplatin"], "diseases": [disease]}, ["103"]
+    )
+    at = app_test(monkeypatch, entity_ui_library.settings.data_dir, "pages/search.py", saved=str(saved.id))
+    assert at.multiselect(key="flt_drugs").value == ["cisplatin"]
+    assert at.multiselect(key="flt_diseases").value == [disease]
+    next(b for b in at.button if b.label == "Search").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = texts(at)
+    assert f"drug\\: cisplatin · disease\\: {disease}" in shown  # the line describing the active filters
+    assert "PMID 103" in shown and "PMID 101" not in shown and "PMID 102" not in shown

@@ -38,6 +38,30 @@ def _drop_stale(key: str, allowed) -> None:
         del st.session_state[key]
 
 
+def restore_filters(saved: dict) -> None:
+    """Put saved filters (``SearchFilters.as_dict()`` plus ``prefer_strong_designs``) back into the
+    sidebar widgets. Every filter the sidebar draws is listed here, next to it, so a filter added
+    to the sidebar is not forgotten when a saved search is opened again."""
+    f = SearchFilters(**{k: v for k, v in saved.items() if k in SearchFilters.__dataclass_fields__})
+    for key, value in {
+        "types": f.publication_types,
+        "mesh": f.mesh,
+        "drugs": f.drugs,
+        "diseases": f.diseases,
+        "journal": f.journal or "",
+        "abstract": f.has_abstract,
+        "retracted": f.exclude_retracted,
+        "undated": f.include_undated,
+        "prefer": bool(saved.get("prefer_strong_designs")),
+    }.items():
+        st.session_state[PREFIX + key] = value
+    if f.collection:
+        st.session_state[PREFIX + "collection"] = f.collection
+    if f.year_from or f.year_to:
+        st.session_state.pop(PREFIX + "years", None)
+        st.session_state[RESTORE_YEARS] = (f.year_from, f.year_to)
+
+
 def sidebar_filters(with_collection: bool = True) -> tuple[SearchFilters, bool]:
     """Draw the filters; return them and whether stronger study designs rank first."""
     version = version_key()

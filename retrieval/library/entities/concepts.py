@@ -15,24 +15,45 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from retrieval.library.entities.nearest import NearestName
+
+NO_NEAREST = 2.0  # a cosine never reaches it: no nearest-name look-up
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+# British spellings ("anaemia", "haemorrhage", "oedema", "oestrogen") key as the American ones
+_DIGRAPH = re.compile(r"(?<=[a-z])ae|oe(?=[a-z])|^ae|^oe")
+# A chemical's salt or form adds nothing to its concept in the corpora ("vincristine sulfate")
+_SALT = re.compile(
+    r" (sulfate|sulphate|hydrochloride|hcl|sodium|potassium|calcium|maleate|citrate|acetate|phosphate|"
+    r"mesylate|tartrate|bromide|chloride|succinate|fumarate|besylate|dipropionate|hydrobromide|"
+    r"monohydrate|dihydrate|tablet|injection|therapy|treatment|administration|infusion|use)$"
+)
 
 
 def normalise(name: str) -> str:
-    """Lower case, accents and punctuation dropped, one space between words, a plural 's' dropped."""
+    """Lower case, accents and punctuation dropped, one space between words, a plural 's' dropped,
+    British digraphs (ae, oe) as one e."""
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     text = _NON_WORD.sub(" ", text).strip()
+    text = " ".join(_DIGRAPH.sub("e", w) if len(w) > 4 else w for w in text.split())
     if len(text) > 4 and text.endswith("s") and not text.endswith(("ss", "us", "is")):
         text = text[:-1]
     return text
 
 
+def _squash(key: str) -> str:
+    """A normalised name without its spaces, digraphs reduced again where words were joined."""
+    return _DIGRAPH.sub("e", key.replace(" ", ""))
+
+
 class Concepts:
     """Name → concept dictionary, and each concept's display name."""
 
-    def __init__(self, by_name: dict[str, dict[str, str]], display: dict[str, str]):
+    def __init__(self, by_name: dict[str, dict[str, str]], display: dict[str, str], min_similarity: float = NO_NEAREST):
         self.by_name = by_name  # type -> normalised name -> concept id
         self.display = display  # concept id -> display name
+        self.min_similarity = min_similarity  # for the nearest annotated name; above 1: none is looked for
+        self._compact: dict[str, dict[str, str]] = {}
+        self._nearest: dict[str, NearestName] = {}
 
     @classmethod
     def fit(cls, mentions: Iterable[tuple[str, str, Sequence[str]]]) -> Concepts:
@@ -56,16 +77,50 @@ class Concepts:
         return cls(dict(by_name), display)
 
     def to_json(self, path: Path) -> None:
-        path.write_text(json.dumps({"by_name": self.by_name, "display": self.display}, sort_keys=True))
+        data = {"by_name": self.by_name, "display": self.display, "min_similarity": self.min_similarity}
+        path.write_text(json.dumps(data, sort_keys=True))
 
     @classmethod
     def from_json(cls, path: Path) -> Concepts:
         data = json.loads(path.read_text())
-        return cls(data["by_name"], data["display"])
+        return cls(data["by_name"], data["display"], data.get("min_similarity", NO_NEAREST))
 
     def lookup(self, text: str, kind: str) -> str:
         key = normalise(text)
-        return self.by_name.get(kind, {}).get(key) or ("name:" + key if key else "name:" + text.lower())
+        return self.known(key, kind) or ("name:" + key if key else "name:" + text.lower())
+
+    def known(self, key: str, kind: str) -> str | None:
+        """The concept of a normalised name, or of the nearest form the annotations name: the same
+        letters without spaces ("thrombo embolism"), without a salt ("vincristine sulfate"), or, for a
+        disease, its head noun phrase without leading modifiers ("acute heart failure"), since MeSH
+        often has no concept for the narrower phrase and the corpora then annotate the broader one."""
+        names = self.by_name.get(kind, {})
+        if not key:
+            return None
+        if found := names.get(key) or self.compact(kind).get(_squash(key)):
+            return found
+        if kind == "Chemical":
+            bare = _SALT.sub("", key)
+            if bare != key and (found := names.get(bare)):
+                return found
+        else:
+            words = key.split()
+            for i in range(1, len(words)):
+                tail = " ".join(words[i:])
+                if len(tail) >= 5 and (found := names.get(tail)):
+                    return found
+        if self.min_similarity > 1:
+            return None
+        if kind not in self._nearest:
+            self._nearest[kind] = NearestName(list(names), self.min_similarity)
+        nearest = self._nearest[kind].find(key)
+        return names[nearest] if nearest is not None else None
+
+    def compact(self, kind: str) -> dict[str, str]:
+        """Known names of a type keyed without their spaces."""
+        if kind not in self._compact:
+            self._compact[kind] = {_squash(k): v for k, v in self.by_name.get(kind, {}).items()}
+        return self._compact[kind]
 
     def name_of(self, concept: str, fallback: str = "") -> str:
         if concept.startswith("name:"):

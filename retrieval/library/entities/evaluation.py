@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 from retrieval.library.entities import Extractor
+from retrieval.library.entities.prior import Annotated, Prior
 from retrieval.library.entities.pubtator import CHEMICAL, DISEASE, Document
 from retrieval.library.entities.relations import RelationModel, candidates
 from retrieval.library.entities.scoring import mention_scores, relation_scores
@@ -58,10 +59,24 @@ def predict_on_gold(model: RelationModel, d: Document) -> list[tuple[str, str]]:
     return model.predict(d.text, len(d.title), gold_entities(d))
 
 
-def training_rows(docs: list[Document]) -> tuple[list, list[int], list[tuple[str, tuple[str, str]]]]:
+def annotated(d: Document) -> Annotated:
+    entities = gold_entities(d)
+    return Annotated(
+        frozenset(c for _, _, k, c in entities if k == CHEMICAL),
+        frozenset(c for _, _, k, c in entities if k == DISEASE),
+        frozenset(d.relations),
+    )
+
+
+def training_rows(
+    docs: list[Document], prior: Prior | None = None, counted_in_prior: bool = False
+) -> tuple[list, list[int], list[tuple[str, tuple[str, str]]]]:
+    """Candidate pairs of the gold entities, labelled; ``counted_in_prior``: ``docs`` are among the
+    abstracts ``prior`` was counted from, so each row's own abstract is left out of its prior."""
     rows, labels, keys = [], [], []
     for d in docs:
-        for pair, features in candidates(d.text, len(d.title), gold_entities(d)).items():
+        own = annotated(d) if counted_in_prior else None
+        for pair, features in candidates(d.text, len(d.title), gold_entities(d), prior, own).items():
             rows.append(features)
             labels.append(int(pair in d.relations))
             keys.append((d.pmid, pair))

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from retrieval.library.entities.prior import PRIOR_FEATURES, Annotated, Prior
 from retrieval.library.entities.pubtator import CHEMICAL, DISEASE
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\[])")
@@ -31,6 +32,8 @@ _BY = re.compile(
     r"(induced|caused|produced|provoked|precipitated|associated|related|attributed|due|secondary) (by|with|to)\b",
     re.IGNORECASE,
 )
+# "cisplatin-induced", "haloperidol associated": the chemical named as the cause, right after its name
+_INDUCED_AFTER = re.compile(r"\s?-?\s?(induced|associated|related|evoked|provoked|caused|dependent)\b", re.IGNORECASE)
 _NEGATION = re.compile(r"\bno\b|\bnot\b|\bwithout\b|\bneither\b|\bnor\b|absence", re.IGNORECASE)
 
 FEATURES = [
@@ -58,6 +61,12 @@ FEATURES = [
     "disease_by_chemical",
     "chem_main",
     "chem_main_other_sentence",
+    "chem_then_induced",
+    "closest_chars_log",
+    "sentences_shared",
+    "chem_first_position",
+    "dis_first_position",
+    *PRIOR_FEATURES,
 ]
 
 
@@ -79,9 +88,16 @@ Candidate = tuple[list[float], set[int]]  # dense features, hashed words (betwee
 
 
 def candidates(
-    text: str, title_len: int, entities: Sequence[tuple[int, int, str, str]]
+    text: str,
+    title_len: int,
+    entities: Sequence[tuple[int, int, str, str]],
+    prior: Prior | None = None,
+    own: Annotated | None = None,
 ) -> dict[tuple[str, str], Candidate]:
-    """Features of every co-occurring (chemical, disease) concept pair; entities are (start, end, type, concept)."""
+    """Features of every co-occurring (chemical, disease) concept pair; entities are (start, end, type, concept).
+
+    ``prior``: counts from the annotated abstracts (no prior: its features are 0); ``own``: the
+    annotations of this abstract when it is a training row, left out of those counts."""
     starts = sentence_bounds(text)
 
     def sentence(pos: int) -> int:
@@ -112,8 +128,9 @@ def candidates(
             dms = [m for m in by_type[DISEASE] if m[2] == dis]
             same = 0
             induced = reverse = cause = treat = negation = title_cause = 0
-            chem_first = 0
-            best = math.inf
+            chem_first = chem_induced = 0
+            best = closest = math.inf
+            shared: set[int] = set()
             words: set[int] = set()
             for cs, ce, _, csent in cms:
                 for ds, de, _, dsent in dms:
@@ -121,8 +138,11 @@ def candidates(
                     if csent != dsent:
                         continue
                     same += 1
+                    shared.add(csent)
+                    chem_induced |= bool(_INDUCED_AFTER.match(text, ce, ce + 16))
                     lo, hi = (ce, ds) if ce <= ds else (de, cs)
                     between = text[lo:hi]
+                    closest = min(closest, max(hi - lo, 0))
                     if len(between) < 150:
                         _hashed("b:", between, words)
                     _hashed("l:", text[max(starts[csent], min(cs, ds) - 30) : min(cs, ds)], words)
@@ -166,6 +186,12 @@ def candidates(
                     float(reverse),
                     float(chem_title and chem_counts[chem] == chem_top),
                     float(same == 0 and chem_title and chem_counts[chem] == chem_top),
+                    float(chem_induced),
+                    math.log1p(closest) / 6.0 if same else 1.5,
+                    len(shared) / len(starts),
+                    min(m[3] for m in cms) / len(starts),
+                    min(m[3] for m in dms) / len(starts),
+                    *(prior.features(chem, dis, own) if prior is not None else [0.0] * len(PRIOR_FEATURES)),
                 ],
                 words,
             )
@@ -173,10 +199,11 @@ def candidates(
 
 
 class RelationModel:
-    def __init__(self, weights: Sequence[float], words: dict[int, float], threshold: float):
+    def __init__(self, weights: Sequence[float], words: dict[int, float], threshold: float, prior: Prior | None = None):
         self.weights = list(weights)
         self.words = words
         self.threshold = threshold
+        self.prior = prior
 
     def score(self, candidate: Candidate) -> float:
         dense, words = candidate
@@ -186,7 +213,7 @@ class RelationModel:
     def predict(
         self, text: str, title_len: int, entities: Sequence[tuple[int, int, str, str]]
     ) -> list[tuple[str, str]]:
-        pairs = candidates(text, title_len, entities)
+        pairs = candidates(text, title_len, entities, self.prior)
         return sorted(p for p, f in pairs.items() if self.score(f) >= self.threshold)
 
     def to_json(self, path: Path) -> None:
@@ -199,6 +226,7 @@ class RelationModel:
                     "weights": self.weights,
                     "words": words,
                     "threshold": self.threshold,
+                    "prior": self.prior.to_dict() if self.prior is not None else None,
                 }
             )
         )
@@ -208,11 +236,13 @@ class RelationModel:
         data = json.loads(path.read_text())
         if data["features"] != FEATURES or data["hash_dim"] != HASH_DIM:
             raise ValueError(f"{path} was fitted on other features; rerun python -m retrieval.library.entities.train")
-        return cls(data["weights"], {int(k): v for k, v in data["words"].items()}, data["threshold"])
+        prior = Prior.from_dict(data["prior"]) if data.get("prior") else None
+        return cls(data["weights"], {int(k): v for k, v in data["words"].items()}, data["threshold"], prior)
 
 
-def fit(rows: Sequence[Candidate], labels: Sequence[int], c: float = 1.0) -> RelationModel:
-    """A logistic regression over the dense features and the hashed words (threshold 0.5 until tuned)."""
+def fit(rows: Sequence[Candidate], labels: Sequence[int], c: float = 1.0, prior: Prior | None = None) -> RelationModel:
+    """A logistic regression over the dense features and the hashed words (threshold 0.5 until tuned);
+    ``prior``: the counts the rows' prior features came from, kept to score new abstracts."""
     import numpy as np
     from scipy.sparse import csr_matrix, hstack
     from sklearn.linear_model import LogisticRegression
@@ -227,4 +257,4 @@ def fit(rows: Sequence[Candidate], labels: Sequence[int], c: float = 1.0) -> Rel
     model.fit(hstack([dense, sparse]).tocsr(), labels)
     coef = model.coef_[0]
     n = len(FEATURES)
-    return RelationModel([float(w) for w in coef[:n]], {i: float(w) for i, w in enumerate(coef[n:]) if w}, 0.5)
+    return RelationModel([float(w) for w in coef[:n]], {i: float(w) for i, w in enumerate(coef[n:]) if w}, 0.5, prior)

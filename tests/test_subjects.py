@@ -26,11 +26,16 @@ from tests.library_support import STATINS
         ("Is it safe for people receiving renal replacement therapy?", ["renal replacement therapy"]),
         ("Is it safe to fast during Ramadan on metformin?", ["Ramadan", "metformin"]),
         ("Do e-cigarettes help smokers quit?", ["e-cigarettes"]),
+        ("Does Lorenzo's oil help, as in Crohn's disease?", ["Lorenzo's", "Crohn's disease"]),
         ("Is it safe on continuous renal replacement therapy?", ["continuous renal replacement therapy"]),
     ],
 )
 def test_subjects_are_rare_words_codes_and_names(question: str, subjects: list[str]):
     assert [text for text, _ in question_subjects(question)] == subjects
+
+
+def test_a_possessive_is_looked_up_without_its_s():
+    assert [words for _, words in question_subjects("Is Crohn's disease inherited?")] == [("crohn", "disease")]
 
 
 def test_a_misspelt_everyday_word_is_no_subject():

@@ -150,7 +150,13 @@ def question_subjects(question: str) -> list[tuple[str, tuple[str, ...]]]:
         if not any(run[0][0] <= named[0][0] and named[-1][1] <= run[-1][1] for run in runs):
             runs = [run for run in runs if run[-1][1] <= named[0][0] or run[0][0] >= named[-1][1]] + [named]
     runs.sort()
-    return [(question[run[0][0] : run[-1][1]], tuple(question[s:e].lower() for s, e in run)) for run in runs]
+    return [(question[run[0][0] : run[-1][1]], tuple(_lookup_form(question[s:e]) for s, e in run)) for run in runs]
+
+
+def _lookup_form(word: str) -> str:
+    """A word as it is looked up: lower case, without a possessive ("Crohn's disease" is also "Crohn disease")."""
+    lower = word.lower()
+    return lower[:-2] if lower.endswith(("'s", "’s")) and len(lower) > 4 else lower
 
 
 def _is_proper_noun(word: str, before: str) -> bool:

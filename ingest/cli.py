@@ -122,7 +122,8 @@ def show_status(library: Library, args: argparse.Namespace) -> int:
     print(f"{status['retracted']} retracted)")
     print(f"chunks          {status['chunks']:,} ({status['pending_embeddings']:,} waiting for embedding)")
     print(f"vectors         {status['vectors']:,} in a {status['index_type']} index")
-    print(f"embedding model {status['embedding_model']} ({status['embedding_backend']})")
+    built = f"{status['embedding_backend']}, built on {status['embedding_device']}"
+    print(f"embedding model {status['embedding_model']} ({built})")
     print(f"data            {status['data_bytes'] / 1e6:,.1f} MB in {status['data_dir']}")
     if last:
         print(f"last ingest     {last['kind']} {last['source']} at {last['started_at']}: {last['status']}")

@@ -37,6 +37,12 @@ class Settings(BaseSettings):
     # int8 embeds 1.25x faster than float32 with the same retrieval quality within measurement noise
     # (bench quality, PubMedQA and paraphrases); "torch" is the float32 reference.
     embedding_backend: Literal["torch", "torch-int8"] = "torch-int8"
+    # Where vectors are computed. On CUDA the model runs in float16, whose vectors match float32's (cosine
+    # >= 0.9999), so a GPU-built library is a "torch" library that any CPU can query; torch-int8 is a CPU
+    # speed trade only.
+    embedding_device: Literal["auto", "cpu", "cuda"] = Field(
+        "auto", description="auto: cuda when torch sees a CUDA GPU, else cpu."
+    )
     # Small batches are faster on CPU: from 32 texts of 256 tokens on, each layer's activations outgrow
     # malloc's reusable heap and are mapped and unmapped per call (25 vs 32 chunks/s here, see bench speed).
     embedding_batch_size: int = 16

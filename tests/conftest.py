@@ -8,6 +8,7 @@ never change it. A test that must change a library builds its own with the
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -28,6 +29,9 @@ def pytest_configure(config: pytest.Config) -> None:
     data beside the project, one sentence says where it should be (not 8 import errors).
     """
     set_process_environment()
+    # The suite's expectations (int8 vectors, pinned backends) are the CPU's on every machine; the CUDA
+    # tests ask for the GPU themselves.
+    os.environ.setdefault("MEDLIT_EMBEDDING_DEVICE", "cpu")
     if not SHARED_DATA.is_dir():
         pytest.exit(
             f"The tests read recorded NCBI files and the corpus from {SHARED_DATA}, which does not exist: "

@@ -17,12 +17,14 @@ from bench.citation_checks import check_answer, numbers
 from bench.cli import main
 from bench.errors import BenchError
 from bench.eval_data import load_questions
+from bench.gpu_check import measure
 from bench.metrics import gold_rank, retrieval_metrics
 from bench.pubmedqa_llm import parse_label, without_conclusions
 from bench.scale import clustered_vectors, recommend
 from retrieval.answers.llm.model_file import bundled_model_path
 from retrieval.answers.results import Answer, Citation
 from retrieval.library import Library
+from retrieval.library.embedding import cuda_available, embedder_for
 from retrieval.library.records import AbstractSection, Article
 from retrieval.search.results import Hit
 from retrieval.settings import Settings
@@ -269,3 +271,26 @@ def test_settings_in_results_hide_credentials() -> None:
 
     snapshot = settings_snapshot(Settings(api_key="secret", llm_api_key="other"))
     assert "secret" not in json.dumps(snapshot) and "other" not in json.dumps(snapshot)
+
+
+@pytest.mark.skipif(cuda_available(), reason="this machine has a CUDA GPU")
+def test_gpu_check_says_plainly_that_no_gpu_is_present(tmp_path: Path, capsys) -> None:
+    assert main(["gpu", "--quick", "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err == "error: No CUDA GPU is present here (torch sees none): the GPU check has nothing to run on.\n"
+    assert not list(tmp_path.iterdir())
+
+
+def test_gpu_check_times_every_chunk_and_compares_a_spread_sample() -> None:
+    embedder = embedder_for(Settings(embedding_backend="torch", embedding_device="cpu"))
+    texts = [f"{a.title}\n{a.abstract[0].text}" for a in FIXTURE_ARTICLES[:6]]
+    compared: list[list[str]] = []
+
+    def reference(sample: list[str]) -> np.ndarray:
+        compared.append(sample)
+        return embedder.encode(sample)
+
+    figures = measure(embedder.encode_bucketed, reference, texts, sample=3, repeats=1)
+    assert compared == [[texts[0], texts[2], texts[5]]]
+    assert (figures["chunks"], figures["sample"]) == (6, 3) and figures["chunks_per_s"] > 0
+    assert figures["min_cosine_to_cpu_float32"] >= 0.9999

@@ -100,7 +100,7 @@ def test_missing_path_is_a_clear_error(data_dir: Path, capsys):
 def test_status_reports_what_the_library_holds(tmp_path: Path, data_dir: Path, capsys):
     main(["--quiet", "files", str(write_pubmed_xml(tmp_path / "x.xml", synthetic_articles(3)))])
     report = status(capsys)
-    assert {"articles", "chunks", "vectors", "index_type", "embedding_model", "data_bytes", "last_ingest"} <= set(
+    assert {"articles", "chunks", "vectors", "index_type", "embedding_model", "embedding_device", "data_bytes"} <= set(
         report
     )
     assert (report["articles"], report["vectors"], report["index_type"]) == (3, 3, "flat")

@@ -13,7 +13,7 @@ from functools import cached_property
 import numpy as np
 
 from retrieval.library.chunking import make_chunker
-from retrieval.library.embedding import Embedder, embedder_for
+from retrieval.library.embedding import Embedder, device_for, embedder_for, new_library_backend
 from retrieval.library.records import Article
 from retrieval.library.store import ArticleEntities, Store, insert_chunks
 from retrieval.library.vector_index import SyncReport, VectorIndex, index_ids
@@ -50,30 +50,48 @@ class Library:
     # the vectors already stored (a float32 query against int8 vectors, or another model's, ranks worse or
     # means nothing), so the first index written pins these in the library's meta; the settings only choose
     # them for a new library.
-    def _pinned(self, key: str, configured: str) -> str:
-        return self.store.get_meta(key) or configured
+    def _pinned(self, key: str, configured: Callable[[], str]) -> str:
+        return self.store.get_meta(key) or configured()  # the settings are read (torch asked) only when unpinned
 
     @property
     def embedding_model(self) -> str:
-        return self._pinned("embedding_model", self.settings.embedding_model)
+        return self._pinned("embedding_model", lambda: self.settings.embedding_model)
 
     @property
     def embedding_backend(self) -> str:
-        return self._pinned("embedding_backend", self.settings.embedding_backend)
+        return self._pinned("embedding_backend", lambda: new_library_backend(self.settings))
+
+    @property
+    def embedding_device(self) -> str:
+        """The device that built the library's first vectors: a record, not a constraint.
+
+        A library from before this was recorded was built on CPU, the only device then.
+        """
+        if self.store.get_meta("embedding_model") and not self.store.get_meta("embedding_device"):
+            return "cpu"
+        planned = self.settings.embedding_device
+        return self._pinned("embedding_device", lambda: device_for(self.embedding_backend, planned))
 
     @property
     def chunk_tokens(self) -> int:
-        return int(self._pinned("chunk_tokens", str(self.settings.chunk_tokens)))
+        return int(self._pinned("chunk_tokens", lambda: str(self.settings.chunk_tokens)))
 
     @property
     def vectors(self) -> tuple[str, str]:
-        """(embedding model, backend) of the library's vectors: what a calibrated value must have been fitted on."""
+        """(embedding model, backend) of the library's vectors: what a calibrated value must have been fitted on.
+
+        The device is not part of it: float16 vectors from a GPU and float32 vectors from a CPU are the same
+        vectors (cosine >= 0.9999, ``tests/test_embedding.py`` and ``python -m bench gpu``), so a threshold
+        fitted on one holds for the other, and a library built on a GPU keeps its calibration when queried
+        on a CPU. int8 moves vectors further (cosine about 0.98), which is why the backend is part of it.
+        """
         return self.embedding_model, self.embedding_backend
 
     def _pin(self) -> None:
         for key, value in (
             ("embedding_model", self.embedding_model),
             ("embedding_backend", self.embedding_backend),
+            ("embedding_device", self.embedding_device),
             ("chunk_tokens", str(self.chunk_tokens)),
         ):
             if self.store.get_meta(key) is None:
@@ -163,6 +181,7 @@ class Library:
             "index_type": self.index.kind,
             "embedding_model": self.embedding_model,
             "embedding_backend": self.embedding_backend,
+            "embedding_device": self.embedding_device,
             "chunk_tokens": self.chunk_tokens,
             "data_dir": str(self.settings.data_dir),
             "data_bytes": sum(f.stat().st_size for f in files if f.exists()),

@@ -369,7 +369,12 @@ class Store:
         row = self.conn.execute("SELECT id FROM collections WHERE name = ? COLLATE NOCASE", (name.strip(),)).fetchone()
         if row is not None:
             return int(row[0])
-        known = [r[0] for r in self.conn.execute("SELECT name FROM collections ORDER BY name COLLATE NOCASE LIMIT 20")]
+        known = [  # shared ones only: a private collection's name is its owner's business
+            r[0]
+            for r in self.conn.execute(
+                "SELECT name FROM collections WHERE visibility = 'shared' ORDER BY name COLLATE NOCASE LIMIT 20"
+            )
+        ]
         hint = f" Known collections: {', '.join(known)}." if known else " The library has no collections yet."
         raise UnknownCollectionError(f"There is no collection named {name!r}.{hint}")
 

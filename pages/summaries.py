@@ -5,10 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from pages._shared import cards, charts, entities
+from pages._shared.auth import collections
 from pages._shared.boot import through_app
 from pages._shared.filters import describe, sidebar_filters
 from pages._shared.guard import empty_library, shown_errors
-from pages._shared.resources import collections, is_empty, library
+from pages._shared.resources import is_empty, library
 from pages._shared.text import md, plural
 from retrieval.answers.summaries import Summary, summarize
 

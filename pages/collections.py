@@ -359,7 +359,7 @@ def saved_searches(store: Collections, collection: Collection | None) -> None:
                 on_click="ignore",
                 key=f"saved_pmids_{saved.id}_{collection.id if collection else 0}",
             )
-            if right.button(
+            if store.actor.may("curator") and right.button(  # saved searches are the team's: curators delete
                 "Delete", key=f"del_saved_{saved.id}_{collection.id if collection else 0}", icon=":material/delete:"
             ):
                 store.delete_saved_search(saved.id)

@@ -30,6 +30,7 @@ def team_collections(ui_library) -> dict[str, int]:
     ray.add(private.id, ["92000001"])
     shared = carl.create("Team sepsis list", visibility=SHARED)
     carl.add(shared.id, ["92000002"])
+    carl.save_search("Team hand washing search", "hand washing", {}, ["92000003"])
     return {"private": private.id, "shared": shared.id}
 
 
@@ -54,6 +55,7 @@ def test_a_reader_does_not_see_private_collections_of_others_and_cannot_change_s
     labels = {b.label for b in at.button}
     assert not labels & {"Save notes and tags", "Delete collection", "Add to collection", "Save name and description"}
     assert "RIS (Zotero, EndNote)" in {b.label for b in at.download_button}  # reading and exporting stay open
+    assert "Team hand washing search" in texts(at) and "Delete" not in labels  # nor the team's saved searches
 
     at.text_input(key="create_name").set_value("Rita's migraine reading")
     next(b for b in at.button if b.label == "Create").click().run()
@@ -73,6 +75,7 @@ def test_a_curator_shares_a_collection_of_their_own_and_the_audit_log_records_it
     at.text_input(key="create_name").set_value("Carl's stroke drafts")
     next(b for b in at.button if b.label == "Create").click().run()
     drafts = Collections(ui_library.store).get("Carl's stroke drafts")
+    assert "Delete" in {b.label for b in at.button}  # a curator deletes the team's saved searches
     assert drafts.visibility == PRIVATE  # the default, even for a curator
 
     at.radio(key=f"visibility_{drafts.id}").set_value(SHARED)

@@ -630,6 +630,31 @@ class Store:
                 ),
             )
 
+    def close_running_runs(self, status: str, message: str) -> list[dict]:
+        """End every run still marked running (its process died: the caller knows no ingest runs now).
+
+        Its counts are read back from what it committed: the articles of its source added or
+        changed since it started. Returns the runs as they now stand, oldest first.
+        """
+        with self.transaction() as conn:
+            runs = conn.execute("SELECT id, source, started_at FROM ingest_runs WHERE status = 'running'").fetchall()
+            for run in runs:
+                added, updated = conn.execute(
+                    "SELECT count(*) FILTER (WHERE added_at >= ?), count(*) FILTER (WHERE added_at < ?)"
+                    " FROM articles WHERE source = ? AND updated_at >= ?",
+                    (run["started_at"], run["started_at"], run["source"], run["started_at"]),
+                ).fetchone()
+                conn.execute(
+                    "UPDATE ingest_runs SET finished_at = ?, status = ?, added = ?, updated = ?, message = ?"
+                    " WHERE id = ?",
+                    (utc_now(), status, added, updated, message, run["id"]),
+                )
+        ids = [r["id"] for r in runs]
+        if not ids:
+            return []
+        rows = self.conn.execute(f"SELECT * FROM ingest_runs WHERE id IN ({_marks(ids)}) ORDER BY id", ids)
+        return [dict(r) for r in rows]
+
     def finished_run_sources(self) -> list[str]:
         """The sources of every ingest run that finished (``status = 'done'``), oldest first."""
         rows = self.conn.execute("SELECT source FROM ingest_runs WHERE status = 'done' ORDER BY id")

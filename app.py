@@ -20,6 +20,7 @@ from pages._shared.guard import shown_errors
 from pages._shared.jobs import registry
 from pages._shared.nav import IMPORT, navigation
 from pages._shared.resources import library
+from pages._shared.resume import resume_interrupted_imports
 from pages._shared.text import plural
 from retrieval.environment import set_process_environment
 
@@ -29,6 +30,7 @@ logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name
 # A local image: a Material icon as page_icon makes the browser fetch the favicon from a font CDN.
 ICON = str(Path(__file__).resolve().parent / "pages" / "_shared" / "medlit-icon.png")
 st.set_page_config(page_title="MedLit", page_icon=ICON, layout="wide")
+resume_interrupted_imports()  # a server killed during an import finishes it now, whoever opens a page first
 who = current_person()  # with sign-in configured, nobody gets past this unsigned
 st.session_state["medlit_person"] = who
 keep_filters_across_pages()

@@ -137,6 +137,21 @@ def _fetched(
     return result
 
 
+def resume_interrupted(library: Library, runs: Sequence[dict], reporter: Reporter) -> ImportResult:
+    """Say what the ``runs`` a stopped process left had committed, then embed and index it (the library's check
+    is clean again); what they had not read yet is not known here: the sentences say to import it again."""
+    result = ImportResult()
+    for run in runs:
+        kept = run["added"] + run["updated"]
+        result.messages.append(
+            f"The import of {run['source']} (started {run['started_at'].replace('T', ' ').rstrip('Z')} UTC) was "
+            f"stopped before it finished; what it committed ({_count(kept, 'record')}) is kept and now searchable. "
+            "Import the same source again to add the rest."
+        )
+    result.summary = ingest(library, [], kind="resume", source="what an interrupted import left", reporter=reporter)
+    return result
+
+
 def _committed_before_failure(library: Library) -> IngestSummary:
     """What an ingest that raised had committed, read back from its provenance row (the failure counts as failed)."""
     runs = library.store.recent_runs(1)

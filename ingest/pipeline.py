@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ingest.items import Deletion, Item
+from ingest.liveness import close_interrupted_runs, running
 from ingest.progress import Reporter, SilentReporter
 from retrieval.library import Library
 from retrieval.library.library import EMBED_BLOCK
@@ -117,7 +118,20 @@ def ingest(
     Records are counted on the reporter as they are committed, unless the items'
     source reports its own progress (a fetch from NCBI counts what it downloads).
     """
-    reporter = reporter or SilentReporter()
+    close_interrupted_runs(library)  # before this run is one: a run left 'running' now was a dead process's
+    with running(library):
+        return _ingest(library, items, kind, source, reporter or SilentReporter(), total, items_report_progress)
+
+
+def _ingest(
+    library: Library,
+    items: Iterable[Item],
+    kind: str,
+    source: str,
+    reporter: Reporter,
+    total: int | None,
+    items_report_progress: bool,
+) -> IngestSummary:
     summary = IngestSummary()
     run_id = library.store.start_run(kind, source)
     status, message = "failed", ""

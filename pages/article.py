@@ -9,10 +9,11 @@ from __future__ import annotations
 import streamlit as st
 
 from pages._shared import cards, entities
+from pages._shared.auth import collections
 from pages._shared.boot import through_app
 from pages._shared.guard import empty_library, shown_errors
 from pages._shared.nav import COLLECTIONS
-from pages._shared.resources import collections, is_empty, library
+from pages._shared.resources import is_empty, library
 from pages._shared.text import md, plural
 from retrieval.exports.fields import DOI_URL, PMC_URL, pubmed_url
 from retrieval.library.evidence import article_design
@@ -152,7 +153,7 @@ def in_collections(pmid: str) -> None:
     st.markdown("**Collections**")
     listing = st.container()  # filled after the form, so an article just added shows at once
     with st.form("article_add", border=False, clear_on_submit=True):
-        names = [c.name for c in store.list_collections() if pmid not in store.pmids(c.id)]
+        names = [c.name for c in store.changeable() if pmid not in store.pmids(c.id)]
         target = st.selectbox("Add to collection", names, index=None, placeholder="Choose a collection")
         new_name = st.text_input("…or a new collection", placeholder="Name of a new collection")
         if st.form_submit_button("Add", icon=":material/playlist_add:"):

@@ -3,6 +3,10 @@
 Importing a PMID list or a RIS file adds every PMID at once; the records the
 library does not have yet are fetched from PubMed in the background (the same
 import job as the Import page), so the collection is complete when it ends.
+
+On a team server each collection is private (its owner's) or shared (the team's); the page
+shows which, offers only what the person's role allows, and leaves the rules and the audit
+log of shared collections to ``retrieval.library.collections``.
 """
 
 from __future__ import annotations
@@ -12,14 +16,14 @@ import re
 import pandas as pd
 import streamlit as st
 
-from pages._shared.auth import person, record, require, team
+from pages._shared.auth import collections, person, record, team
 from pages._shared.boot import through_app
 from pages._shared.flash import flash, show_flashes
 from pages._shared.guard import shown_errors
 from pages._shared.importing import pmids_work
 from pages._shared.jobs import registry
 from pages._shared.nav import IMPORT, SEARCH, import_link
-from pages._shared.resources import collections, is_empty, library
+from pages._shared.resources import is_empty, library
 from pages._shared.text import md, plural, short
 from retrieval.exports import FORMATS
 from retrieval.exports.pmid_list import parse_pmids
@@ -27,7 +31,9 @@ from retrieval.exports.ris import pmids_from_ris
 from retrieval.library.collections import Collection, Collections, parse_tags
 from retrieval.library.evidence import article_design, badge
 from retrieval.library.records import Article
+from retrieval.library.team import PRIVATE, SHARED
 
+VISIBILITY_LABELS = {PRIVATE: "Private: only me", SHARED: "Shared with the team"}
 SELECTED = "coll_selected"
 RESELECT = "coll_reselect"  # set the selector again on the next run: the browser keeps a renamed one's old label
 
@@ -66,11 +72,14 @@ def main() -> None:
             "Collection",
             ids,
             key=SELECTED,
-            format_func=lambda i: f"{by_id[i].name} ({plural(by_id[i].size, 'article')})",
+            format_func=lambda i: (
+                f"{by_id[i].name} ({plural(by_id[i].size, 'article')})" + visibility_tag(store, by_id[i])
+            ),
         )
     collection = by_id[chosen]
     if collection.description:
         st.markdown(md(collection.description))
+    access_line(store, collection)
     articles_tab, import_tab, export_tab, searches_tab, settings_tab = st.tabs(
         [
             ":material/list: Articles",
@@ -96,15 +105,42 @@ def main() -> None:
             saved_searches(store, None)
 
 
+def visibility_tag(store: Collections, collection: Collection) -> str:
+    """ " · private" or " · shared" on a team server; nothing for one person's library, where all is theirs."""
+    return f" · {collection.visibility}" if store.actor.on_team else ""
+
+
+def access_line(store: Collections, collection: Collection) -> None:
+    """Who sees this collection and who may change it, on a team server."""
+    if not store.actor.on_team:
+        return
+    if not collection.shared:
+        st.caption(":material/lock: Private: only you see it.")
+    elif store.may_change(collection):
+        st.caption(f":material/group: Shared with the team (created by {md(collection.owner)}); changes are audited.")
+    else:
+        st.caption(
+            f":material/group: Shared with the team (created by {md(collection.owner)}). "
+            "Only curators can change it; you can read and export it."
+        )
+
+
 def create_form(store: Collections) -> None:
     if st.session_state.pop("create_done", False):  # cleared only once created: a rejected name stays to correct
         st.session_state["create_name"] = st.session_state["create_description"] = ""
     with st.form("create_collection", border=False):
         name = st.text_input("Name", placeholder="e.g. Sepsis guideline 2025", key="create_name")
         description = st.text_area("Description (optional)", height=68, key="create_description")
+        visibility = None
+        if store.actor.on_team and store.actor.may_share(store.actor.who):
+            visibility = st.radio(
+                "Who sees it", [PRIVATE, SHARED], format_func=VISIBILITY_LABELS.get, key="create_visibility"
+            )
+        elif store.actor.on_team:
+            st.caption("New collections are private: only you see them. Curators can share collections.")
         if st.form_submit_button("Create", type="primary", icon=":material/add:"):
             with shown_errors("creating the collection"):
-                created = store.create(name, description)
+                created = store.create(name, description, visibility)
                 st.session_state["create_done"] = True
                 st.session_state[SELECTED] = created.id
                 flash(f"Created “{md(created.name)}”.")
@@ -139,7 +175,9 @@ def articles_table(store: Collections, collection: Collection) -> None:
             for item in items
         ]
     )
-    st.caption("Edit notes and tags in the table (tags separated by commas), tick rows to remove, then save.")
+    changeable = store.may_change(collection)
+    if changeable:
+        st.caption("Edit notes and tags in the table (tags separated by commas), tick rows to remove, then save.")
     # A saved table is a new widget: the browser would clear the same one's pending edits with one more
     # rerun, which drops the message saying what was saved.
     version = st.session_state.setdefault(f"items_version_{collection.id}", 0)
@@ -148,7 +186,8 @@ def articles_table(store: Collections, collection: Collection) -> None:
         key=f"items_{collection.id}_{version}",
         hide_index=True,
         width="stretch",
-        disabled=["Article", "Title", "Year", "Evidence"],
+        disabled=True if not changeable else ["Article", "Title", "Year", "Evidence"],
+        column_order=None if changeable else ["Article", "Title", "Year", "Evidence", "Note", "Tags"],
         column_config={
             "Remove": st.column_config.CheckboxColumn(help="Tick, then press Remove"),
             "Article": st.column_config.LinkColumn("PMID", display_text=r"pmid=(\d+)", width="small"),
@@ -159,6 +198,8 @@ def articles_table(store: Collections, collection: Collection) -> None:
             "Tags": st.column_config.TextColumn(width="medium"),
         },
     )
+    if not changeable:
+        return
     save, remove, _ = st.columns([1, 1, 3])
     if save.button("Save notes and tags", icon=":material/save:", type="primary"):
         changed = 0
@@ -173,7 +214,6 @@ def articles_table(store: Collections, collection: Collection) -> None:
     ticked = [item.pmid for item, flag in zip(items, edited["Remove"], strict=True) if flag]
     if remove.button(f"Remove {len(ticked)} ticked", icon=":material/delete:", disabled=not ticked):
         store.remove(collection.id, ticked)
-        record("change", f"collection {collection.name}: removed {len(ticked)} articles")
         flash(f"Removed {plural(len(ticked), 'article')} from “{md(collection.name)}”.")
         st.session_state[f"items_version_{collection.id}"] = version + 1
         st.rerun()
@@ -191,6 +231,9 @@ def evidence_label(article: Article | None) -> str:
 
 
 def import_form(store: Collections, collection: Collection) -> None:
+    if not store.may_change(collection):
+        st.info("Only curators can add to a shared collection.", icon=":material/lock:")
+        return
     st.caption(
         "Paste PMIDs (any separators, PubMed links work too) or upload a RIS file exported from Zotero, "
         "EndNote or Mendeley; PMIDs are read from its AN, UR, ID and “PMID:” fields."
@@ -252,10 +295,11 @@ def exports(store: Collections, collection: Collection) -> None:
     slug = re.sub(r"[^\w\-]+", "-", collection.name).strip("-").lower() or "collection"
 
     who, log = person().label, team()  # the download callback runs outside this script run
+    named = f"collection {collection.name}" if collection.shared else "a private collection"  # its name is private
 
     def data(key: str):
         def build() -> bytes:
-            log.record(who, "export", f"collection {collection.name} as {key}")
+            log.record(who, "export", f"{named} as {key}")
             found = library().store.get_articles([i.pmid for i in items])
             ordered = [found.get(i.pmid) or Article(pmid=i.pmid) for i in items]
             return FORMATS[key].to_bytes(ordered, {i.pmid: i.annotation for i in items})
@@ -315,7 +359,7 @@ def saved_searches(store: Collections, collection: Collection | None) -> None:
                 on_click="ignore",
                 key=f"saved_pmids_{saved.id}_{collection.id if collection else 0}",
             )
-            if right.button(
+            if store.actor.may("curator") and right.button(  # saved searches are the team's: curators delete
                 "Delete", key=f"del_saved_{saved.id}_{collection.id if collection else 0}", icon=":material/delete:"
             ):
                 store.delete_saved_search(saved.id)
@@ -324,6 +368,11 @@ def saved_searches(store: Collections, collection: Collection | None) -> None:
 
 
 def settings_forms(store: Collections, collection: Collection) -> None:
+    if store.actor.on_team and store.may_share(collection):
+        visibility_form(store, collection)
+    if not store.may_change(collection):
+        st.info("Only curators can rename or delete a shared collection.", icon=":material/lock:")
+        return
     with st.form(f"rename_form_{collection.id}", border=False):
         name = st.text_input("Name", value=collection.name, key=f"rename_{collection.id}")
         description = st.text_area("Description", value=collection.description, height=68)
@@ -332,7 +381,6 @@ def settings_forms(store: Collections, collection: Collection) -> None:
                 renamed = store.rename(collection.id, name)
                 store.describe(collection.id, description)
                 st.session_state[RESELECT] = collection.id
-                record("change", f"collection {collection.name}: name and description")
                 flash(f"Saved “{md(renamed.name)}”.")
                 st.rerun()
     st.divider()
@@ -342,13 +390,30 @@ def settings_forms(store: Collections, collection: Collection) -> None:
         key=f"confirm_delete_{collection.id}",
     )
     if st.button("Delete collection", icon=":material/delete_forever:", disabled=not confirm, type="primary"):
-        if not require("curator", "delete collections"):
-            return
         store.delete(collection.id)
-        record("delete", f"collection {collection.name}")
         st.session_state.pop(SELECTED, None)
         flash(f"Deleted the collection “{md(collection.name)}”; its articles stay in the library.")
         st.rerun()
+
+
+def visibility_form(store: Collections, collection: Collection) -> None:
+    """A curator shares a collection of their own with the team, or takes it back."""
+    with st.form(f"visibility_form_{collection.id}", border=False):
+        choice = st.radio(
+            "Who sees it",
+            [PRIVATE, SHARED],
+            index=[PRIVATE, SHARED].index(collection.visibility),
+            format_func=VISIBILITY_LABELS.get,
+            horizontal=True,
+            key=f"visibility_{collection.id}",
+        )
+        if st.form_submit_button("Save who sees it", icon=":material/group:"):
+            with shown_errors("changing who sees the collection"):
+                changed = store.set_visibility(collection.id, choice)
+                st.session_state[RESELECT] = collection.id
+                flash(f"“{md(changed.name)}” is now {changed.visibility}.")
+                st.rerun()
+    st.divider()
 
 
 through_app()

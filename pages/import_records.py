@@ -19,7 +19,7 @@ from pages._shared.auth import record, require
 from pages._shared.boot import through_app
 from pages._shared.guard import shown_errors
 from pages._shared.history import recent_imports_table
-from pages._shared.importing import files_work, query_work
+from pages._shared.importing import files_work, query_work, uploads_dir
 from pages._shared.jobs import ImportJob, registry
 from pages._shared.nav import ASK, LIBRARY
 from pages._shared.resources import library, settings
@@ -114,19 +114,13 @@ def upload_form() -> None:
             "Split it, or import it on the server with `python -m ingest files <path>`; nothing was imported."
         )
         return
-    folder = Path(tempfile.mkdtemp(prefix="upload-", dir=uploads_dir()))
+    folder = Path(tempfile.mkdtemp(prefix="upload-", dir=uploads_dir(library())))
     for upload in uploads:
         (folder / Path(upload.name).name).write_bytes(upload.getvalue())
     names = ", ".join(u.name for u in uploads)
     registry().start(f"{plural(len(uploads), 'file')}: {names}", files_work(library(), folder))
     record("import", names)
     st.rerun()
-
-
-def uploads_dir() -> Path:
-    folder = settings().data_dir / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def query_form() -> None:

@@ -11,11 +11,12 @@ from collections import Counter
 import streamlit as st
 
 from pages._shared import cards, charts, entities
+from pages._shared.auth import collections
 from pages._shared.boot import through_app
 from pages._shared.filters import describe, restore_filters, sidebar_filters
 from pages._shared.guard import empty_library, shown_errors
 from pages._shared.nav import ARTICLE
-from pages._shared.resources import collections, is_empty, library
+from pages._shared.resources import is_empty, library
 from pages._shared.text import md, plural, short
 from retrieval.library.collections import CollectionError
 from retrieval.library.filters import SearchFilters
@@ -114,7 +115,7 @@ def facet_charts(hits: list[Hit]) -> None:
 
 def add_to_collection(selected: list[str]) -> None:
     st.markdown(f"**Add {plural(len(selected), 'selected article')} to a collection**")
-    names = [c.name for c in collections().list_collections()]
+    names = [c.name for c in collections().changeable()]  # shared ones a reader may not change are not offered
     with st.form("add_form", border=False):
         target = st.selectbox("Collection", [*names, NEW_COLLECTION], key="add_target")
         new_name = st.text_input("Name of the new collection", key="add_new_name", placeholder="Only for a new one")

@@ -1,18 +1,29 @@
-"""Summaries: a topic or a collection in; its themes, what each found (cited), and the shape of the evidence out."""
+"""Summaries: a topic or a collection in; its themes, what each found (cited), and the shape of the evidence out.
+
+The overview written by a language model is guarded as Ask's answers are: a typed topic with
+patient identifiers is not sent to a remote model. The page says what kinds were found, shows
+the redacted topic and summarises that on request (locally too). The topic lives only in this
+session's memory: nothing here logs or saves it.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from pages._shared import cards, charts, entities
+from pages._shared.auth import collections
 from pages._shared.boot import through_app
 from pages._shared.filters import describe, sidebar_filters
 from pages._shared.guard import empty_library, shown_errors
-from pages._shared.resources import collections, is_empty, library
+from pages._shared.resources import is_empty, library
 from pages._shared.text import md, plural
+from retrieval.answers.llm.outbound import outbound_question
 from retrieval.answers.summaries import Summary, summarize
+from retrieval.guard import IdentifiersFound
+from retrieval.library.filters import SearchFilters
 
 RESULT = "summary_result"
+REDACT = "summary_redact"
 TOPIC, COLLECTION = "A topic", "A collection"
 
 
@@ -42,22 +53,52 @@ def main() -> None:
         with right:
             submitted = st.form_submit_button("Summarise", type="primary", icon=":material/summarize:", width="stretch")
     if submitted:
+        st.session_state.pop(RESULT, None)  # a refused or failed topic must not leave the previous summary under it
+        st.session_state.pop(REDACT, None)
         with shown_errors("summarising"):
             if source == COLLECTION and not collection:
                 st.warning("Choose a collection to summarise (or create one on the Collections page).")
             else:
-                with st.spinner("Reading the articles and finding themes…"):
-                    summary = summarize(
-                        library(),
-                        query=topic if source == TOPIC else None,
-                        collection=collection if source == COLLECTION else None,
-                        k=k,
-                        narrative=narrative,
-                        filters=filters,
-                    )
-                st.session_state[RESULT] = (summary, describe(filters))
+                request = {
+                    "query": topic if source == TOPIC else None,
+                    "collection": collection if source == COLLECTION else None,
+                    "k": k,
+                    "narrative": narrative,
+                }
+                guarded_summary(request, filters)
+    if REDACT in st.session_state:  # patient identifiers kept the topic from a remote model
+        refused, request = st.session_state[REDACT]
+        st.warning(md(refused_sentence(refused)), icon=":material/shield_person:")
+        if st.button("Summarise the redacted topic", icon=":material/shield:"):
+            st.session_state.pop(REDACT)
+            with shown_errors("summarising"):
+                run_summary({**request, "query": refused.result.searchable}, filters)
     if RESULT in st.session_state:
         show_summary(*st.session_state[RESULT])
+
+
+def guarded_summary(request: dict, filters: SearchFilters) -> None:
+    """Summarise, unless the overview would send a topic with identifiers to a remote model (the page then offers
+    the redacted topic). Checked before any work, as Ask checks a question."""
+    try:
+        if request["narrative"] and request["query"]:
+            outbound_question(library().settings, request["query"])
+        run_summary(request, filters)
+    except IdentifiersFound as refused:
+        st.session_state[REDACT] = (refused, request)  # this session's memory only, never written
+
+
+def run_summary(request: dict, filters: SearchFilters) -> None:
+    with st.spinner("Reading the articles and finding themes…"):
+        summary = summarize(library(), filters=filters, **request)
+    st.session_state[RESULT] = (summary, describe(filters))
+
+
+def refused_sentence(refused: IdentifiersFound) -> str:
+    return (
+        f"Not sent to {refused.destination}: the topic looks like it holds patient identifiers "
+        f"({refused.result.kinds()}). Remove them, or summarise the redacted topic: {refused.result.redacted}"
+    )
 
 
 def show_summary(summary: Summary, filter_line: str) -> None:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from pages._shared.auth import collections
 from pages._shared.boot import through_app
 from pages._shared.guard import shown_errors
 from pages._shared.nav import SEARCH, article_link
-from pages._shared.resources import collections, library
+from pages._shared.resources import library
 from pages._shared.text import md, plural
 from retrieval.library.collections import SavedSearch
 from retrieval.library.filters import SearchFilters

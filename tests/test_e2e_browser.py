@@ -62,6 +62,15 @@ def serve(
 ) -> Iterator[str]:
     """A fresh ``streamlit run app.py`` on ``port`` (a free one by default), reading the library in ``data_dir``,
     with extra command-line ``args`` and environment variables ``env``; stopped on exit."""
+    with server_process(data_dir, log_path, port, args, env) as (_, url):
+        yield url
+
+
+@contextmanager
+def server_process(
+    data_dir: Path, log_path: Path, port: int | None = None, args: Sequence[str] = (), env: dict[str, str] | None = None
+) -> Iterator[tuple[subprocess.Popen, str]]:
+    """``serve``, with the server's process too, for tests that kill it; stopped on exit if it still runs."""
     port = port or free_port()
     env = {**os.environ, **(env or {}), "MEDLIT_DATA_DIR": str(data_dir)}
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1"]
@@ -80,7 +89,7 @@ def serve(
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(log_path.read_text()) from None
                 time.sleep(0.3)
-        yield url
+        yield process, url
     finally:
         process.terminate()
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import subprocess
 import sys
 from pathlib import Path
@@ -138,3 +139,11 @@ def test_test_split_meets_the_targets() -> None:
     figures = evaluate(load(DEFAULT_FILE, "test"))
     assert figures["recall"] >= 0.95, figures["misses"]
     assert figures["false_positive_rate"] <= 0.05, figures["misses"]
+
+
+def test_a_local_search_gets_the_redacted_text_without_placeholders_and_no_log_gets_the_identifiers(caplog):
+    with caplog.at_level(logging.DEBUG):
+        found = check("Mrs. Dorothy Walsh, born 03/14/1931: statins after myocardial infarction")
+    assert found.redacted == "Mrs. <PERSON>, born <DATE>: statins after myocardial infarction"
+    assert found.searchable == "Mrs., born: statins after myocardial infarction"
+    assert "Dorothy" not in caplog.text and "1931" not in caplog.text

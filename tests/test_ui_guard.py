@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import logging
 
 from test_guard_outbound import CHART_QUERY, DOB, NAME, RecordingModelServer
 from ui_support import app_test
 
 from retrieval.library import Library
+from retrieval.library.collections import Collections
 from retrieval.settings import Settings
 from tests.conftest import FIXTURE_ARTICLES
 from tests.fake_eutils import FakeEutils
@@ -60,3 +62,34 @@ def test_ask_page_keeps_identifiers_from_a_remote_model(library_factory, monkeyp
         assert not at.exception, [e.value for e in at.exception]
         sent = "".join(model.bodies)
         assert "Dorothy" not in sent and "91 years old" not in sent
+
+
+def test_summaries_page_keeps_identifiers_from_a_remote_model_and_out_of_the_logs(library_factory, monkeypatch, caplog):
+    library = library_factory(FIXTURE_ARTICLES[:3])  # its own: the app keeps a data folder's settings for the process
+    topic = "Mrs. Dorothy Walsh, born 03/14/1931: statins after myocardial infarction"
+    with RecordingModelServer() as model, caplog.at_level(logging.DEBUG):
+        for name, value in {
+            "LLM_PROVIDER": "openai",
+            "LLM_MODEL": "m",
+            "LLM_BASE_URL": model.url,
+            "GUARD_LOCAL_LLM": "true",  # the loopback fake stands for a model on another host
+        }.items():
+            monkeypatch.setenv(f"MEDLIT_{name}", value)
+        at = app_test(monkeypatch, library.settings.data_dir, "pages/summaries.py")
+        at.text_input(key="summary_topic").set_value(topic)
+        at.checkbox(key="summary_llm").check()
+        next(b for b in at.button if b.label == "Summarise").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        warning = " ".join(w.value for w in at.warning)
+        assert "Not sent to the remote language model" in warning and "a person's name" in warning
+        assert "Dorothy" not in warning and "1931" not in warning and "PERSON" in warning  # the redacted topic
+        assert model.bodies == [] and not [s for s in at.subheader if "Summary of" in s.value]
+
+        next(b for b in at.button if b.label == "Summarise the redacted topic").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        sent = "".join(model.bodies)
+        assert model.bodies and "Dorothy" not in sent and "1931" not in sent  # the stand-in model answers 500
+        assert "statins after myocardial infarction" in sent and "Dorothy" not in " ".join(w.value for w in at.warning)
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "Dorothy" not in logged and "1931" not in logged
+    assert Collections(library.store).saved_searches() == []  # summarising saves nothing

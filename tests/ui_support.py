@@ -90,11 +90,20 @@ def shared_ui_library(library_factory) -> Library:
     return _shared["library"]
 
 
-def app_test(monkeypatch, data_dir: Path, page: str | None = None, **query_params: str) -> AppTest:
-    """The app after its first run, on ``page`` (e.g. ``"pages/search.py"``), reading the library in ``data_dir``."""
+def app_test(
+    monkeypatch, data_dir: Path, page: str | None = None, *, user: dict | None = None, **query_params: str
+) -> AppTest:
+    """The app after its first run, on ``page`` (e.g. ``"pages/search.py"``), reading the library in ``data_dir``.
+
+    With ``user`` (``{"email": ..., "name": ...}``) it is a team server (sign-in configured) and that
+    person is signed in, as ``st.login`` would leave them; ``tests/test_e2e_signin.py`` signs in for real.
+    """
     monkeypatch.setenv("MEDLIT_DATA_DIR", str(data_dir))
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.query_params.update(query_params)
+    if user is not None:
+        at.secrets["auth"] = {"client_id": "medlit-test"}
+        at.user = {"is_logged_in": True, **user}
     at.run()
     if page:
         at.switch_page(page).run()

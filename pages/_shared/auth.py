@@ -4,8 +4,10 @@ With no sign-in configured (no ``[auth]`` in ``.streamlit/secrets.toml``), MedLi
 person's app as it always was: everyone who can reach it may do everything (and the default
 address, 127.0.0.1, lets only this computer reach it). With sign-in configured, every page asks
 for it first (OpenID Connect through ``st.login``), and each person has a role
-(``retrieval.library.team``): readers ask, search and keep collections; curators also import
-and delete; admins also manage roles.
+(``retrieval.library.team``): readers ask, search and keep private collections; curators also
+import, change shared collections and delete; admins also manage roles. Pages reach
+collections through ``collections()``, which acts as this person, so no page lists a
+collection its person may not see.
 """
 
 from __future__ import annotations
@@ -15,9 +17,8 @@ from dataclasses import dataclass
 import streamlit as st
 
 from pages._shared.resources import library, settings
-from retrieval.library.team import Team, at_least
-
-SINGLE_USER = "local user"
+from retrieval.library.collections import Collections
+from retrieval.library.team import LOCAL_USER, Actor, Team, at_least
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,11 @@ class Person:
     def label(self) -> str:
         return self.email or self.name
 
+    @property
+    def actor(self) -> Actor:
+        """This person as the library's rules see them (the single user when no one signs in)."""
+        return Actor(self.label.lower(), self.role, on_team=True) if self.signed_in else Actor()
+
 
 def sign_in_configured() -> bool:
     try:
@@ -49,7 +55,7 @@ def team() -> Team:
 def current_person() -> Person:
     """The person using this session; with sign-in configured and nobody signed in, the sign-in page (stops)."""
     if not sign_in_configured():
-        return Person("", SINGLE_USER, "admin", signed_in=False)
+        return Person("", LOCAL_USER, "admin", signed_in=False)
     if not st.user.is_logged_in:
         # The only page there is before sign-in: no menu, no page of the library.
         st.navigation([st.Page(_sign_in_page, title="Sign in", url_path="sign-in")], position="hidden").run()
@@ -68,6 +74,11 @@ def _sign_in_page() -> None:
 def person() -> Person:
     """The person of this run (set by app.py before the page runs)."""
     return st.session_state.get("medlit_person") or current_person()
+
+
+def collections() -> Collections:
+    """The library's collections as this person sees them and may change them."""
+    return Collections(library().store, person().actor)
 
 
 def require(role: str, doing: str) -> bool:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import streamlit as st
 
 from pages._shared import facets
-from pages._shared.resources import collections, library, version_key
+from pages._shared.auth import collections
+from pages._shared.resources import library, version_key
 from retrieval.errors import UserError
 from retrieval.library.filters import SearchFilters
 

@@ -12,10 +12,19 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
-from ingest.imports import ImportResult, import_files, import_pmids, import_query
+from ingest.imports import ImportResult, import_files, import_pmids, import_query, resume_interrupted
 from pages._shared.jobs import ImportJob, Work
 from retrieval.library import Library
 from retrieval.library.collections import Collections
+
+UPLOADS = "uploads"
+
+
+def uploads_dir(library: Library) -> Path:
+    """Where uploads wait for their import; a folder left here after a restart is an import the server never ended."""
+    folder = library.settings.data_dir / UPLOADS
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def files_work(library: Library, folder: Path) -> Work:
@@ -44,9 +53,7 @@ def query_work(
         listed: list[str] = []
         _keep(
             job,
-            import_query(
-                library, query, job, max_records=max_records, mindate=mindate, maxdate=maxdate, listed=listed
-            ),
+            import_query(library, query, job, max_records=max_records, mindate=mindate, maxdate=maxdate, listed=listed),
         )
         if save_as and not job.cancelled():
             shelves = Collections(library.store)
@@ -69,3 +76,22 @@ def _keep(job: ImportJob, result: ImportResult) -> None:
     job.summary.merge(result.summary)
     job.failure = job.failure or result.failure
     job.messages.extend([result.failure, *result.messages] if result.failure else result.messages)
+
+
+def resume_work(library: Library, runs: Sequence[dict], folders: Sequence[Path]) -> Work:
+    """Finish what a stopped server left: uploads it had not finished reading are read again (what it had
+    committed counts as unchanged); else what its runs had committed is embedded and indexed."""
+
+    def work(job: ImportJob) -> None:
+        if not folders:
+            _keep(job, resume_interrupted(library, runs, job))
+            return
+        names = ", ".join(sorted(p.name for folder in folders for p in folder.iterdir()))
+        job.messages.append(
+            f"The server was stopped during the import of {names}; it was resumed: records committed before the stop "
+            "count as unchanged."
+        )
+        for folder in folders:
+            files_work(library, folder)(job)
+
+    return work

@@ -15,7 +15,6 @@ from pathlib import Path
 import streamlit as st
 
 from retrieval.library import Library
-from retrieval.library.collections import Collections
 from retrieval.settings import Settings, get_settings
 
 log = logging.getLogger("medlit.web")
@@ -35,10 +34,6 @@ def library() -> Library:
     lib = _open_library(str(settings().data_dir.resolve()))
     lib.refresh()
     return lib
-
-
-def collections() -> Collections:
-    return Collections(library().store)
 
 
 def version_key() -> tuple:

@@ -16,6 +16,8 @@ replacing each identifier with ``<TYPE>``. The guard lives below every other roo
 
 from __future__ import annotations
 
+import logging
+import re
 import threading
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -40,6 +42,7 @@ TYPE_WORDS = {
     "ID_NUMBER": "an ID number",
 }
 assert set(TYPE_WORDS) == set(TYPES)
+_PLACEHOLDER = re.compile(r"\s*<(?:" + "|".join(TYPES) + r")>")
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,12 @@ class GuardResult:
     @property
     def clean(self) -> bool:
         return not self.identifiers
+
+    @property
+    def searchable(self) -> str:
+        """The redacted text without its ``<TYPE>`` placeholders, for a local search: no abstract holds the word
+        PERSON, and a search that looks for every word of a topic would find nothing."""
+        return " ".join(_PLACEHOLDER.sub("", self.redacted).split())
 
     def kinds(self) -> str:
         """The kinds found, in words: "a person's name and a date tied to a person"."""
@@ -89,6 +98,9 @@ class IdentifiersFound(UserError):
 
 
 _lock = threading.Lock()  # Streamlit sessions share one engine; building it twice costs seconds
+# Presidio logs the words around what it finds at DEBUG ("Context list is: ... dorothy 03/14/1931"): the text
+# it guards must never reach a log, at whatever level the app or a test logs.
+PRESIDIO_LOGGERS = ("presidio-analyzer", "presidio-anonymizer")
 
 
 @lru_cache(maxsize=1)
@@ -100,6 +112,9 @@ def _engines() -> tuple[AnalyzerEngine, AnonymizerEngine]:
     from spacy.language import Language
 
     from retrieval.guard.recognizers import all_recognizers
+
+    for name in PRESIDIO_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
 
     if not Language.has_factory("medlit_lower_lemma"):
 

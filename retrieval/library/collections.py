@@ -6,6 +6,12 @@ update file deletes the article, so nothing a librarian curated silently
 disappears. A saved search keeps its provenance (query, filters, date, the
 library's size and last import, the PMIDs it returned), so a search can be
 reported and re-run later with the same inputs.
+
+A collection has an owner and is private (its owner's alone) or shared (the team's).
+``Collections`` acts for one ``Actor`` and enforces the rules ``Actor`` states: what
+it cannot see does not exist for it, what it may not change raises ``CollectionError``,
+and every change to a shared collection is written to the audit log, here rather than
+by each page, so no page can forget it. Private collections stay out of the audit log.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from datetime import UTC, datetime
 from retrieval.errors import UserError
 from retrieval.guard import check
 from retrieval.library.store import Store, utc_now
+from retrieval.library.team import SHARED, SINGLE_USER, VISIBILITIES, Actor, Team
 
 MAX_NAME_CHARS = 120
 _PMID = re.compile(r"^\d{1,9}$")
@@ -45,6 +52,12 @@ class Collection:
     created_at: str
     updated_at: str
     size: int = 0
+    owner: str = ""
+    visibility: str = SHARED
+
+    @property
+    def shared(self) -> bool:
+        return self.visibility == SHARED
 
 
 @dataclass(frozen=True)
@@ -99,25 +112,49 @@ def library_state(store: Store) -> dict:
     }
 
 
-class Collections:
-    """Collections and saved searches of one library's store."""
+_WITH_SIZE = "SELECT c.*, (SELECT count(*) FROM collection_items i WHERE i.collection_id = c.id) AS size"
 
-    def __init__(self, store: Store):
+
+class Collections:
+    """Collections and saved searches of one library's store, as ``actor`` may see and change them.
+
+    The default actor is the single user of a library without sign-in (the command line, imports,
+    the app on 127.0.0.1): it sees and may change everything.
+    """
+
+    def __init__(self, store: Store, actor: Actor = SINGLE_USER):
         self.store = store
+        self.actor = actor
 
     # --------------------------------------------------------------- collections
     def list_collections(self) -> list[Collection]:
-        rows = self.store.conn.execute(
-            "SELECT c.*, (SELECT count(*) FROM collection_items i WHERE i.collection_id = c.id) AS size"
-            " FROM collections c ORDER BY c.name COLLATE NOCASE"
-        ).fetchall()
+        """The collections this actor sees: the shared ones and their own private ones, by name."""
+        sql, args = _WITH_SIZE + " FROM collections c", ()
+        if self.actor.on_team:
+            sql, args = sql + " WHERE c.visibility = 'shared' OR c.owner = ?", (self.actor.who,)
+        rows = self.store.conn.execute(sql + " ORDER BY c.name COLLATE NOCASE", args).fetchall()
         return [_collection(r) for r in rows]
 
+    def changeable(self) -> list[Collection]:
+        """The collections this actor may add articles to, change or delete (the pickers of Search and Article)."""
+        return [c for c in self.list_collections() if self.may_change(c)]
+
+    def may_change(self, collection: Collection) -> bool:
+        return self.actor.may_change(collection.owner, collection.visibility)
+
+    def may_share(self, collection: Collection) -> bool:
+        return self.actor.may_share(collection.owner)
+
     def find(self, name_or_id: str | int) -> Collection | None:
+        """The collection of that name or id, if this actor may see it."""
+        found = self._any(name_or_id)
+        return found if found and self.actor.sees(found.owner, found.visibility) else None
+
+    def _any(self, name_or_id: str | int) -> Collection | None:
+        """The collection of that name or id, whoever owns it (names are unique across the library)."""
         column = "id" if isinstance(name_or_id, int) else "name"
         row = self.store.conn.execute(
-            "SELECT c.*, (SELECT count(*) FROM collection_items i WHERE i.collection_id = c.id) AS size"
-            f" FROM collections c WHERE c.{column} = ?" + (" COLLATE NOCASE" if column == "name" else ""),
+            _WITH_SIZE + f" FROM collections c WHERE c.{column} = ?" + (" COLLATE NOCASE" if column == "name" else ""),
             (name_or_id,),
         ).fetchone()
         return _collection(row) if row else None
@@ -128,39 +165,89 @@ class Collections:
             raise CollectionError(f"There is no collection {name_or_id!r}; pick one from the list or create it first.")
         return found
 
-    def create(self, name: str, description: str = "") -> Collection:
+    def create(self, name: str, description: str = "", visibility: str | None = None) -> Collection:
+        """A new collection owned by this actor: private on a team server unless a curator shares it."""
+        visibility = visibility or self.actor.new_visibility
+        if visibility not in VISIBILITIES:
+            raise CollectionError(f"A collection is {' or '.join(VISIBILITIES)}, not {visibility!r}.")
+        if visibility == SHARED and not self.actor.may_share(self.actor.who):
+            raise CollectionError("Only curators can create shared collections; create a private one instead.")
         name = self._valid_name(name)
         now = utc_now()
         with self.store.transaction() as conn:
             cur = conn.execute(
-                "INSERT INTO collections (name, description, created_at, updated_at) VALUES (?, ?, ?, ?)",
-                (name, description.strip(), now, now),
+                "INSERT INTO collections (name, description, created_at, updated_at, owner, visibility)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (name, description.strip(), now, now, self.actor.who, visibility),
             )
-        return self.get(int(cur.lastrowid))
+        created = self.get(int(cur.lastrowid))
+        self._audit(created, "change", "created")
+        return created
 
     def rename(self, collection_id: int, new_name: str) -> Collection:
-        current = self.get(collection_id)
+        current = self._changeable(collection_id)
         new_name = self._valid_name(new_name, allow=current.id)
+        if new_name == current.name:
+            return current
         with self.store.transaction() as conn:
             conn.execute(
                 "UPDATE collections SET name = ?, updated_at = ? WHERE id = ?", (new_name, utc_now(), current.id)
             )
+        self._audit(current, "change", f"renamed to {new_name}")
         return self.get(current.id)
 
     def describe(self, collection_id: int, description: str) -> Collection:
-        current = self.get(collection_id)
+        current = self._changeable(collection_id)
+        if description.strip() == current.description:
+            return current
         with self.store.transaction() as conn:
             conn.execute(
                 "UPDATE collections SET description = ?, updated_at = ? WHERE id = ?",
                 (description.strip(), utc_now(), current.id),
             )
+        self._audit(current, "change", "description")
         return self.get(current.id)
+
+    def set_visibility(self, collection_id: int, visibility: str) -> Collection:
+        """Share a private collection with the team, or take one's own back: a curator's choice, for their own."""
+        current = self.get(collection_id)
+        if visibility not in VISIBILITIES:
+            raise CollectionError(f"A collection is {' or '.join(VISIBILITIES)}, not {visibility!r}.")
+        if not self.actor.may_share(current.owner):
+            raise CollectionError(f"Only a curator who owns {current.name!r} can make it {visibility}; ask a curator.")
+        if visibility == current.visibility:
+            return current
+        with self.store.transaction() as conn:
+            conn.execute(
+                "UPDATE collections SET visibility = ?, updated_at = ? WHERE id = ?",
+                (visibility, utc_now(), current.id),
+            )
+        changed = self.get(current.id)
+        self._audit(changed if changed.shared else current, "change", f"now {visibility}")
+        return changed
 
     def delete(self, collection_id: int) -> None:
         """Remove a collection and its items; its saved searches stay, detached from it."""
-        current = self.get(collection_id)
+        current = self._changeable(collection_id)
         with self.store.transaction() as conn:
             conn.execute("DELETE FROM collections WHERE id = ?", (current.id,))
+        self._audit(current, "delete")
+
+    def _changeable(self, collection_id: int) -> Collection:
+        """The collection, if this actor may change it; else why not, in one sentence."""
+        current = self.get(collection_id)
+        if not self.may_change(current):
+            raise CollectionError(
+                f"{current.name!r} is shared: only curators can change or delete it. "
+                "Copy its PMIDs into a collection of your own to work on them."
+            )
+        return current
+
+    def _audit(self, collection: Collection, action: str, what: str = "") -> None:
+        """Write a change to a shared collection to the audit log (who, when, what)."""
+        if collection.shared:
+            subject = f"collection {collection.name}" + (f": {what}" if what else "")
+            Team(self.store).record(self.actor.who, action, subject)
 
     def _valid_name(self, name: str, allow: int | None = None) -> str:
         name = " ".join(name.split())
@@ -168,15 +255,17 @@ class Collections:
             raise CollectionError("A collection needs a name; type one and try again.")
         if len(name) > MAX_NAME_CHARS:
             raise CollectionError(f"Collection names are at most {MAX_NAME_CHARS} characters; shorten it.")
-        existing = self.find(name)
+        existing = self._any(name)
         if existing is not None and existing.id != allow:
+            if not self.actor.sees(existing.owner, existing.visibility):
+                raise CollectionError("That name is taken by a collection you cannot see; choose another name.")
             raise CollectionError(f"A collection named {existing.name!r} already exists; choose another name.")
         return name
 
     # --------------------------------------------------------------------- items
     def add(self, collection_id: int, pmids: Iterable[str]) -> int:
         """Add PMIDs (already present ones are left as they are); return how many were new."""
-        current = self.get(collection_id)
+        current = self._changeable(collection_id)
         wanted = list(dict.fromkeys(str(p).strip() for p in pmids))
         bad = [p for p in wanted if not _PMID.match(p)]
         if bad:
@@ -191,10 +280,12 @@ class Collections:
                 for pmid in wanted
             )
             conn.execute("UPDATE collections SET updated_at = ? WHERE id = ?", (now, current.id))
+        if added:
+            self._audit(current, "change", f"added {added} articles")
         return added
 
     def remove(self, collection_id: int, pmids: Iterable[str]) -> int:
-        current = self.get(collection_id)
+        current = self._changeable(collection_id)
         with self.store.transaction() as conn:
             removed = sum(
                 conn.execute(
@@ -203,6 +294,8 @@ class Collections:
                 for pmid in pmids
             )
             conn.execute("UPDATE collections SET updated_at = ? WHERE id = ?", (utc_now(), current.id))
+        if removed:
+            self._audit(current, "change", f"removed {removed} articles")
         return removed
 
     def items(self, collection_id: int) -> list[CollectionItem]:
@@ -222,7 +315,7 @@ class Collections:
 
         Notes and tags are exported with the collection, so text with patient identifiers is refused.
         """
-        current = self.get(collection_id)
+        current = self._changeable(collection_id)
         typed = "\n".join([note or "", tags if isinstance(tags, str) else " ".join(tags or [])])
         if typed.strip() and not (found := check(typed)).clean:
             raise CollectionError(
@@ -241,14 +334,16 @@ class Collections:
                 "UPDATE collection_items SET note = ?, tags = ? WHERE collection_id = ? AND pmid = ?",
                 (new_note, json.dumps(new_tags, ensure_ascii=False), current.id, pmid),
             )
+        self._audit(current, "change", f"note and tags of PMID {pmid}")
         return next(i for i in self.items(current.id) if i.pmid == pmid)
 
     def containing(self, pmid: str) -> list[Collection]:
-        """The collections an article is in (the Article page lists them)."""
+        """The collections an article is in that this actor sees (the Article page lists them)."""
         ids = [
             r[0] for r in self.store.conn.execute("SELECT collection_id FROM collection_items WHERE pmid = ?", (pmid,))
         ]
-        return sorted((self.get(i) for i in ids), key=lambda c: c.name.casefold())
+        found = (self.find(int(i)) for i in ids)
+        return sorted((c for c in found if c is not None), key=lambda c: c.name.casefold())
 
     # ----------------------------------------------------------- saved searches
     def save_search(
@@ -387,7 +482,16 @@ def moment() -> str:
 
 
 def _collection(row: sqlite3.Row) -> Collection:
-    return Collection(row["id"], row["name"], row["description"], row["created_at"], row["updated_at"], row["size"])
+    return Collection(
+        row["id"],
+        row["name"],
+        row["description"],
+        row["created_at"],
+        row["updated_at"],
+        row["size"],
+        row["owner"],
+        row["visibility"],
+    )
 
 
 def _saved(row: sqlite3.Row) -> SavedSearch:

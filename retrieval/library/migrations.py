@@ -201,7 +201,16 @@ CREATE TABLE audit_log (
 );
 """
 
-MIGRATIONS: list[str] = [ARTICLES, COLLECTIONS, ENTITIES, LIVING_SEARCHES]
+# Private and shared collections (retrieval.library.team.Actor has the rules). Collections made before
+# belong to the single user of a library without sign-in, and everyone saw them: they stay shared.
+COLLECTION_OWNERS = """
+ALTER TABLE collections ADD COLUMN owner TEXT NOT NULL DEFAULT 'local user';
+ALTER TABLE collections ADD COLUMN visibility TEXT NOT NULL DEFAULT 'shared'
+    CHECK (visibility IN ('private', 'shared'));
+CREATE INDEX collections_owner ON collections(owner, visibility);
+"""
+
+MIGRATIONS: list[str] = [ARTICLES, COLLECTIONS, ENTITIES, LIVING_SEARCHES, COLLECTION_OWNERS]
 
 
 def migrate(conn: sqlite3.Connection) -> int:

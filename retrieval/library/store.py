@@ -369,7 +369,12 @@ class Store:
         row = self.conn.execute("SELECT id FROM collections WHERE name = ? COLLATE NOCASE", (name.strip(),)).fetchone()
         if row is not None:
             return int(row[0])
-        known = [r[0] for r in self.conn.execute("SELECT name FROM collections ORDER BY name COLLATE NOCASE LIMIT 20")]
+        known = [  # shared ones only: a private collection's name is its owner's business
+            r[0]
+            for r in self.conn.execute(
+                "SELECT name FROM collections WHERE visibility = 'shared' ORDER BY name COLLATE NOCASE LIMIT 20"
+            )
+        ]
         hint = f" Known collections: {', '.join(known)}." if known else " The library has no collections yet."
         raise UnknownCollectionError(f"There is no collection named {name!r}.{hint}")
 
@@ -624,6 +629,31 @@ class Store:
                     run_id,
                 ),
             )
+
+    def close_running_runs(self, status: str, message: str) -> list[dict]:
+        """End every run still marked running (its process died: the caller knows no ingest runs now).
+
+        Its counts are read back from what it committed: the articles of its source added or
+        changed since it started. Returns the runs as they now stand, oldest first.
+        """
+        with self.transaction() as conn:
+            runs = conn.execute("SELECT id, source, started_at FROM ingest_runs WHERE status = 'running'").fetchall()
+            for run in runs:
+                added, updated = conn.execute(
+                    "SELECT count(*) FILTER (WHERE added_at >= ?), count(*) FILTER (WHERE added_at < ?)"
+                    " FROM articles WHERE source = ? AND updated_at >= ?",
+                    (run["started_at"], run["started_at"], run["source"], run["started_at"]),
+                ).fetchone()
+                conn.execute(
+                    "UPDATE ingest_runs SET finished_at = ?, status = ?, added = ?, updated = ?, message = ?"
+                    " WHERE id = ?",
+                    (utc_now(), status, added, updated, message, run["id"]),
+                )
+        ids = [r["id"] for r in runs]
+        if not ids:
+            return []
+        rows = self.conn.execute(f"SELECT * FROM ingest_runs WHERE id IN ({_marks(ids)}) ORDER BY id", ids)
+        return [dict(r) for r in rows]
 
     def finished_run_sources(self) -> list[str]:
         """The sources of every ingest run that finished (``status = 'done'``), oldest first."""

@@ -4,6 +4,10 @@ Roles: readers ask, search and keep collections; curators also import, change sh
 collections and delete; admins also manage roles. Admins named in the settings
 (``MEDLIT_ADMIN_EMAILS``) are admins whatever the table says, so a new server has one.
 Anyone else signed in is a reader until an admin says otherwise.
+
+Collections are private (their owner's alone) or shared (the team's). ``Actor`` says who acts
+and what that lets them do to a collection; the single-user app (no sign-in) is one ``Actor``
+who owns and may do everything, so a library used by one person behaves as it always did.
 """
 
 from __future__ import annotations
@@ -15,10 +19,51 @@ from retrieval.library.store import Store, utc_now
 
 ROLES = ("reader", "curator", "admin")
 RANK = {role: n for n, role in enumerate(ROLES)}
+LOCAL_USER = "local user"  # the one person of a library served without sign-in
+PRIVATE, SHARED = "private", "shared"
+VISIBILITIES = (PRIVATE, SHARED)
 
 
 def at_least(role: str, needed: str) -> bool:
     return RANK.get(role, -1) >= RANK[needed]
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts on the library, with which role; ``on_team`` is False when no sign-in is configured.
+
+    The rules for collections live here, next to the roles they follow: everyone sees the shared
+    collections and their own private ones; an owner changes their private ones; changing a shared
+    one, or sharing one's own, takes a curator. Admins are curators here: a private collection
+    stays private even from them.
+    """
+
+    who: str = LOCAL_USER
+    role: str = "admin"
+    on_team: bool = False
+
+    def may(self, role: str) -> bool:
+        return not self.on_team or at_least(self.role, role)
+
+    def sees(self, owner: str, visibility: str) -> bool:
+        return not self.on_team or visibility == SHARED or owner == self.who
+
+    def may_change(self, owner: str, visibility: str) -> bool:
+        if not self.on_team:
+            return True
+        return self.may("curator") if visibility == SHARED else owner == self.who
+
+    def may_share(self, owner: str) -> bool:
+        """Whether this person may set a collection's visibility (a curator, for their own collections)."""
+        return not self.on_team or (self.may("curator") and owner == self.who)
+
+    @property
+    def new_visibility(self) -> str:
+        """What a new collection is unless its creator chooses: the team's on a single-user library, else theirs."""
+        return PRIVATE if self.on_team else SHARED
+
+
+SINGLE_USER = Actor()
 
 
 @dataclass(frozen=True)
@@ -67,7 +112,7 @@ class Team:
         with self.store.transaction() as conn:
             conn.execute(
                 "INSERT INTO audit_log (at, who, action, subject) VALUES (?, ?, ?, ?)",
-                (utc_now(), who or "local user", action, subject),
+                (utc_now(), who or LOCAL_USER, action, subject),
             )
 
     def audit(self, limit: int = 200) -> list[AuditEntry]:

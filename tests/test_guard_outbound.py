@@ -188,3 +188,16 @@ def test_a_local_model_gets_the_question_as_typed(tmp_path: Path):
         with pytest.raises(LanguageModelError):
             generate_verified(library, f"{CHART_QUERY}: is it safe?", HITS)
         assert NAME in "".join(model.bodies)
+
+
+def test_a_redacted_question_is_searched_without_its_placeholders(fixture_library):
+    from retrieval.answers.ask import ask
+
+    answer = ask(
+        fixture_library,
+        "Mr. Harold Jenkins, MRN 88123456: does rosuvastatin prevent cardiovascular events?",
+        send_redacted=True,
+    )
+    assert "Harold" not in answer.question and "<PERSON>" in answer.question
+    assert not answer.abstained and "91000001" in answer.cited_pmids
+    assert not any("PERSON" in m or "MEDICAL" in m for m in answer.missing)

@@ -24,7 +24,7 @@ from retrieval.answers.extractive import TOP_ARTICLES, extract
 from retrieval.answers.results import Answer, ArticleStance, Citation
 from retrieval.answers.stance import STANCE_MODEL, article_stance, is_yes_no, load_stance_model, verdict
 from retrieval.errors import UserError
-from retrieval.guard import redact
+from retrieval.guard import check
 from retrieval.library import Library
 from retrieval.library.filters import SearchFilters
 from retrieval.search.hybrid import run_search
@@ -58,17 +58,19 @@ def ask(
     """
     if mode not in ("extractive", "llm"):
         raise UserError(f"Unknown answer mode {mode!r}: use 'extractive' or 'llm'.")
+    searched = question  # what local search, the subject check and the quotes read
     if send_redacted:
-        question = redact(question)
+        checked = check(question)
+        question, searched = checked.redacted, checked.searchable  # no abstract mentions "<PERSON>"
     elif mode == "llm":  # refuse a question a remote model must not get before doing any work for it
         from retrieval.answers.llm.outbound import outbound_question
 
         outbound_question(library.settings, question)
     started = time.perf_counter()
-    result = run_search(library, question, filters, k, prefer_strong_designs)
+    result = run_search(library, searched, filters, k, prefer_strong_designs)
     timings = dict(result.timings_ms)
     t0 = time.perf_counter()
-    subjects = subject_coverage(library, question)
+    subjects = subject_coverage(library, searched)
     timings["subjects"] = _ms(t0)
     answer = Answer(question=question.strip(), answer=NO_EVIDENCE, abstained=True, mode=mode, timings_ms=timings)
     answer.missing = subjects.missing
@@ -84,7 +86,7 @@ def ask(
         answer.quoted = not answer.citations
     if not answer.citations:  # the extractive mode, or nothing the model wrote survived verification
         t0 = time.perf_counter()
-        extracted = extract(library, answer.question, result.hits, result.vector, subjects)
+        extracted = extract(library, searched, result.hits, result.vector, subjects)
         answer.answer, answer.citations = extracted.text, extracted.citations
         timings["extract"] = _ms(t0)
     if not answer.citations:
@@ -92,19 +94,19 @@ def ask(
     answer.abstained = False
     answer.evidence = _cited_first(result.hits, answer.citations)
     because = ""
-    if is_yes_no(answer.question):
-        answer.verdict, because = _verdict(library, answer)
+    if is_yes_no(searched):
+        answer.verdict, because = _verdict(library, answer, searched)
     retracted = sum(h.retracted for h in result.hits[:TOP_ARTICLES])
     answer.bottom_line = bottom_line(answer.cited, retracted, answer.verdict, because)
     timings["total"] = _ms(started)
     return answer
 
 
-def _verdict(library: Library, answer: Answer) -> tuple[str, str]:
+def _verdict(library: Library, answer: Answer, question: str) -> tuple[str, str]:
     """The verdict of a yes/no question over the cited articles' stances, and what it rests on."""
     own = library_file(library.settings.data_dir, STANCE_MODEL)
     model = load_stance_model(own if own.is_file() else None)  # the library's own fit, else the shipped one
-    judged = [(h, article_stance(model, answer.question, h.article)) for h in answer.cited if h.article is not None]
+    judged = [(h, article_stance(model, question, h.article)) for h in answer.cited if h.article is not None]
     answer.stances = {h.pmid: ArticleStance(s.label, s.sentence) for h, s in judged}
     return verdict([(s, h.level) for h, s in judged])
 

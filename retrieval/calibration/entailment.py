@@ -5,8 +5,12 @@ Pairs come from PubMedQA articles in the library, as for the support thresholds
 
 - supported: the first sentence of an article's conclusion against its own abstract
   (conclusion removed);
-- unsupported: the same sentence against the article whose question is closest to
-  its own (a wrong citation among related evidence).
+- unsupported, related: the same sentence against the article whose question is
+  closest to its own (a wrong citation among related evidence);
+- unsupported, reversed: the sentence with its finding reversed ("reduced" for
+  "increased", "did not" for "did") against its own abstract: the claim a small
+  model gets wrong while using the abstract's own words, which the cosine and
+  word-coverage check cannot see.
 
 Only pairs that already pass the cosine and word-coverage check matter: the model is
 asked about those alone. On ``dev`` the model's log-odds threshold is the one removing
@@ -18,6 +22,7 @@ than that on dev; ``test`` is reported.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -38,6 +43,14 @@ from retrieval.library.records import Article
 from retrieval.text import split_sentences
 
 MAX_SUPPORTED_LOSS = 0.05
+# Word swaps that reverse a finding; the first that applies to a sentence is used.
+OPPOSITES = {
+    **{"increased": "decreased", "decreased": "increased", "reduced": "increased", "increases": "decreases"},
+    **{"decreases": "increases", "reduces": "increases", "higher": "lower", "lower": "higher", "more": "less"},
+    **{"less": "more", "improved": "worsened", "improves": "worsens", "better": "worse", "worse": "better"},
+    **{"effective": "ineffective", "safe": "unsafe", "beneficial": "harmful", "greater": "smaller"},
+}
+NEGATABLE = re.compile(r"\b(is|are|was|were|did|does|do|may|can|could|should)( not)?\b")
 LOG_ODDS_GRID = np.round(np.arange(-6.0, 6.01, 0.25), 2)
 
 
@@ -50,8 +63,22 @@ class Pair:
     coverage: float  # share of the claim's content words in the abstract
 
 
+def reversed_claim(sentence: str) -> str | None:
+    """The sentence claiming the opposite finding, or None when no simple reversal applies."""
+    for word in sentence.split():
+        bare = word.strip(".,;:()").lower()
+        if bare in OPPOSITES:
+            return re.sub(rf"\b{re.escape(bare)}\b", OPPOSITES[bare], sentence, count=1, flags=re.I)
+    match = NEGATABLE.search(sentence)
+    if match is None:
+        return None
+    flipped = match.group(1) if match.group(2) else f"{match.group(1)} not"
+    return sentence[: match.start()] + flipped + sentence[match.end() :]
+
+
 def labelled_pairs(embed: Embed, articles: Mapping[str, Article], rows: Sequence[dict], limit: int) -> list[Pair]:
-    """A supported and an unsupported pair for each of the first ``limit`` usable rows."""
+    """For each of the first ``limit`` usable rows: the claim against its own abstract (supported), against the
+    closest other article and, reversed, against its own abstract (both unsupported)."""
     rows = [r for r in rows if r["pmid"] in articles and r.get("long_answer")][:limit]
     claims = [split_sentences(r["long_answer"])[0] for r in rows]
     docs = []
@@ -63,16 +90,20 @@ def labelled_pairs(embed: Embed, articles: Mapping[str, Article], rows: Sequence
     np.fill_diagonal(similar, -np.inf)
     pairs = []
     for i, claim in enumerate(claims):
-        for j, supported in ((i, True), (int(np.argmax(similar[i])), False)):
-            vectors = embed([claim, *docs[j]])
+        cases = [(claim, i, True), (claim, int(np.argmax(similar[i])), False)]
+        reversal = reversed_claim(claim)
+        if reversal:
+            cases.append((reversal, i, False))
+        for text, j, supported in cases:
+            vectors = embed([text, *docs[j]])
             cosines = vectors[1:] @ vectors[0]
             pairs.append(
                 Pair(
-                    claim,
+                    text,
                     closest_passage(docs[j], cosines.tolist()),
                     supported,
                     float(cosines.max()),
-                    term_coverage(content_terms(claim), content_terms(" ".join(docs[j]))),
+                    term_coverage(content_terms(text), content_terms(" ".join(docs[j]))),
                 )
             )
     return pairs

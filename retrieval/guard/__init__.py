@@ -42,7 +42,9 @@ TYPE_WORDS = {
     "ID_NUMBER": "an ID number",
 }
 assert set(TYPE_WORDS) == set(TYPES)
-_PLACEHOLDER = re.compile(r"\s*<(?:" + "|".join(TYPES) + r")>")
+# A placeholder, with the short capitalised label that announced it ("MRN <MEDICAL_RECORD_NUMBER>", "DOB: <DATE>"):
+# left in, a label reads as a subject no abstract mentions.
+_PLACEHOLDER = re.compile(r"(?:\s*\b[A-Z]{2,4}\b\s*[:#]?)?\s*<(?:" + "|".join(TYPES) + r")>")
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,8 @@ class GuardResult:
 
     @property
     def searchable(self) -> str:
-        """The redacted text without its ``<TYPE>`` placeholders, for a local search: no abstract holds the word
-        PERSON, and a search that looks for every word of a topic would find nothing."""
+        """The redacted text without its ``<TYPE>`` placeholders and their labels, for a local search: no abstract
+        holds the word PERSON or MRN, and a search that looks for every word of a topic would find nothing."""
         return " ".join(_PLACEHOLDER.sub("", self.redacted).split())
 
     def kinds(self) -> str:

@@ -16,7 +16,7 @@ import streamlit as st
 from pages._shared import cards, charts
 from pages._shared.boot import through_app
 from pages._shared.filters import describe, sidebar_filters
-from pages._shared.guard import empty_library, shown_errors
+from pages._shared.guard import empty_library, redacted_resend, shown_errors
 from pages._shared.nav import ARTICLE, import_link
 from pages._shared.resources import is_empty, library
 from pages._shared.text import md, plural, short
@@ -76,16 +76,14 @@ def main() -> None:
                 guarded_answer(question, MODES[mode or "Extractive"], filters, prefer),
                 describe(filters, prefer),
             )
-    if REDACT in st.session_state:  # patient identifiers stopped a question to a remote model
-        refused, redo_mode = st.session_state[REDACT]
-        st.warning(md(str(refused)), icon=":material/shield_person:")
-        if st.button("Send the redacted question", icon=":material/shield:"):
-            st.session_state.pop(REDACT)
-            with shown_errors("answering the question"):
-                st.session_state[RESULT] = (
-                    answer_question(refused.result.text, redo_mode, filters, prefer, send_redacted=True),
-                    describe(filters, prefer),
-                )
+    held = st.session_state.get(REDACT)  # patient identifiers stopped a question to a remote model
+    if held and redacted_resend(REDACT, str(held[0]), "Send the redacted question"):
+        refused, redo_mode = held
+        with shown_errors("answering the question"):
+            st.session_state[RESULT] = (
+                answer_question(refused.result.text, redo_mode, filters, prefer, send_redacted=True),
+                describe(filters, prefer),
+            )
     if st.session_state.get(RESULT, (None,))[0] is not None:
         answer, filter_line = st.session_state[RESULT]
         show_answer(answer, filter_line)

@@ -14,7 +14,7 @@ from pages._shared import cards, charts, entities
 from pages._shared.auth import collections
 from pages._shared.boot import through_app
 from pages._shared.filters import describe, sidebar_filters
-from pages._shared.guard import empty_library, shown_errors
+from pages._shared.guard import empty_library, redacted_resend, shown_errors
 from pages._shared.resources import is_empty, library
 from pages._shared.text import md, plural
 from retrieval.answers.llm.outbound import outbound_question
@@ -66,13 +66,11 @@ def main() -> None:
                     "narrative": narrative,
                 }
                 guarded_summary(request, filters)
-    if REDACT in st.session_state:  # patient identifiers kept the topic from a remote model
-        refused, request = st.session_state[REDACT]
-        st.warning(md(refused_sentence(refused)), icon=":material/shield_person:")
-        if st.button("Summarise the redacted topic", icon=":material/shield:"):
-            st.session_state.pop(REDACT)
-            with shown_errors("summarising"):
-                run_summary({**request, "query": refused.result.searchable}, filters)
+    held = st.session_state.get(REDACT)  # patient identifiers kept the topic from a remote model
+    if held and redacted_resend(REDACT, refused_sentence(held[0]), "Summarise the redacted topic"):
+        refused, request = held
+        with shown_errors("summarising"):
+            run_summary({**request, "query": refused.result.searchable}, filters)
     if RESULT in st.session_state:
         show_summary(*st.session_state[RESULT])
 

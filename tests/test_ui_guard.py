@@ -38,18 +38,23 @@ def test_import_page_stops_a_query_with_identifiers_then_sends_it_redacted(tmp_p
     assert not Library(Settings(data_dir=data_dir)).store.recent_runs(3)  # counting imports nothing
 
 
+def use_remote_model(monkeypatch, url: str) -> None:
+    """Answer with an OpenAI-compatible server at ``url``, guarded as a model on another host would be."""
+    for name, value in {
+        "LLM_PROVIDER": "openai",
+        "LLM_MODEL": "m",
+        "LLM_BASE_URL": url,
+        "GUARD_LOCAL_LLM": "true",  # the loopback fake stands for a model on another host
+    }.items():
+        monkeypatch.setenv(f"MEDLIT_{name}", value)
+
+
 def test_ask_page_keeps_identifiers_from_a_remote_model(library_factory, monkeypatch):
     # A library of its own: the app keeps each data folder's library (and the settings it was opened
     # with) for the life of the process, so the shared fixture library would keep the local model.
     library = library_factory(FIXTURE_ARTICLES[:3])
     with RecordingModelServer() as model:
-        for name, value in {
-            "LLM_PROVIDER": "openai",
-            "LLM_MODEL": "m",
-            "LLM_BASE_URL": model.url,
-            "GUARD_LOCAL_LLM": "true",  # the loopback fake stands for a model on another host
-        }.items():
-            monkeypatch.setenv(f"MEDLIT_{name}", value)
+        use_remote_model(monkeypatch, model.url)
         at = app_test(monkeypatch, library.settings.data_dir)
         at.text_input[0].set_value("Mrs. Dorothy Walsh, 91 years old: does vitamin D prevent falls?")
         at.segmented_control[0].set_value("Language model")
@@ -68,13 +73,7 @@ def test_summaries_page_keeps_identifiers_from_a_remote_model_and_out_of_the_log
     library = library_factory(FIXTURE_ARTICLES[:3])  # its own: the app keeps a data folder's settings for the process
     topic = "Mrs. Dorothy Walsh, born 03/14/1931: statins after myocardial infarction"
     with RecordingModelServer() as model, caplog.at_level(logging.DEBUG):
-        for name, value in {
-            "LLM_PROVIDER": "openai",
-            "LLM_MODEL": "m",
-            "LLM_BASE_URL": model.url,
-            "GUARD_LOCAL_LLM": "true",  # the loopback fake stands for a model on another host
-        }.items():
-            monkeypatch.setenv(f"MEDLIT_{name}", value)
+        use_remote_model(monkeypatch, model.url)
         at = app_test(monkeypatch, library.settings.data_dir, "pages/summaries.py")
         at.text_input(key="summary_topic").set_value(topic)
         at.checkbox(key="summary_llm").check()

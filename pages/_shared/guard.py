@@ -42,3 +42,14 @@ def empty_library(what: str) -> None:
     """The guidance every page shows while the library holds no article."""
     st.info(f"The library is empty. {what}", icon=":material/inbox:")
     import_link()
+
+
+def redacted_resend(key: str, message: str, label: str) -> tuple | None:
+    """While patient identifiers hold back a request (kept under ``key`` in this session only), say why and
+    offer to send the redacted text; returns what was kept once the person chooses to, else None."""
+    if key not in st.session_state:
+        return None
+    st.warning(md(message), icon=":material/shield_person:")
+    if not st.button(label, icon=":material/shield:"):
+        return None
+    return st.session_state.pop(key)

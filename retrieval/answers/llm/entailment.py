@@ -24,7 +24,7 @@ import numpy as np
 
 from retrieval.answers.calibrated import ENTAILMENT_CHECK, CalibrationError, load_calibrated
 from retrieval.answers.llm.verify import Entails
-from retrieval.answers.llm.yesno import llama_of, next_token_logits, token_ids
+from retrieval.answers.llm.yesno import llama_of, next_token_logits, one_word_prompt, token_ids
 from retrieval.library import Library
 
 SYSTEM = "You check medical claims against research abstracts. Reply with one word: yes or no."
@@ -32,13 +32,12 @@ PASSAGE_CHARS = 700  # about 150 tokens of the cited abstract: its sentences clo
 
 
 def prompt(claim: str, passage: str) -> str:
-    """The fixed prompt (Qwen chat format), ending where the model's one-word judgement begins."""
+    """The fixed prompt, ending where the model's one-word judgement begins."""
     passage = " ".join(passage.split())[:PASSAGE_CHARS]
-    return (
-        f"<|im_start|>system\n{SYSTEM}<|im_end|>\n"
-        f"<|im_start|>user\nAbstract: {passage}\nClaim: {' '.join(claim.split())}\n"
-        "Does the abstract support the claim? Answer yes or no.<|im_end|>\n<|im_start|>assistant\nAnswer:"
+    user = (
+        f"Abstract: {passage}\nClaim: {' '.join(claim.split())}\nDoes the abstract support the claim? Answer yes or no."
     )
+    return one_word_prompt(SYSTEM, user)
 
 
 def support_log_odds(chat_or_llama: Any, claim: str, passage: str) -> float:

@@ -43,13 +43,16 @@ _lock = threading.Lock()
 
 
 def prompt(question: str, evidence_text: str) -> str:
-    """The fixed prompt (Qwen chat format), ending where the model's one-word answer begins."""
+    """The fixed prompt, ending where the model's one-word answer begins."""
     evidence = " ".join(evidence_text.split())[:EVIDENCE_CHARS]
-    return (
-        f"<|im_start|>system\n{SYSTEM}<|im_end|>\n"
-        f"<|im_start|>user\nEvidence: {evidence}\nQuestion: {' '.join(question.split())}\n"
-        "Answer yes, no or maybe.<|im_end|>\n<|im_start|>assistant\nAnswer:"
+    return one_word_prompt(
+        SYSTEM, f"Evidence: {evidence}\nQuestion: {' '.join(question.split())}\nAnswer yes, no or maybe."
     )
+
+
+def one_word_prompt(system: str, user: str) -> str:
+    """A system and a user turn in the bundled model's chat format (Qwen), ending where its one-word answer begins."""
+    return f"<|im_start|>system\n{system}<|im_end|>\n<|im_start|>user\n{user}<|im_end|>\n<|im_start|>assistant\nAnswer:"
 
 
 def llama_of(chat_or_llama: Any) -> Any:

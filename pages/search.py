@@ -159,12 +159,17 @@ def save_search(query: str, filters: SearchFilters, prefer: bool, hits: list[Hit
     names = [c.name for c in collections().list_collections()]
     with st.form("save_form", border=False):
         name = st.text_input("Name", key="save_name", placeholder=query[:60])
-        attach = st.selectbox("Attach to collection (optional)", ["None", *names], key="save_collection")
+        attach = st.selectbox(  # None: kept on its own, listed apart on the Collections page
+            "Attach to collection (optional)",
+            [None, *names],
+            key="save_collection",
+            format_func=lambda name: name or "No collection",
+        )
         saved = st.form_submit_button("Save search", icon=":material/bookmark_add:")
     if saved:
         with shown_errors("saving the search"):
             store = collections()
-            collection_id = store.get(attach).id if attach != "None" else None
+            collection_id = store.get(attach).id if attach is not None else None
             record = store.save_search(
                 name,
                 query,

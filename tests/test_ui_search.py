@@ -107,3 +107,13 @@ def test_collection_and_save_controls_come_before_the_results(ui_library, monkey
     order = [getattr(e, "key", None) or getattr(e, "label", None) for e in at.main]
     first_pick = next(i for i, k in enumerate(order) if str(k).startswith("pick_"))
     assert order.index("add_target") < first_pick and order.index("save_name") < first_pick
+
+
+def test_a_search_saved_with_no_collection_says_so_in_words(ui_library, monkeypatch):
+    at = run_search(app_test(monkeypatch, ui_library.settings.data_dir, SEARCH), "hand washing diarrhoea")
+    attach = at.selectbox(key="save_collection")
+    assert attach.value is None and attach.options[0] == "No collection" and "None" not in attach.options
+    at.text_input(key="save_name").set_value("Hand washing, unattached")
+    next(b for b in at.button if b.label == "Save search").click().run()
+    store = Collections(ui_library.store)
+    assert any(s.name == "Hand washing, unattached" for s in store.unattached_saved_searches())

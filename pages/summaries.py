@@ -24,7 +24,8 @@ def main() -> None:
         return
     filters, _ = sidebar_filters(with_collection=False)
     names = [c.name for c in collections().list_collections()]
-    source = st.segmented_control("Summarise", [TOPIC, COLLECTION], default=TOPIC, key="summary_source") or TOPIC
+    # required: clicking the chosen option again must not leave neither chosen
+    source = st.segmented_control("Summarise", [TOPIC, COLLECTION], default=TOPIC, required=True, key="summary_source")
     with st.form("summary_form", border=False):
         topic = collection = None
         if source == TOPIC:

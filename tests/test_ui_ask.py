@@ -105,3 +105,12 @@ def test_a_very_long_question_is_echoed_as_one_bounded_line_not_a_heading(fixtur
     echoed = [m.value for m in at.markdown if m.value.startswith("**Q:**")]
     assert echoed and len(echoed[0]) < 400 and echoed[0].endswith("…")
     assert not any(m.value.lstrip().startswith("#") and "statins" in m.value for m in at.markdown)
+
+
+def test_the_answer_style_cannot_be_switched_off(fixture_library, monkeypatch):
+    """Issue 11 item 9: clicking the chosen style again keeps it chosen (the thin-records browser walk clicks it);
+    with none chosen the page would answer in a style nobody picked."""
+    at = app_test(monkeypatch, fixture_library.settings.data_dir)
+    style = at.segmented_control[0]
+    assert style.label == "Answer style"
+    assert style.proto.required and style.value == "Extractive"

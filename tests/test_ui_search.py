@@ -7,7 +7,7 @@ from streamlit.proto.SelectWidgetFilterMode_pb2 import SelectWidgetFilterMode
 from ui_support import app_test, shared_ui_library, texts
 
 from retrieval.library.collections import Collections
-from tests.library_support import VITAMIN_D
+from tests.library_support import NO_ABSTRACT, VITAMIN_D
 
 SEARCH = "pages/search.py"
 
@@ -117,3 +117,11 @@ def test_a_search_saved_with_no_collection_says_so_in_words(ui_library, monkeypa
     next(b for b in at.button if b.label == "Save search").click().run()
     store = Collections(ui_library.store)
     assert any(s.name == "Hand washing, unattached" for s in store.unattached_saved_searches())
+
+
+def test_a_result_without_abstract_says_so_instead_of_quoting_its_title(fixture_library, monkeypatch):
+    at = run_search(app_test(monkeypatch, fixture_library.settings.data_dir, SEARCH), "hospital pharmacy staffing")
+    shown = texts(at)
+    assert f"PMID {NO_ABSTRACT}" in shown
+    assert "No abstract: found by its title." in shown
+    assert "… Hospital pharmacy staffing in rural hospitals …" not in shown

@@ -12,7 +12,7 @@ import streamlit as st
 
 from pages._shared import cards, charts, entities
 from pages._shared.boot import through_app
-from pages._shared.filters import PREFIX, RESTORE_YEARS, describe, sidebar_filters
+from pages._shared.filters import PREFIX, RESTORE_YEARS, describe, saved_filters, sidebar_filters
 from pages._shared.guard import empty_library, shown_errors
 from pages._shared.nav import ARTICLE
 from pages._shared.resources import collections, is_empty, library
@@ -65,7 +65,7 @@ def restore_saved_search() -> None:
     with shown_errors("opening the saved search"):
         saved = collections().saved_search(int(saved_id))
         st.session_state["search_query"] = saved.query
-        f = SearchFilters(**{k: v for k, v in saved.filters.items() if k in SearchFilters.__dataclass_fields__})
+        f, prefer = saved_filters(saved.filters)
         for key, value in {
             "types": f.publication_types,
             "mesh": f.mesh,
@@ -73,7 +73,7 @@ def restore_saved_search() -> None:
             "abstract": f.has_abstract,
             "retracted": f.exclude_retracted,
             "undated": f.include_undated,
-            "prefer": bool(saved.filters.get("prefer_strong_designs")),
+            "prefer": prefer,
         }.items():
             st.session_state[PREFIX + key] = value
         if f.collection:

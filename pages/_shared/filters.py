@@ -126,6 +126,12 @@ def removed_caption(filters: SearchFilters) -> None:
     st.caption(line + ".")
 
 
+def saved_filters(stored: dict) -> tuple[SearchFilters, bool]:
+    """A saved search's filters and whether it ranked stronger designs first (keys no longer known are skipped)."""
+    known = SearchFilters.__dataclass_fields__
+    return SearchFilters(**{k: v for k, v in stored.items() if k in known}), bool(stored.get("prefer_strong_designs"))
+
+
 def describe(filters: SearchFilters, prefer: bool = False) -> str:
     """The active filters in one line (for captions and saved searches); empty when none."""
     parts = []

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from ui_support import SCRIPT_PMID, app_test, shared_ui_library, texts
+from ui_support import SCRIPT_PMID, THIN_PMID, app_test, shared_ui_library, texts, thin_ui_library
 
-from retrieval.library.records import Article
 from tests.library_support import ASTHMA, RETRACTED, STATINS
 
 ARTICLE = "pages/article.py"
@@ -79,8 +78,7 @@ def test_a_citation_link_opens_its_article_with_the_quoted_sentence_highlighted(
 
 
 def test_a_thin_record_says_what_pubmed_did_not_record(library_factory, monkeypatch):
-    thin = Article(pmid="95000001", title="Seizures after high-dose tranexamic acid", journal="Journal of tests")
-    at = app_test(monkeypatch, library_factory([thin]).settings.data_dir, ARTICLE, pmid=thin.pmid)
+    at = app_test(monkeypatch, thin_ui_library(library_factory).settings.data_dir, ARTICLE, pmid=THIN_PMID)
     shown = texts(at)
     assert "Not recorded in this PubMed record: publication year, publication type, MeSH terms." in shown
     assert "This record has no abstract." in shown

@@ -119,7 +119,7 @@ def facet_charts(hits: list[Hit]) -> None:
     terms = Counter(m.descriptor for h in hits if h.article for m in h.article.mesh)
     a, b, c = st.columns(3)
     with a:
-        charts.by_year(dict(sorted(years.items())), title="By year")
+        charts.by_year(dict(sorted(years.items())), title="By year", undated=sum(1 for h in hits if not h.year))
     with b:
         charts.by_level(levels, title="By evidence level")
     with c:

@@ -85,9 +85,7 @@ def show_summary(summary: Summary, filter_line: str) -> None:
     left, right = st.columns(2)
     with left:
         years = {int(y): n for y, n in summary.counts_by_year.items() if y.isdigit()}
-        charts.by_year(dict(sorted(years.items())))
-        if unknown := summary.counts_by_year.get("unknown"):
-            st.caption(f"{plural(unknown, 'article')} without a publication year.")
+        charts.by_year(dict(sorted(years.items())), undated=summary.counts_by_year.get("unknown", 0))
     with right:
         charts.by_level(summary.counts_by_level)
 

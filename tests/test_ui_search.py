@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from streamlit.proto.SelectWidgetFilterMode_pb2 import SelectWidgetFilterMode
-from ui_support import app_test, shared_ui_library, texts
+from ui_support import app_test, shared_ui_library, texts, thin_ui_library
 
 from retrieval.library.collections import Collections
 from tests.library_support import NO_ABSTRACT, VITAMIN_D
@@ -125,3 +125,10 @@ def test_a_result_without_abstract_says_so_instead_of_quoting_its_title(fixture_
     assert f"PMID {NO_ABSTRACT}" in shown
     assert "No abstract: found by its title." in shown
     assert "… Hospital pharmacy staffing in rural hospitals …" not in shown
+
+
+def test_the_year_facet_says_how_many_results_have_no_year(library_factory, monkeypatch):
+    data_dir = thin_ui_library(library_factory).settings.data_dir
+    at = run_search(app_test(monkeypatch, data_dir, SEARCH), "tranexamic acid")
+    assert "**2 results**" in texts(at)
+    assert "1 article without a publication year, not charted." in texts(at)

@@ -23,6 +23,9 @@ def test_ask_answers_with_citations_that_open_the_cited_articles(fixture_library
     # the sentence the answer rests on is highlighted inside the cited abstract
     assert ":orange-background[" in shown
     assert "Cited articles" in shown
+    # each cited article's full record opens with the quoted sentence highlighted, as the citation marks do
+    opened = [link.proto.query_string for link in at.page_link if link.label == "Open full record"]
+    assert opened and all("quote=" in q for q in opened), opened
 
 
 def test_ask_abstains_when_the_library_has_no_evidence(fixture_library, monkeypatch):

@@ -103,7 +103,7 @@ def cited_source(number: int, article: Article | None, pmid: str, sentences: Seq
         for paragraph in abstract_markdown(article.abstract, sentences):
             st.markdown(paragraph)
         left, right = st.columns(2)
-        with left:
-            article_link(pmid)
+        with left:  # the full record highlights the sentence, as the answer's citation marks do
+            article_link(pmid, quote=next((s for s in sentences if s in shown), ""))
         with right:
             st.markdown(pubmed_markdown(pmid))

@@ -3,7 +3,7 @@
 Each server is ``streamlit run app.py`` on a free loopback port, stopped when its
 ``with`` block ends (the ``server`` and ``shots`` fixtures are in conftest). ``Walk``
 holds one page: it waits until the app has finished running, saves screenshots, and
-fails a page that shows a traceback, an apology for a bug, or Python's ``None``.
+fails a page that shows a traceback, an apology for a bug, or a Python value such as ``None``.
 """
 
 from __future__ import annotations
@@ -39,8 +39,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 WAIT_MS = 120_000  # generous: two shared cores, and the first question loads the embedding model
-# What a user must never read: Python's None for a missing value, a traceback, the apology shown for a bug.
-NOT_FOR_USERS = re.compile(r"\bNone\b|Traceback \(most recent call last\)|Something went wrong")
+# What a user must never read: Python's None, True or False, a list's brackets and quotes, a traceback, the
+# apology shown for a bug.
+NOT_FOR_USERS = re.compile(r"\b(None|True|False)\b|\['|Traceback \(most recent call last\)|Something went wrong")
 
 
 def free_port() -> int:
@@ -117,20 +118,37 @@ class Walk:
     def shoot(self, name: str) -> None:
         """A screenshot of the whole page (up to 4,000 pixels high) as ``<name>.png``."""
         self.settle()
+        self.page.wait_for_timeout(500)  # an expander just clicked opens with an animation
         height = self.page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
         self.page.set_viewport_size({"width": 1400, "height": max(1000, min(height + 20, 4000))})
         self.page.screenshot(path=str(self.shots / f"{name}.png"))
         self.page.set_viewport_size({"width": 1400, "height": 1000})
 
-    def go(self, title: str) -> None:
-        """Open a page from the sidebar menu, as a person would."""
+    def go(self, title: str, heading: str | None = None) -> None:
+        """Open a page from the sidebar menu, as a person would, and wait for its ``heading`` (the page title by
+        default): until the new page has drawn, the old one is still there to be clicked by mistake."""
+        from playwright.sync_api import expect
+
         self.page.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True).click()
+        expect(self.page.get_by_role("heading", name=heading or title, exact=True)).to_be_visible()
         self.settle()
 
+    def shown_text(self) -> str:
+        """What the page shows: its visible text, the values in its text boxes and selects, its table cells."""
+        return self.page.evaluate(
+            """() => [
+                document.body.innerText,
+                ...[...document.querySelectorAll(
+                    'input:not([type=checkbox]):not([type=radio]):not([type=file]):not([type=hidden]), textarea'
+                )].map(e => e.value),
+                ...[...document.querySelectorAll('[role=gridcell]')].map(e => e.textContent),
+            ].join('\\n')"""
+        )
+
     def check_shown(self, where: str) -> None:
-        """Fail when the page shows an exception, a traceback, the apology for a bug or the word None."""
+        """Fail when the page shows an exception, a traceback, the apology for a bug or a Python value as written."""
         self.settle()
-        shown = self.page.locator("body").inner_text()
+        shown = self.shown_text()
         found = NOT_FOR_USERS.search(shown)
         context = shown[max(0, found.start() - 200) : found.end() + 200] if found else ""
         assert found is None, f"{where} shows {found.group()!r}: …{context}…"

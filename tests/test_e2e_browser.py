@@ -59,7 +59,7 @@ def test_import_ask_open_collect_export(server: str, shots: Path, tmp_path: Path
         shoot("import")
 
         # Ask: a cited answer from the imported records.
-        go("Ask")
+        go("Ask", "Ask the library")
         page.get_by_label("Your question").fill("Does procalcitonin guidance shorten antibiotic treatment in sepsis?")
         page.get_by_role("button", name="Ask").click()
         expect(page.get_by_role("heading", name="Cited articles")).to_be_visible()
@@ -103,7 +103,7 @@ def test_import_ask_open_collect_export(server: str, shots: Path, tmp_path: Path
         assert page.evaluate("window.pwned") is None
 
         # The other pages, for the record.
-        go("Search")
+        go("Search", "Search the library")
         page.get_by_label("Search words").fill("sepsis antibiotics")
         page.get_by_role("button", name="Search").click()
         expect(page.get_by_text("Procalcitonin-guided antibiotic duration in sepsis").first).to_be_visible()

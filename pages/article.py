@@ -74,6 +74,8 @@ def show_article(article: Article) -> None:
     if article.authors:
         st.markdown(md(", ".join(article.authors)))
     st.markdown(citation_line(article))
+    if missing := not_recorded(article):
+        st.caption(f"Not recorded in this PubMed record: {', '.join(missing)}.")
     links = [f"[PubMed :material/open_in_new:]({pubmed_url(article.pmid)})"]
     if article.doi:
         links.append(f"[DOI {md(article.doi)} :material/open_in_new:]({DOI_URL.format(doi=article.doi)})")
@@ -125,6 +127,13 @@ def citation_line(article: Article) -> str:
     where = ";".join(p for p in (when, volume) if p) + (f":{article.pages}" if article.pages else "")
     parts = [p for p in (article.journal or article.journal_abbrev, where) if p]
     return f"*{md('. '.join(parts))}.*" if parts else ""
+
+
+def not_recorded(article: Article) -> list[str]:
+    """What the record leaves out: PubMed gives in-process records no year, type or MeSH yet, and a newcomer should
+    not take the missing lines for a page that failed to show them."""
+    fields = (("publication year", article.year), ("publication type", article.publication_types))
+    return [name for name, value in (*fields, ("MeSH terms", article.mesh)) if not value]
 
 
 def indexing(article: Article) -> None:

@@ -73,7 +73,7 @@ def main() -> None:
         st.session_state.pop(REDACT, None)
         with shown_errors("answering the question"):
             st.session_state[RESULT] = (
-                guarded_answer(question, MODES[mode or "Extractive"], filters, prefer),
+                guarded_answer(question, MODES[mode], filters, prefer),
                 describe(filters, prefer),
             )
     held = st.session_state.get(REDACT)  # patient identifiers stopped a question to a remote model

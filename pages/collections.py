@@ -18,6 +18,7 @@ import streamlit as st
 
 from pages._shared.auth import collections, person, record, team
 from pages._shared.boot import through_app
+from pages._shared.filters import describe, saved_filters
 from pages._shared.flash import flash, show_flashes
 from pages._shared.guard import shown_errors
 from pages._shared.importing import pmids_work
@@ -335,9 +336,8 @@ def saved_searches(store: Collections, collection: Collection | None) -> None:
         with st.container(border=True):
             st.markdown(f"**{md(saved.name)}** · saved {saved.created_at[:16].replace('T', ' ')} UTC")
             st.markdown(f"Query: `{saved.query.replace('`', '')}`")
-            if saved.filters:
-                shown = "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in saved.filters.items())
-                st.caption(f"Filters: {md(shown)}")
+            if line := describe(*saved_filters(saved.filters)):  # in words, as the search showed them
+                st.caption(f"Filters: {md(line)}")
             st.caption(
                 f"Library then: {plural(state.get('articles', 0), 'article')}"
                 + (

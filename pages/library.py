@@ -40,7 +40,8 @@ def main() -> None:
         version = version_key()
         left, right = st.columns(2)
         with left:
-            charts.by_year(facets.articles_by_year(version))
+            years = facets.articles_by_year(version)
+            charts.by_year(years, undated=status["articles"] - sum(years.values()))
         with right:
             charts.by_level(facets.articles_by_level(version))
     with shown_errors("checking the library"):

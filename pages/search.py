@@ -105,7 +105,7 @@ def facet_charts(hits: list[Hit]) -> None:
     terms = Counter(m.descriptor for h in hits if h.article for m in h.article.mesh)
     a, b, c = st.columns(3)
     with a:
-        charts.by_year(dict(sorted(years.items())), title="By year")
+        charts.by_year(dict(sorted(years.items())), title="By year", undated=sum(1 for h in hits if not h.year))
     with b:
         charts.by_level(levels, title="By evidence level")
     with c:
@@ -145,12 +145,17 @@ def save_search(query: str, filters: SearchFilters, prefer: bool, hits: list[Hit
     names = [c.name for c in collections().list_collections()]
     with st.form("save_form", border=False):
         name = st.text_input("Name", key="save_name", placeholder=query[:60])
-        attach = st.selectbox("Attach to collection (optional)", ["None", *names], key="save_collection")
+        attach = st.selectbox(  # None: kept on its own, listed apart on the Collections page
+            "Attach to collection (optional)",
+            [None, *names],
+            key="save_collection",
+            format_func=lambda name: name or "No collection",
+        )
         saved = st.form_submit_button("Save search", icon=":material/bookmark_add:")
     if saved:
         with shown_errors("saving the search"):
             store = collections()
-            collection_id = store.get(attach).id if attach != "None" else None
+            collection_id = store.get(attach).id if attach is not None else None
             record = store.save_search(
                 name,
                 query,

@@ -35,7 +35,8 @@ def main() -> None:
         return
     filters, _ = sidebar_filters(with_collection=False)
     names = [c.name for c in collections().list_collections()]
-    source = st.segmented_control("Summarise", [TOPIC, COLLECTION], default=TOPIC, key="summary_source") or TOPIC
+    # required: clicking the chosen option again must not leave neither chosen
+    source = st.segmented_control("Summarise", [TOPIC, COLLECTION], default=TOPIC, required=True, key="summary_source")
     with st.form("summary_form", border=False):
         topic = collection = None
         if source == TOPIC:
@@ -123,9 +124,7 @@ def show_summary(summary: Summary, filter_line: str) -> None:
     left, right = st.columns(2)
     with left:
         years = {int(y): n for y, n in summary.counts_by_year.items() if y.isdigit()}
-        charts.by_year(dict(sorted(years.items())))
-        if unknown := summary.counts_by_year.get("unknown"):
-            st.caption(f"{plural(unknown, 'article')} without a publication year.")
+        charts.by_year(dict(sorted(years.items())), undated=summary.counts_by_year.get("unknown", 0))
     with right:
         charts.by_level(summary.counts_by_level)
 

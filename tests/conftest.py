@@ -1,4 +1,4 @@
-"""pytest hooks and the shared library fixtures; what tests import lives in ``tests.library_support``.
+"""pytest hooks, the library fixtures and the browser tests' server; what tests import is in ``tests.library_support``.
 
 ``fixture_library`` is one real library (SQLite + FAISS + the real embedding
 model) of the fixture articles, built once per test session: tests read it and
@@ -9,7 +9,7 @@ never change it. A test that must change a library builds its own with the
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -54,3 +54,21 @@ def library_factory(tmp_path_factory) -> Callable[..., Library]:
 def fixture_library(library_factory) -> Library:
     """The shared read-only library of FIXTURE_ARTICLES (with FIXTURE_COLLECTIONS)."""
     return library_factory(FIXTURE_ARTICLES, FIXTURE_COLLECTIONS)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    """A browser test's app, with an empty library in ``tmp_path``; stopped after the test."""
+    from browser_support import serve
+
+    with serve(tmp_path / "library", tmp_path / "server.log") as url:
+        yield url
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    """Where browser tests save screenshots: ``$MEDLIT_SCREENSHOTS_DIR`` (the README's docs/screenshots) when set,
+    else the test's tmp dir."""
+    folder = Path(os.environ.get("MEDLIT_SCREENSHOTS_DIR") or tmp_path / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from test_e2e_browser import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, serve, server_process
+from browser_support import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, serve, server_process
 from test_ingest_crash import environment, library_counts
 
 from retrieval.library import Library

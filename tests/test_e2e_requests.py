@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from test_e2e_browser import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, server  # noqa: F401  (the fixture)
+from browser_support import CHROMIUM, CHROMIUM_ARGS, WAIT_MS
 from ui_support import ROOT
 
 PAGES = ["", "search", "article?pmid=1", "summaries", "collections", "whats_new", "import_records", "library"]
@@ -26,7 +26,7 @@ def test_usage_statistics_are_off() -> None:
 
 
 @pytest.mark.browser
-def test_every_request_goes_to_the_app_itself(server: str, tmp_path: Path) -> None:  # noqa: F811
+def test_every_request_goes_to_the_app_itself(server: str, tmp_path: Path) -> None:
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     from playwright.sync_api import expect, sync_playwright

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser_support import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, free_port, serve
 from mock_oidc import MockOIDC
-from test_e2e_browser import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, free_port, serve
 
 pytestmark = pytest.mark.browser
 ADMIN = "admin@example.org"

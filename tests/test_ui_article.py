@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from ui_support import SCRIPT_PMID, app_test, shared_ui_library, texts
+from ui_support import SCRIPT_PMID, THIN_PMID, app_test, shared_ui_library, texts, thin_ui_library
 
 from tests.library_support import ASTHMA, RETRACTED, STATINS
 
@@ -75,3 +75,15 @@ def test_a_citation_link_opens_its_article_with_the_quoted_sentence_highlighted(
     assert "the sentence the answer quoted" in shown
     at = app_test(monkeypatch, fixture_library.settings.data_dir, ARTICLE, pmid=STATINS[0], quote="not in it")
     assert ":orange-background[" not in texts(at)  # a sentence the abstract lacks marks nothing
+
+
+def test_a_thin_record_says_what_pubmed_did_not_record(library_factory, monkeypatch):
+    at = app_test(monkeypatch, thin_ui_library(library_factory).settings.data_dir, ARTICLE, pmid=THIN_PMID)
+    shown = texts(at)
+    assert "Not recorded in this PubMed record: publication year, publication type, MeSH terms." in shown
+    assert "This record has no abstract." in shown
+
+
+def test_a_full_record_claims_nothing_is_missing(fixture_library, monkeypatch):
+    at = app_test(monkeypatch, fixture_library.settings.data_dir, ARTICLE, pmid=ASTHMA[0])
+    assert "Not recorded" not in texts(at)

@@ -23,6 +23,9 @@ def test_ask_answers_with_citations_that_open_the_cited_articles(fixture_library
     # the sentence the answer rests on is highlighted inside the cited abstract
     assert ":orange-background[" in shown
     assert "Cited articles" in shown
+    # each cited article's full record opens with the quoted sentence highlighted, as the citation marks do
+    opened = [link.proto.query_string for link in at.page_link if link.label == "Open full record"]
+    assert opened and all("quote=" in q for q in opened), opened
 
 
 def test_ask_abstains_when_the_library_has_no_evidence(fixture_library, monkeypatch):
@@ -105,3 +108,12 @@ def test_a_very_long_question_is_echoed_as_one_bounded_line_not_a_heading(fixtur
     echoed = [m.value for m in at.markdown if m.value.startswith("**Q:**")]
     assert echoed and len(echoed[0]) < 400 and echoed[0].endswith("…")
     assert not any(m.value.lstrip().startswith("#") and "statins" in m.value for m in at.markdown)
+
+
+def test_the_answer_style_cannot_be_switched_off(fixture_library, monkeypatch):
+    """Issue 11 item 9: clicking the chosen style again keeps it chosen (the thin-records browser walk clicks it);
+    with none chosen the page would answer in a style nobody picked."""
+    at = app_test(monkeypatch, fixture_library.settings.data_dir)
+    style = at.segmented_control[0]
+    assert style.label == "Answer style"
+    assert style.proto.required and style.value == "Extractive"

@@ -8,6 +8,7 @@ import pytest
 from ui_support import app_test, shared_ui_library, texts
 
 from pages._shared.jobs import _registry
+from pages._shared.text import md
 from retrieval.library import Library
 from retrieval.library.collections import Collections
 from retrieval.settings import Settings
@@ -113,6 +114,16 @@ def test_saved_searches_in_no_collection_are_shown_beside_collections(ui_library
     shown = texts(at)
     assert "Saved searches not in a collection" in shown
     assert "**Unattached flu search**" in shown
+
+
+def test_a_saved_search_shows_its_filters_in_words(ui_library, monkeypatch):
+    store = Collections(ui_library.store)
+    filters = {"mesh": ["Aged"], "exclude_retracted": True, "year_from": 2010, "prefer_strong_designs": True}
+    store.save_search("Filtered flu search", "influenza", filters, ["92000002"], None)
+    at = app_test(monkeypatch, ui_library.settings.data_dir, COLLECTIONS)
+    line = next(c.value for c in at.caption if c.value.startswith("Filters:") and "Aged" in c.value)
+    assert line == "Filters: " + md("2010–… · MeSH: Aged · retracted excluded · stronger designs first")
+    assert "True" not in line and "[" not in line
 
 
 def test_renaming_a_collection_shows_the_new_name_in_the_selector(ui_library, monkeypatch):

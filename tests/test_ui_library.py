@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ui_support import app_test
+from ui_support import app_test, texts, thin_ui_library
 
 from tests.library_support import FIXTURE_ARTICLES
 
@@ -29,3 +29,8 @@ def test_empty_library_page(tmp_path, monkeypatch):
     at = app_test(monkeypatch, tmp_path / "empty", LIBRARY)
     assert any("library is empty" in i.value for i in at.info)
     assert {m.label: m.value for m in at.metric}["Articles"] == "0"
+
+
+def test_the_year_chart_says_how_many_articles_have_no_year(library_factory, monkeypatch):
+    at = app_test(monkeypatch, thin_ui_library(library_factory).settings.data_dir, LIBRARY)
+    assert "1 article without a publication year, not charted." in texts(at)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from streamlit.proto.SelectWidgetFilterMode_pb2 import SelectWidgetFilterMode
-from ui_support import app_test, shared_ui_library, texts
+from ui_support import app_test, shared_ui_library, texts, thin_ui_library
 
 from retrieval.library.collections import Collections
-from tests.library_support import VITAMIN_D
+from tests.library_support import NO_ABSTRACT, VITAMIN_D
 
 SEARCH = "pages/search.py"
 
@@ -107,3 +107,28 @@ def test_collection_and_save_controls_come_before_the_results(ui_library, monkey
     order = [getattr(e, "key", None) or getattr(e, "label", None) for e in at.main]
     first_pick = next(i for i, k in enumerate(order) if str(k).startswith("pick_"))
     assert order.index("add_target") < first_pick and order.index("save_name") < first_pick
+
+
+def test_a_search_saved_with_no_collection_says_so_in_words(ui_library, monkeypatch):
+    at = run_search(app_test(monkeypatch, ui_library.settings.data_dir, SEARCH), "hand washing diarrhoea")
+    attach = at.selectbox(key="save_collection")
+    assert attach.value is None and attach.options[0] == "No collection" and "None" not in attach.options
+    at.text_input(key="save_name").set_value("Hand washing, unattached")
+    next(b for b in at.button if b.label == "Save search").click().run()
+    store = Collections(ui_library.store)
+    assert any(s.name == "Hand washing, unattached" for s in store.unattached_saved_searches())
+
+
+def test_a_result_without_abstract_says_so_instead_of_quoting_its_title(fixture_library, monkeypatch):
+    at = run_search(app_test(monkeypatch, fixture_library.settings.data_dir, SEARCH), "hospital pharmacy staffing")
+    shown = texts(at)
+    assert f"PMID {NO_ABSTRACT}" in shown
+    assert "No abstract: found by its title." in shown
+    assert "… Hospital pharmacy staffing in rural hospitals …" not in shown
+
+
+def test_the_year_facet_says_how_many_results_have_no_year(library_factory, monkeypatch):
+    data_dir = thin_ui_library(library_factory).settings.data_dir
+    at = run_search(app_test(monkeypatch, data_dir, SEARCH), "tranexamic acid")
+    assert "**2 results**" in texts(at)
+    assert "1 article without a publication year, not charted." in texts(at)

@@ -55,3 +55,10 @@ def test_collection_summary_says_how_many_pmids_are_not_in_the_library(ui_librar
 def test_summaries_on_an_empty_library(tmp_path, monkeypatch):
     at = app_test(monkeypatch, tmp_path / "empty", SUMMARIES)
     assert any("library is empty" in i.value for i in at.info)
+
+
+def test_the_summary_source_cannot_be_switched_off(fixture_library, monkeypatch):
+    """Clicking the chosen option again keeps it chosen (the thin-records browser walk clicks it)."""
+    at = app_test(monkeypatch, fixture_library.settings.data_dir, SUMMARIES)
+    source = at.segmented_control(key="summary_source")
+    assert source.proto.required and source.value == "A topic"

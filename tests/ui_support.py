@@ -76,6 +76,21 @@ UI_ARTICLES = [
 ]
 
 
+# Thin records as PubMed has many: one without year, type, MeSH or abstract beside one complete record.
+THIN_PMID = "95000001"
+THIN_ARTICLES = [
+    Article(pmid=THIN_PMID, title="Seizures after high-dose tranexamic acid", journal="Journal of tests"),
+    Article(
+        pmid="95000002",
+        title="Tranexamic acid and blood loss in hip replacement: a randomized trial",
+        abstract=[AbstractSection("Tranexamic acid reduced blood loss during hip replacement by 30%.", "")],
+        journal="Journal of tests",
+        year=2019,
+        publication_types=["Journal Article", "Randomized Controlled Trial"],
+        mesh=[MeshHeading("Tranexamic Acid", major=True)],
+    ),
+]
+
 _shared: dict[str, Library] = {}
 
 
@@ -88,6 +103,13 @@ def shared_ui_library(library_factory) -> Library:
     if "library" not in _shared:
         _shared["library"] = library_factory(UI_ARTICLES)
     return _shared["library"]
+
+
+def thin_ui_library(library_factory) -> Library:
+    """A read-only library of ``THIN_ARTICLES``, built once per session."""
+    if "thin" not in _shared:
+        _shared["thin"] = library_factory(THIN_ARTICLES)
+    return _shared["thin"]
 
 
 def app_test(
@@ -136,9 +158,13 @@ def pubmed_xml(records: Iterable[dict]) -> bytes:
 
 
 def _pubmed_article(r: dict) -> str:
+    """One record; a record without ``year``, ``abstract``, ``types`` or ``mesh`` leaves those elements out, as
+    PubMed does for in-process records (``types`` defaults to Journal Article, so pass ``[]`` for none)."""
     sections = "".join(
         f'<AbstractText Label="{label}" NlmCategory="{label}">{escape(text)}</AbstractText>'
-        for label, text in r["abstract"].items()
+        if label
+        else f"<AbstractText>{escape(text)}</AbstractText>"
+        for label, text in r.get("abstract", {}).items()
     )
     authors = "".join(
         f"<Author ValidYN='Y'><LastName>{escape(last)}</LastName><ForeName>{escape(fore)}</ForeName>"
@@ -150,24 +176,26 @@ def _pubmed_article(r: dict) -> str:
         f'<MeshHeading><DescriptorName MajorTopicYN="{"YN"[i > 0]}">{escape(d)}</DescriptorName></MeshHeading>'
         for i, d in enumerate(r.get("mesh", []))
     )
+    year = r.get("year")
+    revised = f"<DateRevised><Year>{year + 1}</Year><Month>01</Month><Day>15</Day></DateRevised>" if year else ""
     return f"""
-<PubmedArticle><MedlineCitation Status="MEDLINE" Owner="NLM">
+<PubmedArticle><MedlineCitation Status="{"MEDLINE" if year else "In-Process"}" Owner="NLM">
 <PMID Version="1">{r["pmid"]}</PMID>
-<DateRevised><Year>{r["year"] + 1}</Year><Month>01</Month><Day>15</Day></DateRevised>
+{revised}
 <Article PubModel="Print">
 <Journal><JournalIssue CitedMedium="Print"><Volume>{r.get("volume", "12")}</Volume><Issue>3</Issue>
-<PubDate><Year>{r["year"]}</Year><Month>Mar</Month></PubDate></JournalIssue>
+<PubDate>{f"<Year>{year}</Year><Month>Mar</Month>" if year else ""}</PubDate></JournalIssue>
 <Title>{escape(r.get("journal", "Journal of clinical evidence"))}</Title><ISOAbbreviation>J Clin Evid</ISOAbbreviation>
 </Journal>
 <ArticleTitle>{escape(r["title"])}</ArticleTitle>
 <Pagination><MedlinePgn>101-9</MedlinePgn></Pagination>
 <ELocationID EIdType="doi" ValidYN="Y">10.1000/jce.{r["pmid"]}</ELocationID>
-<Abstract>{sections}</Abstract>
+{f"<Abstract>{sections}</Abstract>" if sections else ""}
 <AuthorList CompleteYN="Y">{authors}</AuthorList>
 <Language>eng</Language>
-<PublicationTypeList>{types}</PublicationTypeList>
+{f"<PublicationTypeList>{types}</PublicationTypeList>" if types else ""}
 </Article>
-<MeshHeadingList>{mesh}</MeshHeadingList>
+{f"<MeshHeadingList>{mesh}</MeshHeadingList>" if mesh else ""}
 </MedlineCitation>
 <PubmedData><ArticleIdList><ArticleId IdType="pubmed">{r["pmid"]}</ArticleId></ArticleIdList></PubmedData>
 </PubmedArticle>"""

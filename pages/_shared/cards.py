@@ -56,7 +56,9 @@ def hit_card(hit: Hit, rank: int | None = None, select_key: str | None = None) -
             links = f"[Open full record](./article?pmid={hit.pmid}) · {pubmed_markdown(hit.pmid)}"
             meta = meta_line(hit.year, hit.journal, hit.pmid)
             st.markdown(f"{level_badges(hit.level, hit.retracted, inferred=hit.inferred)} :gray[{meta}] · {links}")
-            if hit.sentences:
+            if hit.article is not None and not hit.article.abstract:  # its only passage is the title
+                st.caption("No abstract: found by its title.")
+            elif hit.sentences:
                 st.caption(f"… {md(hit.sentences[0])} …")
     return selected
 
@@ -101,7 +103,7 @@ def cited_source(number: int, article: Article | None, pmid: str, sentences: Seq
         for paragraph in abstract_markdown(article.abstract, sentences):
             st.markdown(paragraph)
         left, right = st.columns(2)
-        with left:
-            article_link(pmid)
+        with left:  # the full record highlights the sentence, as the answer's citation marks do
+            article_link(pmid, quote=next((s for s in sentences if s in shown), ""))
         with right:
             st.markdown(pubmed_markdown(pmid))

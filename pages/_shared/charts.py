@@ -8,6 +8,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from pages._shared.text import plural
 from retrieval.library.evidence import LEVELS
 
 HEIGHT = 230
@@ -15,9 +16,15 @@ _LEVEL_ORDER = [level.label.capitalize() for level in LEVELS]
 _LEVEL_COLORS = ["#2e7d32", "#43a047", "#1e88e5", "#fb8c00", "#9e9e9e", "#8e24aa", "#bdbdbd"]
 
 
-def by_year(counts: Mapping[int, int], title: str = "Articles by publication year") -> None:
+def by_year(counts: Mapping[int, int], title: str = "Articles by publication year", undated: int = 0) -> None:
+    """Articles per year; the ``undated`` ones (most of real PubMed) are said in words, or the chart would pass
+    for all of them."""
     if not counts:
-        st.caption("No publication years to chart.")
+        st.caption(
+            f"No publication year is recorded for {plural(undated, 'article')}."
+            if undated
+            else "No publication years to chart."
+        )
         return
     data = pd.DataFrame({"Year": [str(y) for y in counts], "Articles": list(counts.values())})
     chart = (
@@ -31,6 +38,8 @@ def by_year(counts: Mapping[int, int], title: str = "Articles by publication yea
         .properties(height=HEIGHT)
     )
     st.altair_chart(chart, width="stretch", height=HEIGHT + 60)
+    if undated:
+        st.caption(f"{plural(undated, 'article')} without a publication year, not charted.")
 
 
 def by_level(counts: Mapping[str, int], title: str = "Articles by evidence level") -> None:

@@ -43,7 +43,7 @@ def restore_filters(saved: dict) -> None:
     """Put saved filters (``SearchFilters.as_dict()`` plus ``prefer_strong_designs``) back into the
     sidebar widgets. Every filter the sidebar draws is listed here, next to it, so a filter added
     to the sidebar is not forgotten when a saved search is opened again."""
-    f = SearchFilters(**{k: v for k, v in saved.items() if k in SearchFilters.__dataclass_fields__})
+    f, prefer = saved_filters(saved)
     for key, value in {
         "types": f.publication_types,
         "mesh": f.mesh,
@@ -53,7 +53,7 @@ def restore_filters(saved: dict) -> None:
         "abstract": f.has_abstract,
         "retracted": f.exclude_retracted,
         "undated": f.include_undated,
-        "prefer": bool(saved.get("prefer_strong_designs")),
+        "prefer": prefer,
     }.items():
         st.session_state[PREFIX + key] = value
     if f.collection:
@@ -149,6 +149,12 @@ def removed_caption(filters: SearchFilters) -> None:
         if undated:
             line += f"; the {undated:,} with no year are {'kept' if filters.include_undated else 'left out'}"
     st.caption(line + ".")
+
+
+def saved_filters(stored: dict) -> tuple[SearchFilters, bool]:
+    """A saved search's filters and whether it ranked stronger designs first (keys no longer known are skipped)."""
+    known = SearchFilters.__dataclass_fields__
+    return SearchFilters(**{k: v for k, v in stored.items() if k in known}), bool(stored.get("prefer_strong_designs"))
 
 
 def describe(filters: SearchFilters, prefer: bool = False) -> str:

@@ -40,8 +40,10 @@ def navigation() -> Page:
     )
 
 
-def article_link(pmid: str, label: str = "Open full record") -> None:
-    st.page_link(ARTICLE, label=label, icon=":material/open_in_new:", query_params={"pmid": pmid})
+def article_link(pmid: str, label: str = "Open full record", quote: str = "") -> None:
+    """A link to the article's page; with ``quote``, the page highlights that sentence of the abstract."""
+    params = {"pmid": pmid, **({"quote": quote} if quote else {})}
+    st.page_link(ARTICLE, label=label, icon=":material/open_in_new:", query_params=params)
 
 
 def import_link(label: str = "Go to Import to add PubMed records") -> None:

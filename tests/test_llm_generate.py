@@ -6,6 +6,7 @@ import pytest
 
 from retrieval.answers.llm.answer import generate_verified
 from retrieval.answers.llm.chat_model import get_chat_model
+from retrieval.answers.llm.entailment import entailment_check
 from retrieval.answers.llm.verify import NO_CITATION, NOT_SUPPORTED, NUMBER_NOT_FOUND, OUTSIDE_EVIDENCE
 from retrieval.library import Library
 from retrieval.library.records import AbstractSection, Article
@@ -107,6 +108,8 @@ def test_a_streamed_answer_cites_only_the_evidence(llm_library):
     assert_only_evidence_cited(draft, MOBILISATION)
     assert "33000001" in {p for _, pmids in draft.sentences for p in pmids}
     assert (llm_library.settings.models_dir / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf.sha256").is_file()
+    # the shipped measurement keeps the model's own support check on for the local model
+    assert entailment_check(llm_library, get_chat_model(llm_library.settings).model) is not None
 
 
 def test_an_injected_instruction_changes_nothing_in_the_answer(llm_library):

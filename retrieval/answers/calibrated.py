@@ -1,4 +1,4 @@
-"""The calibrated values answers rely on: the abstention rule and the verifier's support thresholds.
+"""The calibrated values answers rely on: the abstention rule, the verifier's support thresholds and its model check.
 
 Both are fitted offline (``retrieval.calibration``) on vectors of one embedding
 model and backend, and mean nothing for other vectors. A library's own fit lives

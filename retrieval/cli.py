@@ -326,9 +326,7 @@ def run_calibrate_stance(library: Library, args: argparse.Namespace) -> None:
         if held_out_path is not None and not held_out_path.is_file():
             held_out_path = None
     else:
-        model, saved = calibrate_stance(
-            articles, args.eval_file, out, args.answerable, held_out_path=held_out_path
-        )
+        model, saved = calibrate_stance(articles, args.eval_file, out, args.answerable, held_out_path=held_out_path)
         print(json.dumps({k: model.provenance[k] for k in ("chosen", "dev_cross_validated", "test")}))
         print(f"Saved the stance classifier to {saved}.")
     if args.llm or args.llm_only:

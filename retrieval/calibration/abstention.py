@@ -33,9 +33,7 @@ OBJECTIVE = (
 )
 
 
-def fit(
-    answerable: list[np.ndarray], offtopic: list[np.ndarray]
-) -> tuple[AbstentionRule, dict[str, list[float]]]:
+def fit(answerable: list[np.ndarray], offtopic: list[np.ndarray]) -> tuple[AbstentionRule, dict[str, list[float]]]:
     """Logistic regression over the features, then the threshold maximising the balanced accuracy.
 
     Each side holds one feature matrix per question set; each set weighs the same within its side
@@ -143,4 +141,3 @@ def calibrate(
     out = out or library_file(library.settings.data_dir, ABSTENTION_RULE)
     rule.save(out)
     return rule, out
-

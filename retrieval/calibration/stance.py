@@ -278,7 +278,6 @@ def calibrate_stance(
     return model, out
 
 
-
 # ------------------------------------------------------------------ the language model's yes/no/maybe
 ANSWERS = ("yes", "no", "maybe")
 

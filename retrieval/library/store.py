@@ -287,6 +287,13 @@ class Store:
                 if rows:
                     yield _unpack(rows)
 
+    def vectors(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, vectors) of those ``ids`` that are embedded: what an approximate index re-ranks with."""
+        blocks = list(self.iter_vectors(ids))
+        if not blocks:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
+        return np.concatenate([b[0] for b in blocks]), np.vstack([b[1] for b in blocks])
+
     def chunk_rows(self, ids: Sequence[int]) -> dict[int, ChunkRow]:
         found: dict[int, ChunkRow] = {}
         for part in batches([int(i) for i in ids]):

@@ -35,13 +35,13 @@ import numpy as np
 PQ_M = 48  # bytes of code per vector (sub-vectors of 384 / 48 = 8 dimensions)
 PQ_BITS = 8  # 256 centroids per sub-vector
 PQ_MIN_VECTORS = 2_000_000
-RERANK_POOL = 200  # candidates re-scored exactly for a top-10 (at least RERANK_FACTOR x k for larger k)
+RERANK_POOL = 500  # candidates re-scored exactly for a top-10 (at least RERANK_FACTOR x k for larger k)
 RERANK_FACTOR = 4
 
 
 def pq_lists(n_vectors: int) -> int:
-    """Number of IVF lists for IVF-PQ: about sqrt(n)/3 as a power of two, at least 64."""
-    return 2 ** max(6, round(math.log2(math.sqrt(max(n_vectors, 1)) / 3)))
+    """Number of IVF lists for IVF-PQ: about sqrt(n) as a power of two, at least 64."""
+    return 2 ** max(6, round(math.log2(math.sqrt(max(n_vectors, 1)))))
 
 
 def pq_training_size(n_vectors: int) -> int:

@@ -7,21 +7,28 @@ so a vector costs ``PQ_M`` bytes plus its 8-byte chunk id instead of 1,536.
 The chunk ids are the inverted lists' own ids, so ID selectors, ``remove_ids``
 and ``index_ids`` work exactly as for IVF-SQ8.
 
-How the parameters were chosen (clustered synthetic vectors of 1,000 points around
-each topic, recall@10 against exact search; commands and figures in ``docs/scale.md``):
+How the parameters were chosen (``python -m bench scale``: clustered synthetic vectors,
+1,000 around each topic, recall@10 against exact search; figures in ``docs/scale.md``):
 
 - PQ codes alone rank a topic's close neighbours poorly: at 100k vectors, 48-byte
-  codes found 0.26 of the exact top 10 and 64-byte codes 0.37. But 0.80 and 0.90
-  of the exact top 10 were among the codes' best 100, so the index hands a pool
-  of ``rerank_pool(k)`` candidates to ``rerank``, which re-scores them exactly with
-  the stored vectors. Re-ranking, not longer codes, buys the recall, so ``PQ_M``
-  = 48 keeps 10M vectors at 560 MB in memory, inside the 1 GB target.
-- ``nlist`` is about sqrt(n)/3 (1,024 lists at 10M), fewer than IVF-SQ8's 4·sqrt(n):
-  assigning every vector to its list costs n·nlist·384 multiply-adds and is the
-  build's main cost on a CPU, while the scan of ``ivf_nprobe`` lists of codes stays
-  far inside the 50 ms budget.
+  codes found 0.26 of the exact top 10 and 64-byte codes 0.37; yet 0.80 and 0.90
+  of the exact top 10 were among the codes' best 100, and with 48 bytes 0.94 among
+  the best 200 (50k vectors). So the index hands a pool of ``rerank_pool(k)``
+  candidates to ``rerank``, which re-scores them exactly with the stored vectors.
+  Re-ranking, not longer codes, buys the recall, and ``PQ_M`` = 48 keeps 10M
+  vectors at 560 MB in memory, inside a 1 GB budget.
+- ``nlist`` about sqrt(n) (1,024 lists at 1M, 4,096 at 10M): at 1M, 256 lists with
+  a pool of 200 found 0.81 of the exact top 10 (each list mixed several topics,
+  so the residuals the codes store were coarse); 1,024 lists with a pool of 500
+  found 0.99, p95 5.4 ms on one core. Fewer than IVF-SQ8's 4·sqrt(n): assigning
+  each vector to its list costs nlist·384 multiply-adds, the build's main cost on
+  a CPU.
 - ``PQ_MIN_VECTORS``: IVF-SQ8 measured 398 bytes a vector (398 MB at 1M), so
   from 2M vectors on it would take most of a gigabyte; IVF-PQ takes 56.
+- No OPQ (a learnt rotation before the codes): the re-ranking reaches the recall
+  target without it, and its training was not measured to the end on these
+  cores. Real embeddings, whose variance is uneven across dimensions, may gain
+  from it; ``bench scale`` is where to find out.
 """
 
 from __future__ import annotations
@@ -35,7 +42,7 @@ import numpy as np
 PQ_M = 48  # bytes of code per vector (sub-vectors of 384 / 48 = 8 dimensions)
 PQ_BITS = 8  # 256 centroids per sub-vector
 PQ_MIN_VECTORS = 2_000_000
-RERANK_POOL = 500  # candidates re-scored exactly for a top-10 (at least RERANK_FACTOR x k for larger k)
+RERANK_POOL = 500  # candidates re-scored exactly (at least RERANK_FACTOR x k when more than 125 are asked for)
 RERANK_FACTOR = 4
 
 

@@ -417,6 +417,16 @@ class Store:
             self.conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", (match,)).fetchone()[0]
         )
 
+    def rebuild_keyword_index(self) -> None:
+        """Rebuild the FTS5 index from the articles table (after a bulk load, or to repair it)."""
+        with self.transaction() as conn:
+            conn.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
+
+    def keyword_index_bytes(self) -> int:
+        """Bytes the FTS5 index's own tables take in the database file."""
+        row = self.conn.execute("SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'articles\\_fts\\_%' ESCAPE '\\'")
+        return int(row.fetchone()[0] or 0)
+
     def indexed_terms(self, terms: Sequence[str]) -> dict[str, int]:
         """Which of ``terms`` (as the full-text index stores them: porter stems) it holds, with their article counts."""
         self.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.terms USING fts5vocab(main, articles_fts, row)")

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
-from bench import entities, gpu_check, guard, pubmedqa_llm, quality, scale, speed, trust, verdict
+from bench import entities, gpu_check, guard, keyword_scale, pubmedqa_llm, quality, scale, speed, trust, verdict
 from bench.errors import BenchError
 from bench.report import RESULTS_DIR, write_result
 from retrieval.errors import reported
@@ -19,6 +19,7 @@ COMMANDS: dict[str, ModuleType] = {
     "pubmedqa-llm": pubmedqa_llm,
     "speed": speed,
     "scale": scale,
+    "keyword-scale": keyword_scale,
     "verdict": verdict,
     "entities": entities,
     "guard": guard,

@@ -3,9 +3,11 @@
 Vectors are synthetic but clustered (a Gaussian mixture on the unit sphere, like
 sentence embeddings of a literature with topics), so approximate indexes face a
 realistic neighbourhood structure. Every index type the library can choose
-(``retrieval.library.vector_index.new_index``) is built the way the library builds it,
-saved, and probed in a fresh process. The result says at which size the exact
-index gets too slow, i.e. what ``approx_index_min_vectors`` should be.
+(``retrieval.library.vector_index.new_index``) is built the way the library builds it
+(trained on a sample, then added shard by shard from vectors stored as float16 on
+disk, see ``bench.scale_data``), saved, and probed in a fresh process. The result says
+at which size the exact index gets too slow, i.e. what ``approx_index_min_vectors``
+should be, and what IVF-PQ costs and finds at 1M-10M vectors.
 """
 
 from __future__ import annotations
@@ -21,12 +23,13 @@ import numpy as np
 
 from bench.children import run_child
 from bench.report import BenchResult, Table
+from bench.scale_data import Dataset, make_dataset
 from bench.stats import median
-from retrieval.library.vector_index import ivf_lists, new_index
+from retrieval.library.vector_index import build_from_shards, training_size
 from retrieval.settings import get_settings
 
 HELP = "build time, size, memory, latency and recall of the FAISS index types on synthetic vectors"
-KINDS = ("flat", "ivf-sq8", "hnsw")
+KINDS = ("flat", "ivf-sq8", "hnsw", "ivf-pq")
 DIM = 384
 POINTS_PER_CLUSTER = 1000
 NOISE = 1.0  # norm of a point's offset from its cluster centre (before normalising): cosine to it ≈ 0.7
@@ -48,6 +51,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="exact search p95 above this calls for an approximate index",
     )
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--build-threads",
+        type=int,
+        default=0,
+        help="FAISS threads while building (default 0: FAISS's default; 1 on a machine busy with other work)",
+    )
 
 
 def clustered_vectors(n: int, rng: np.random.Generator, centres: np.ndarray, block: int = 100_000) -> np.ndarray:
@@ -62,51 +71,48 @@ def clustered_vectors(n: int, rng: np.random.Generator, centres: np.ndarray, blo
     return out
 
 
-def make_dataset(n: int, n_queries: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(vectors, queries from the same mixture, exact top-k ids of each query)."""
+def dataset(n: int, n_queries: int, seed: int, folder: Path) -> Dataset:
+    """``n`` clustered vectors on disk with ``n_queries`` queries from the same mixture and their exact top-k."""
     rng = np.random.default_rng(seed)
     centres = rng.standard_normal((max(16, n // POINTS_PER_CLUSTER), DIM), dtype=np.float32)
     centres /= np.linalg.norm(centres, axis=1, keepdims=True)
-    vectors = clustered_vectors(n, rng, centres)
-    queries = clustered_vectors(n_queries, rng, centres)
-    exact = faiss.IndexFlatIP(DIM)
-    exact.add(vectors)
-    _, ids = exact.search(queries, K)
-    return vectors, queries, ids.astype(np.int64)
+    return make_dataset(n, n_queries, K, folder, lambda size: clustered_vectors(size, rng, centres))
 
 
-def build(kind: str, vectors: np.ndarray, seed: int) -> tuple[faiss.Index, float]:
-    """Build the index as ``VectorIndex._build`` does (same training sample size); return it and seconds."""
+def build(kind: str, data: Dataset, seed: int) -> tuple[faiss.Index, float]:
+    """Build the index as ``VectorIndex._build`` does (same training sample, shard by shard); return it and seconds."""
     start = time.perf_counter()
-    index = new_index(DIM, kind, len(vectors))
-    if not index.is_trained:
-        rng = np.random.default_rng(seed)
-        sample = np.sort(rng.choice(len(vectors), size=min(len(vectors), 64 * ivf_lists(len(vectors))), replace=False))
-        index.train(vectors[sample])
-    index.add_with_ids(vectors, np.arange(len(vectors), dtype=np.int64))
+    n = len(data.open())
+    sample = data.sample(training_size(kind, n), seed) if kind.startswith("ivf") else None
+    index = build_from_shards(kind, DIM, n, sample, data.shards())
     return index, time.perf_counter() - start
 
 
-def probe(index_path: Path, queries: Path, exact: Path, repeats: int) -> dict:
-    """Search the saved index in a fresh process (see ``bench.scale_probe``)."""
+def probe(index_path: Path, queries: Path, exact: Path, repeats: int, vectors: Path | None) -> dict:
+    """Search the saved index in a fresh process (see ``bench.scale_probe``); ``vectors`` to re-rank with."""
     args = ["-m", "bench.scale_probe", str(index_path), str(queries), str(exact), "--repeats", str(repeats)]
+    args += ["--vectors", str(vectors)] if vectors is not None else []
     return json.loads(run_child(args, what=f"the probe of {index_path.name}").stdout)
 
 
 def measure_size(n: int, kinds: list[str], n_queries: int, repeats: int, seed: int, tmp: Path) -> list[dict]:
-    vectors, queries, exact = make_dataset(n, n_queries, seed)
-    np.save(tmp / "queries.npy", queries)
-    np.save(tmp / "exact.npy", exact)
+    start = time.perf_counter()
+    data = dataset(n, n_queries, seed, tmp)
+    made_s = time.perf_counter() - start
+    np.save(tmp / "queries.npy", data.queries)
+    np.save(tmp / "exact.npy", data.exact)
     rows = []
     for kind in kinds:
         build_s: list[float] = []
         while len(build_s) < repeats and sum(build_s) < REPEAT_BUILDS_WITHIN_S:
-            index, seconds = build(kind, vectors, seed)
+            index, seconds = build(kind, data, seed)
             build_s.append(seconds)
         path = tmp / f"{kind}.faiss"
         faiss.write_index(index, str(path))
         del index
-        measured = probe(path, tmp / "queries.npy", tmp / "exact.npy", repeats)
+        measured = probe(
+            path, tmp / "queries.npy", tmp / "exact.npy", repeats, data.vectors if kind == "ivf-pq" else None
+        )
         rows.append(
             {
                 "vectors": n,
@@ -115,13 +121,17 @@ def measure_size(n: int, kinds: list[str], n_queries: int, repeats: int, seed: i
                 "builds": len(build_s),
                 "index_bytes": path.stat().st_size,
                 "rss_bytes": measured["rss_after_search_bytes"],
+                "index_rss_bytes": measured.get("rss_index_only_bytes", measured["rss_after_search_bytes"]),
                 "load_ms": measured["load_ms"],
                 "search": measured["search"],
                 "search_by_threads": measured["search_by_threads"],
                 f"recall_at_{K}": measured[f"recall_at_{K}"],
+                f"codes_only_recall_at_{K}": measured.get(f"codes_only_recall_at_{K}"),
+                "dataset_s": round(made_s, 1),
             }
         )
         path.unlink()
+    data.vectors.unlink()
     return rows
 
 
@@ -161,6 +171,8 @@ def run(args: argparse.Namespace) -> BenchResult:
     sizes = args.vectors or ([20_000] if args.quick else [100_000, 1_000_000])
     n_queries = args.queries or (50 if args.quick else 200)
     rows: list[dict] = []
+    if args.build_threads:
+        faiss.omp_set_num_threads(args.build_threads)
     with tempfile.TemporaryDirectory(prefix="medlit-scale-") as tmp:
         for n in sizes:
             rows.extend(measure_size(n, args.kinds, n_queries, args.repeats, args.seed, Path(tmp)))
@@ -174,7 +186,7 @@ def run(args: argparse.Namespace) -> BenchResult:
                 r["kind"],
                 r["build_s"],
                 r["index_bytes"] / 2**20,
-                r["rss_bytes"] / 2**20,
+                r["index_rss_bytes"] / 2**20,
                 r["search"]["p50_ms"],
                 r["search"]["p95_ms"],
                 r["search_by_threads"]["single"]["p50_ms"],
@@ -187,6 +199,8 @@ def run(args: argparse.Namespace) -> BenchResult:
         f"recommended approx_index_min_vectors: {advice['recommended_approx_index_min_vectors']} "
         f"(now {advice['current_approx_index_min_vectors']}): {advice['reason']}",
         "RSS: resident memory of a fresh process after loading the index as the library does (mmap) and searching.",
+        "ivf-pq: RSS counts the index alone (codes-only searches); its re-ranking reads the stored float16 vectors"
+        " through a memory map, whose pages the figures' rss_bytes adds.",
     ]
     return BenchResult(
         command="scale",
@@ -199,6 +213,7 @@ def run(args: argparse.Namespace) -> BenchResult:
             "dim": DIM,
             "points_per_cluster": POINTS_PER_CLUSTER,
             "seed": args.seed,
+            "build_threads": args.build_threads or faiss.omp_get_max_threads(),
         },
         figures={"indexes": rows, "recommendation": advice},
         tables=[table],

@@ -119,7 +119,9 @@ def test_scale_saves_every_figure(tmp_path: Path) -> None:
     out = tmp_path / "results"
     assert main(["scale", "--quick", "--vectors", "3000", "--queries", "10", "--out", str(out)]) == 0
     figures = saved(out, "scale")["figures"]
-    assert [r["kind"] for r in figures["indexes"]] == ["flat", "ivf-sq8", "hnsw"]
+    assert [r["kind"] for r in figures["indexes"]] == ["flat", "ivf-sq8", "hnsw", "ivf-pq"]
+    pq = figures["indexes"][-1]
+    assert pq["codes_only_recall_at_10"] is not None and pq["recall_at_10"] >= pq["codes_only_recall_at_10"]
     for row in figures["indexes"]:
         assert {"vectors", "build_s", "index_bytes", "rss_bytes", "search", "search_by_threads", "recall_at_10"} <= (
             row.keys()

@@ -43,7 +43,7 @@ class Library:
     def __init__(self, settings: Settings | None = None):
         self.settings = settings or get_settings()
         self.store = Store(self.settings.db_path)
-        self.index = VectorIndex(self.settings.index_path, self.settings)
+        self.index = VectorIndex(self.settings.index_path, self.settings, exact=self.store.vectors)
         self.index.load(mmap=True)
 
     # What a library was built with stays its own: queries and new records must be embedded and chunked like

@@ -287,6 +287,13 @@ class Store:
                 if rows:
                     yield _unpack(rows)
 
+    def vectors(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, vectors) of those ``ids`` that are embedded: what an approximate index re-ranks with."""
+        blocks = list(self.iter_vectors(ids))
+        if not blocks:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
+        return np.concatenate([b[0] for b in blocks]), np.vstack([b[1] for b in blocks])
+
     def chunk_rows(self, ids: Sequence[int]) -> dict[int, ChunkRow]:
         found: dict[int, ChunkRow] = {}
         for part in batches([int(i) for i in ids]):
@@ -414,6 +421,16 @@ class Store:
         return int(
             self.conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", (match,)).fetchone()[0]
         )
+
+    def rebuild_keyword_index(self) -> None:
+        """Rebuild the FTS5 index from the articles table (after a bulk load, or to repair it)."""
+        with self.transaction() as conn:
+            conn.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
+
+    def keyword_index_bytes(self) -> int:
+        """Bytes the FTS5 index's own tables take in the database file."""
+        row = self.conn.execute("SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'articles\\_fts\\_%' ESCAPE '\\'")
+        return int(row.fetchone()[0] or 0)
 
     def indexed_terms(self, terms: Sequence[str]) -> dict[str, int]:
         """Which of ``terms`` (as the full-text index stores them: porter stems) it holds, with their article counts."""

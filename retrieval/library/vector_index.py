@@ -2,7 +2,9 @@
 
 Ids are SQLite ``chunk_id`` values (int64). The index type follows the library's
 size: exact inner-product search (``flat``) while small, an inverted-file index
-with 8-bit scalar quantisation (``ivf-sq8``) from ``approx_index_min_vectors`` on.
+with 8-bit scalar quantisation (``ivf-sq8``) from ``approx_index_min_vectors`` on,
+and an inverted file of product-quantised codes (``ivf-pq``, see ``retrieval.library.pq``)
+from ``PQ_MIN_VECTORS`` on, where IVF-SQ8's ~400 bytes a vector would outgrow memory.
 ``sync`` makes the index hold exactly the embedded chunks of the store (adding
 missing ids, removing stale ones), so an interrupted ingest heals on the next run.
 """
@@ -12,15 +14,19 @@ from __future__ import annotations
 import contextlib
 import math
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import faiss
 import numpy as np
 
+from retrieval.library.pq import PQ_MIN_VECTORS, new_ivf_pq, pq_training_size, rerank
 from retrieval.library.store import Store
 from retrieval.settings import Settings
+
+ExactVectors = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]  # ids -> (ids found, their float32 vectors)
+Shards = Iterable[tuple[np.ndarray, np.ndarray]]  # (ids, vectors) blocks
 
 
 @dataclass
@@ -51,7 +57,7 @@ def index_type(index: faiss.Index | None) -> str:
     if isinstance(index, faiss.IndexIDMap2 | faiss.IndexIDMap):
         inner = faiss.downcast_index(index.index)
         return "hnsw" if isinstance(inner, faiss.IndexHNSW) else "flat"
-    return "ivf-sq8"
+    return "ivf-pq" if isinstance(faiss.downcast_index(faiss.extract_index_ivf(index)), faiss.IndexIVFPQ) else "ivf-sq8"
 
 
 def ivf_lists(n_vectors: int) -> int:
@@ -69,15 +75,47 @@ def new_index(dim: int, kind: str, n_vectors: int) -> faiss.Index:
         return faiss.IndexIVFScalarQuantizer(
             quantizer, dim, ivf_lists(n_vectors), faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT
         )
+    if kind == "ivf-pq":
+        return new_ivf_pq(dim, n_vectors)
     raise ValueError(f"unknown index type {kind!r}")
+
+
+def kind_for(n_vectors: int, approx_min: int, pq_min: int | None = None) -> str:
+    """The index type for a library of ``n_vectors``: exact while small, then IVF-SQ8, then IVF-PQ."""
+    if n_vectors < approx_min:
+        return "flat"
+    return "ivf-sq8" if n_vectors < (PQ_MIN_VECTORS if pq_min is None else pq_min) else "ivf-pq"
+
+
+def training_size(kind: str, n_vectors: int) -> int:
+    """Vectors sampled to train an index: 64 per IVF list (FAISS's guidance), more for PQ codebooks."""
+    if kind == "ivf-pq":
+        return min(n_vectors, pq_training_size(n_vectors))
+    return min(n_vectors, 64 * ivf_lists(n_vectors))
+
+
+def build_from_shards(kind: str, dim: int, n_vectors: int, sample: np.ndarray | None, shards: Shards) -> faiss.Index:
+    """Train on ``sample`` (if the kind needs training), then add ``shards`` one at a time.
+
+    Only one shard is in memory at once, so a library of tens of millions of vectors builds
+    in the memory of its index plus one shard.
+    """
+    index = new_index(dim, kind, n_vectors)
+    if not index.is_trained:
+        index.train(np.ascontiguousarray(sample, dtype=np.float32))
+    for ids, vectors in shards:
+        index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(ids, dtype=np.int64))
+    return index
 
 
 class VectorIndex:
     """Loads, searches, synchronises and atomically saves the library's FAISS index."""
 
-    def __init__(self, path: Path, settings: Settings):
+    def __init__(self, path: Path, settings: Settings, exact: ExactVectors | None = None):
+        """``exact`` looks up stored vectors by id: an IVF-PQ index re-ranks its candidates with them."""
         self.path = Path(path)
         self.settings = settings
+        self.exact = exact
         self.index: faiss.Index | None = None
         self._stamp: tuple[int, int] | None = None
 
@@ -137,7 +175,9 @@ class VectorIndex:
             return np.zeros((len(query), 0), np.float32), np.zeros((len(query), 0), np.int64)
         k = min(k, self.index.ntotal if ids is None else len(ids))
         params = None if ids is None else self._selector_params(np.asarray(ids, dtype=np.int64))
-        with _one_faiss_thread():
+        with one_faiss_thread():
+            if self.exact is not None and self.kind == "ivf-pq":
+                return rerank(self.index, self.exact, query, k, params)
             return self.index.search(query, k, params=params)
 
     def _selector_params(self, ids: np.ndarray) -> faiss.SearchParameters:
@@ -150,7 +190,7 @@ class VectorIndex:
 
     # --------------------------------------------------------------------- sync
     def wanted_kind(self, n_vectors: int) -> str:
-        return "flat" if n_vectors < self.settings.approx_index_min_vectors else "ivf-sq8"
+        return kind_for(n_vectors, self.settings.approx_index_min_vectors)
 
     def sync(self, store: Store, dim: int, rebuild: bool = False) -> SyncReport:
         """Make the index hold exactly the store's embedded chunks, then save it atomically."""
@@ -177,13 +217,10 @@ class VectorIndex:
         return report
 
     def _build(self, store: Store, ids: np.ndarray, dim: int, kind: str) -> faiss.Index:
-        index = new_index(dim, kind, len(ids))
-        if not index.is_trained:
-            rng = np.random.default_rng(0)
-            sample = np.sort(rng.choice(ids, size=min(len(ids), 64 * ivf_lists(len(ids))), replace=False))
-            index.train(np.vstack([v for _, v in store.iter_vectors(sample)]))
-        for block_ids, vectors in store.iter_vectors():
-            index.add_with_ids(vectors, block_ids)
+        rng = np.random.default_rng(0)
+        chosen = np.sort(rng.choice(ids, size=training_size(kind, len(ids)), replace=False))
+        sample = np.vstack([v for _, v in store.iter_vectors(chosen)]) if kind.startswith("ivf") else None
+        index = build_from_shards(kind, dim, len(ids), sample, store.iter_vectors())
         self.index = index
         self._set_search_params()
         return index
@@ -201,7 +238,7 @@ class VectorIndex:
 
 
 @contextlib.contextmanager
-def _one_faiss_thread() -> Iterator[None]:
+def one_faiss_thread() -> Iterator[None]:
     """FAISS on one OpenMP thread for this block (the setting is per calling thread)."""
     before = faiss.omp_get_max_threads()
     faiss.omp_set_num_threads(1)

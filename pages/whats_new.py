@@ -3,7 +3,8 @@
 A saved PubMed query is kept current by ``python -m ingest update`` (run on a schedule), which
 records the PMIDs each run finds for the first time. A search saved on the Search page runs
 again here over the library, and lists its results imported after the last look. "Mark as
-seen" moves that point to now.
+seen" moves that point to now. Each person sees the saved searches they may see (their own, and
+those of the collections they see); the last look is the owner's, so only the owner marks one seen.
 """
 
 from __future__ import annotations
@@ -54,7 +55,10 @@ def show(saved: SavedSearch) -> None:
     kind = "PubMed query" if saved.kind == "pubmed" else "library search"
     fresh = new_pmids(saved)
     looked = saved.last_seen_at[:16].replace("T", " ") or "never"
-    st.markdown(f"**{md(saved.name)}** · {kind} · {plural(len(fresh), 'new article')} since you looked ({looked} UTC)")
+    mine = collections().owns(saved)
+    who = "you" if mine else md(saved.owner)
+    news = plural(len(fresh), "new article")
+    st.markdown(f"**{md(saved.name)}** · {kind} · {news} since {who} looked ({looked} UTC)")
     st.caption(
         f"Query: {md(saved.query)}"
         + (f" · last run {saved.last_run_at[:16].replace('T', ' ')} UTC" if saved.kind == "pubmed" else "")
@@ -72,7 +76,7 @@ def show(saved: SavedSearch) -> None:
             article_link(pmid, "Open")
     if len(fresh) > 20:
         st.caption(f"…and {len(fresh) - 20:,} more.")
-    if st.button("Mark as seen", key=f"seen_{saved.id}", icon=":material/done_all:"):
+    if mine and st.button("Mark as seen", key=f"seen_{saved.id}", icon=":material/done_all:"):
         collections().mark_seen(saved.id)
         st.rerun()
 

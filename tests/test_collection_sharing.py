@@ -142,3 +142,62 @@ def test_the_rules(actor: Actor, owner: str, visibility: str, sees: bool, change
     assert actor.sees(owner, visibility) is sees
     assert actor.may_change(owner, visibility) is changes
     assert actor.may_share(owner) is shares
+
+
+def test_saved_searches_made_before_owners_belong_to_the_single_user(tmp_path):
+    path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for script in MIGRATIONS[:5]:  # the schema of the MedLit before saved searches had owners
+        conn.executescript(script)
+    conn.execute("PRAGMA user_version = 5")
+    conn.execute("INSERT INTO saved_searches (name, query, created_at) VALUES ('Old', 'asthma', 'then')")
+    conn.close()
+    store = Store(path)
+    [old] = Collections(store).saved_searches()
+    assert old.owner == LOCAL_USER
+    assert Collections(store, RITA).saved_searches() == []  # unattached: its owner's alone on a team server
+
+
+def test_an_unattached_saved_search_is_its_owners_and_one_in_a_shared_collection_is_the_teams(store):
+    rita, ray, carl = Collections(store, RITA), Collections(store, RAY), Collections(store, CARL)
+    own = rita.save_search("Asthma mine", "asthma", {}, ["101"])
+    watch = rita.save_pubmed_query("Inhaler watch", "asthma inhaler", ["102"])
+    team_list = carl.create("Ward reading", visibility=SHARED)
+    for_team = carl.save_search("Ward asthma", "asthma", {}, ["101"], collection_id=team_list.id)
+    private_list = rita.create("Rita's list")
+    in_private = rita.save_search("Listed asthma", "asthma", {}, [], collection_id=private_list.id)
+
+    assert own.owner == RITA.who and for_team.owner == CARL.who
+    assert [s.name for s in rita.saved_searches()] == ["Listed asthma", "Ward asthma", "Inhaler watch", "Asthma mine"]
+    assert [s.name for s in ray.saved_searches()] == ["Ward asthma"]
+    assert [s.name for s in ray.saved_searches(team_list.id)] == ["Ward asthma"]
+    assert ray.unattached_saved_searches() == [] and ray.pubmed_queries() == []
+    assert ray.find_pubmed_query("asthma inhaler") is None and rita.find_pubmed_query("asthma inhaler") == watch
+    for hidden in (own.id, watch.id, in_private.id):
+        with pytest.raises(CollectionError, match="no saved search"):
+            ray.saved_search(hidden)
+        with pytest.raises(CollectionError, match="no saved search"):
+            ray.delete_saved_search(hidden)
+    assert [s.name for s in Collections(store).pubmed_queries()] == ["Inhaler watch"]  # `ingest update` runs all
+
+    with pytest.raises(CollectionError, match="only its owner"):  # the last look is the owner's
+        rita.mark_seen(for_team.id)
+    assert rita.saved_search(for_team.id).last_seen_at == for_team.last_seen_at
+    carl.mark_seen(for_team.id)
+    assert carl.saved_search(for_team.id).last_seen_at > for_team.last_seen_at
+
+
+@pytest.mark.parametrize(
+    ("actor", "owner", "collection", "sees"),
+    [
+        (RITA, RITA.who, None, True),
+        (RAY, RITA.who, None, False),
+        (ADA, RITA.who, None, False),
+        (RAY, RITA.who, (CARL.who, SHARED), True),
+        (RAY, RITA.who, (RITA.who, PRIVATE), False),
+        (RITA, CARL.who, (RITA.who, PRIVATE), True),
+        (Actor(), RITA.who, None, True),  # the single user of a library without sign-in sees every one
+    ],
+)
+def test_who_sees_a_saved_search(actor: Actor, owner: str, collection: tuple[str, str] | None, sees: bool):
+    assert actor.sees_saved_search(owner, collection) is sees

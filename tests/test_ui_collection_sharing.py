@@ -21,7 +21,7 @@ def ui_library(library_factory):
 
 @pytest.fixture(scope="module")
 def team_collections(ui_library) -> dict[str, int]:
-    """Ray's private reading list and a shared list a curator keeps, made as they would make them."""
+    """Ray's private reading list and a shared list a curator keeps, with his saved searches, made as they would."""
     store = ui_library.store
     Team(store).set_role(CARL["email"], "curator", by="admin@example.org")
     ray = Collections(store, Actor("ray.sharing@example.org", "reader", on_team=True))
@@ -30,7 +30,8 @@ def team_collections(ui_library) -> dict[str, int]:
     ray.add(private.id, ["92000001"])
     shared = carl.create("Team sepsis list", visibility=SHARED)
     carl.add(shared.id, ["92000002"])
-    carl.save_search("Team hand washing search", "hand washing", {}, ["92000003"])
+    carl.save_search("Team hand washing search", "hand washing", {}, ["92000003"], collection_id=shared.id)
+    carl.save_search("Curator's own search", "hand hygiene", {}, ["92000003"])  # attached to none: his alone
     return {"private": private.id, "shared": shared.id}
 
 
@@ -56,6 +57,7 @@ def test_a_reader_does_not_see_private_collections_of_others_and_cannot_change_s
     assert not labels & {"Save notes and tags", "Delete collection", "Add to collection", "Save name and description"}
     assert "RIS (Zotero, EndNote)" in {b.label for b in at.download_button}  # reading and exporting stay open
     assert "Team hand washing search" in texts(at) and "Delete" not in labels  # nor the team's saved searches
+    assert "Curator's own search" not in texts(at)
 
     at.text_input(key="create_name").set_value("Rita's migraine reading")
     next(b for b in at.button if b.label == "Create").click().run()

@@ -6,6 +6,7 @@ import pytest
 from ui_support import UI_ARTICLES, app_test, texts
 
 from retrieval.library.collections import Collections
+from retrieval.library.team import SHARED, Actor
 
 WHATS_NEW = "pages/whats_new.py"
 
@@ -36,6 +37,22 @@ def test_new_articles_per_saved_search_until_marked_as_seen(library, monkeypatch
     assert not at.exception, [e.value for e in at.exception]
     assert "**Flu watch** · PubMed query · 0 new articles since you looked" in texts(at)
     assert shelves.new_since_seen(saved.id) == []
+
+
+def test_on_a_team_server_each_person_sees_their_own_saved_searches_and_the_shared_ones(library, monkeypatch):
+    rita, ray = Actor("rita@example.org", "reader", on_team=True), Actor("ray@example.org", "reader", on_team=True)
+    carl = Collections(library.store, Actor("carl@example.org", "curator", on_team=True))
+    Collections(library.store, rita).save_pubmed_query("Flu watch", "influenza vaccination")
+    Collections(library.store, ray).save_pubmed_query("Measles watch", "measles outbreak")
+    ward = carl.create("Ward reading", visibility=SHARED)
+    team_search = carl.save_search("Ward vaccines", "vaccination", {}, [], collection_id=ward.id)
+
+    at = app_test(monkeypatch, library.settings.data_dir, WHATS_NEW, user={"email": rita.who, "name": "Rita"})
+    shown = texts(at)
+    assert "**Flu watch** · PubMed query · 0 new articles since you looked" in shown
+    assert "Measles watch" not in shown  # another reader's own saved search
+    assert "**Ward vaccines** · library search" in shown and "since carl@example\\.org looked" in shown
+    assert not any(b.key == f"seen_{team_search.id}" for b in at.button)  # the last look is its owner's
 
 
 def test_import_page_can_keep_a_pubmed_query_current(tmp_path, monkeypatch):

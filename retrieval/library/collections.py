@@ -12,6 +12,8 @@ A collection has an owner and is private (its owner's alone) or shared (the team
 it cannot see does not exist for it, what it may not change raises ``CollectionError``,
 and every change to a shared collection is written to the audit log, here rather than
 by each page, so no page can forget it. Private collections stay out of the audit log.
+A saved search has an owner too: it is seen with the collection it is attached to, and one
+attached to none is its owner's alone; only its owner's look resets what is new in it.
 """
 
 from __future__ import annotations
@@ -85,6 +87,7 @@ class SavedSearch:
     kind: str = "library"  # "library": words and filters over this library; "pubmed": a PubMed query kept current
     last_run_at: str = ""
     last_seen_at: str = ""  # when its owner last looked at what is new
+    owner: str = ""
 
 
 def parse_tags(text: str | Iterable[str]) -> tuple[str, ...]:
@@ -113,6 +116,11 @@ def library_state(store: Store) -> dict:
 
 
 _WITH_SIZE = "SELECT c.*, (SELECT count(*) FROM collection_items i WHERE i.collection_id = c.id) AS size"
+# A saved search with the owner and visibility of its collection, which say who sees it.
+_SAVED = (
+    "SELECT s.*, c.owner AS collection_owner, c.visibility AS collection_visibility"
+    " FROM saved_searches s LEFT JOIN collections c ON c.id = s.collection_id"
+)
 
 
 class Collections:
@@ -370,7 +378,7 @@ class Collections:
         with self.store.transaction() as conn:
             cur = conn.execute(
                 "INSERT INTO saved_searches (name, query, filters_json, library_state_json, result_pmids_json,"
-                " collection_id, created_at, last_run_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " collection_id, created_at, last_run_at, last_seen_at, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     name,
                     query,
@@ -381,27 +389,36 @@ class Collections:
                     utc_now(),
                     now,
                     now,  # saving is looking: what it finds today is not news
+                    self.actor.who,
                 ),
             )
         return self.saved_search(int(cur.lastrowid))
 
+    def _seen_searches(self, where: str = "", args: tuple = ()) -> list[SavedSearch]:
+        """The saved searches matching ``where`` that this actor sees, newest first: the one place that filters them."""
+        sql = _SAVED + (f" WHERE {where}" if where else "") + " ORDER BY s.id DESC"
+        rows = self.store.conn.execute(sql, args)
+        return [_saved(r) for r in rows if self.actor.sees_saved_search(r["owner"], _attached_to(r))]
+
     def saved_search(self, search_id: int) -> SavedSearch:
-        row = self.store.conn.execute("SELECT * FROM saved_searches WHERE id = ?", (search_id,)).fetchone()
-        if row is None:
+        found = self._seen_searches("s.id = ?", (search_id,))
+        if not found:
             raise CollectionError(f"There is no saved search number {search_id}; it may have been deleted.")
-        return _saved(row)
+        return found[0]
 
     def saved_searches(self, collection_id: int | None = None) -> list[SavedSearch]:
-        """Every saved search, newest first, or those attached to one collection."""
-        sql, args = "SELECT * FROM saved_searches", ()
-        if collection_id is not None:
-            sql, args = sql + " WHERE collection_id = ?", (collection_id,)
-        return [_saved(r) for r in self.store.conn.execute(sql + " ORDER BY id DESC", args)]
+        """Every saved search this actor sees, newest first, or those attached to one collection."""
+        if collection_id is None:
+            return self._seen_searches()
+        return self._seen_searches("s.collection_id = ?", (collection_id,))
 
     def unattached_saved_searches(self) -> list[SavedSearch]:
-        """The saved searches attached to no collection (or to one since deleted), newest first."""
-        sql = "SELECT * FROM saved_searches WHERE collection_id IS NULL ORDER BY id DESC"
-        return [_saved(r) for r in self.store.conn.execute(sql)]
+        """The saved searches attached to no collection (or to one since deleted) this actor sees, newest first."""
+        return self._seen_searches("s.collection_id IS NULL")
+
+    def owns(self, saved: SavedSearch) -> bool:
+        """Whether the saved search is this actor's, so their look is the one that counts for what is new."""
+        return self.actor.owns(saved.owner)
 
     # ------------------------------------------------------- living saved searches
     def save_pubmed_query(self, name: str, query: str, pmids: Sequence[str] = ()) -> SavedSearch:
@@ -420,13 +437,13 @@ class Collections:
         return self.saved_search(saved.id)
 
     def find_pubmed_query(self, query: str) -> SavedSearch | None:
-        row = self.store.conn.execute(
-            "SELECT * FROM saved_searches WHERE kind = 'pubmed' AND query = ? ORDER BY id LIMIT 1", (query,)
-        ).fetchone()
-        return _saved(row) if row else None
+        """The first saved PubMed query with this text this actor sees (one they cannot see does not stop a new one)."""
+        found = self._seen_searches("s.kind = 'pubmed' AND s.query = ?", (query,))
+        return found[-1] if found else None
 
     def pubmed_queries(self) -> list[SavedSearch]:
-        return [s for s in self.saved_searches() if s.kind == "pubmed"]
+        """The saved PubMed queries this actor sees; the single user (``ingest update``) sees every one."""
+        return self._seen_searches("s.kind = 'pubmed'")
 
     def record_run(self, search_id: int, pmids: Sequence[str]) -> list[str]:
         """Note a run of a saved search that found ``pmids``; return those it had not found before."""
@@ -467,13 +484,18 @@ class Collections:
         return [p for p in pmids if p in found]
 
     def mark_seen(self, search_id: int) -> None:
-        """Its owner has looked: what is new is counted from now on."""
+        """Its owner has looked: what is new is counted from now on. One last look per search, so only its owner's."""
+        saved = self.saved_search(search_id)
+        if not self.owns(saved):
+            raise CollectionError(f"{saved.name!r} is {saved.owner}'s saved search: only its owner can mark it seen.")
         with self.store.transaction() as conn:
             conn.execute("UPDATE saved_searches SET last_seen_at = ? WHERE id = ?", (moment(), search_id))
 
     def delete_saved_search(self, search_id: int) -> None:
+        """Delete a saved search this actor sees (one it cannot see does not exist for it)."""
+        saved = self.saved_search(search_id)
         with self.store.transaction() as conn:
-            conn.execute("DELETE FROM saved_searches WHERE id = ?", (search_id,))
+            conn.execute("DELETE FROM saved_searches WHERE id = ?", (saved.id,))
 
 
 def moment() -> str:
@@ -494,6 +516,11 @@ def _collection(row: sqlite3.Row) -> Collection:
     )
 
 
+def _attached_to(row: sqlite3.Row) -> tuple[str, str] | None:
+    """The owner and visibility of the collection a saved search row is attached to, if it still exists."""
+    return (row["collection_owner"], row["collection_visibility"]) if row["collection_visibility"] else None
+
+
 def _saved(row: sqlite3.Row) -> SavedSearch:
     return SavedSearch(
         id=row["id"],
@@ -507,4 +534,5 @@ def _saved(row: sqlite3.Row) -> SavedSearch:
         kind=row["kind"],
         last_run_at=row["last_run_at"],
         last_seen_at=row["last_seen_at"],
+        owner=row["owner"],
     )

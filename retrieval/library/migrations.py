@@ -210,7 +210,15 @@ ALTER TABLE collections ADD COLUMN visibility TEXT NOT NULL DEFAULT 'shared'
 CREATE INDEX collections_owner ON collections(owner, visibility);
 """
 
-MIGRATIONS: list[str] = [ARTICLES, COLLECTIONS, ENTITIES, LIVING_SEARCHES, COLLECTION_OWNERS]
+# Saved searches get an owner, whose last look is the one "what's new" counts from; who sees one follows the
+# collection it is attached to (retrieval.library.team.Actor.sees_saved_search). Those saved before belong,
+# like the collections of migration 5, to the single user of a library without sign-in.
+SAVED_SEARCH_OWNERS = """
+ALTER TABLE saved_searches ADD COLUMN owner TEXT NOT NULL DEFAULT 'local user';
+CREATE INDEX saved_searches_owner ON saved_searches(owner);
+"""
+
+MIGRATIONS: list[str] = [ARTICLES, COLLECTIONS, ENTITIES, LIVING_SEARCHES, COLLECTION_OWNERS, SAVED_SEARCH_OWNERS]
 
 
 def migrate(conn: sqlite3.Connection) -> int:

@@ -5,8 +5,9 @@ collections and delete; admins also manage roles. Admins named in the settings
 (``MEDLIT_ADMIN_EMAILS``) are admins whatever the table says, so a new server has one.
 Anyone else signed in is a reader until an admin says otherwise.
 
-Collections are private (their owner's alone) or shared (the team's). ``Actor`` says who acts
-and what that lets them do to a collection; the single-user app (no sign-in) is one ``Actor``
+Collections are private (their owner's alone) or shared (the team's); a saved search follows the
+collection it is attached to, and one attached to none is its owner's. ``Actor`` says who acts
+and what that lets them do to a collection or saved search; the single-user app (no sign-in) is one ``Actor``
 who owns and may do everything, so a library used by one person behaves as it always did.
 """
 
@@ -47,6 +48,14 @@ class Actor:
 
     def sees(self, owner: str, visibility: str) -> bool:
         return not self.on_team or visibility == SHARED or owner == self.who
+
+    def owns(self, owner: str) -> bool:
+        """Whether ``owner``'s things are this person's: on a single-user library everything is theirs."""
+        return not self.on_team or owner == self.who
+
+    def sees_saved_search(self, owner: str, collection: tuple[str, str] | None) -> bool:
+        """A saved search attached to a collection (its owner, visibility) is seen with it; else its owner's alone."""
+        return self.sees(*collection) if collection else self.owns(owner)
 
     def may_change(self, owner: str, visibility: str) -> bool:
         if not self.on_team:

@@ -88,3 +88,11 @@ def test_saved_search_keeps_its_provenance(store):
 
 def test_parse_tags():
     assert parse_tags("a, B;b\n c ,") == ("a", "B", "c")
+
+
+def test_articles_added_in_the_second_of_a_look_are_not_new(store):
+    collections = Collections(store)
+    added = store.conn.execute("SELECT added_at FROM articles WHERE pmid = '101'").fetchone()[0]
+    assert collections.added_since(added[:19] + ".999999Z", ["101", "102"]) == []  # same second, later microsecond
+    assert collections.added_since(added[:19] + ".000001Z", ["101"]) == []
+    assert collections.added_since("2000-01-01T00:00:00.000000Z", ["101", "102"]) == ["101", "102"]

@@ -473,9 +473,14 @@ class Collections:
         return [r[0] for r in rows]
 
     def added_since(self, since: str, pmids: Sequence[str]) -> list[str]:
-        """Of ``pmids`` (a library search's results), those whose article came into the library after ``since``."""
+        """Of ``pmids`` (a library search's results), those whose article came into the library after ``since``.
+
+        Articles carry the second they came in (``added_at``), a look the microsecond (``moment``): compared as
+        text, "12:00:16Z" sorts after "12:00:16.5Z", so an article added in the second of a look would count as
+        new. The look is read to its second: what came in during that second is not new."""
         if not pmids:
             return []
+        since = since[:19] + "Z" if len(since) > 20 else since
         marks = ",".join("?" * len(pmids))
         rows = self.store.conn.execute(
             f"SELECT pmid FROM articles WHERE added_at > ? AND pmid IN ({marks})", (since, *pmids)

@@ -52,7 +52,7 @@ def test_three_sessions_ask_the_local_model_at_once(tmp_path, monkeypatch):
     model = FakeListChatModel(responses=["Honey reduced cough [34000001]."], sleep=0.05)  # ~0.5 s an answer
     shared = LoadedChatModel(model, Turns())
     monkeypatch.setattr(answer_module, "get_chat_model", lambda settings: shared)
-    monkeypatch.setattr(answer_module, "verify_draft", lambda raw, docs, embed, threshold: _Passed(raw))
+    monkeypatch.setattr(answer_module, "verify_draft", lambda raw, docs, embed, threshold, entails=None: _Passed(raw))
     places: dict[int, list[int]] = {}
     drafts: dict[int, object] = {}
 

@@ -17,6 +17,7 @@ from ingest.pipeline import ingest
 from retrieval.library import Library
 from retrieval.library.collections import Collections
 from retrieval.library.records import AbstractSection, Article, MeshHeading
+from retrieval.search.results import Hit
 from retrieval.settings import Settings
 
 ARTICLES_FILE = Path(__file__).resolve().parent / "fixtures" / "articles.json"
@@ -47,6 +48,15 @@ def load_articles(path: Path) -> list[Article]:
 
 
 FIXTURE_ARTICLES: list[Article] = load_articles(ARTICLES_FILE)
+# One abstract for tests that hand evidence to a language model directly, without a library.
+HONEY = Article(
+    pmid="34000001",
+    title="Honey for cough in children",
+    year=2007,
+    abstract=[AbstractSection("Honey reduced night-time cough frequency more than no treatment.")],
+)
+HONEY_HITS = [Hit(HONEY.pmid, HONEY.title, 2007, "", [], "other", False, 1.0, article=HONEY)]
+
 FIXTURE_COLLECTIONS = {"asthma reading": ASTHMA[:3], "mixed": [STATINS[0], MALARIA[0]]}
 
 

@@ -30,15 +30,23 @@ def audit_subjects(store: Store) -> list[str]:
     return [f"{e.who} {e.action} {e.subject}" for e in reversed(Team(store).audit())]
 
 
-def test_a_library_made_before_sharing_keeps_its_collections_shared_and_the_single_user_owns_them(tmp_path):
+def older_store(tmp_path, migrations: int, row_sql: str) -> Store:
+    """A library file as a MedLit with only the first ``migrations`` migrations left it, holding one row, opened now."""
     path = tmp_path / "old.sqlite"
     conn = sqlite3.connect(path, isolation_level=None)
-    for script in MIGRATIONS[:4]:  # the schema of the MedLit before owners and visibility
+    for script in MIGRATIONS[:migrations]:
         conn.executescript(script)
-    conn.execute("PRAGMA user_version = 4")
-    conn.execute("INSERT INTO collections (name, created_at, updated_at) VALUES ('Sepsis', 'then', 'then')")
+    conn.execute(f"PRAGMA user_version = {migrations}")
+    conn.execute(row_sql)
     conn.close()
-    store = Store(path)
+    return Store(path)
+
+
+def test_a_library_made_before_sharing_keeps_its_collections_shared_and_the_single_user_owns_them(tmp_path):
+    # the schema of the MedLit before owners and visibility
+    store = older_store(
+        tmp_path, 4, "INSERT INTO collections (name, created_at, updated_at) VALUES ('Sepsis', 'then', 'then')"
+    )
     [sepsis] = Collections(store).list_collections()
     assert (sepsis.owner, sepsis.visibility) == (LOCAL_USER, SHARED)
     assert [c.name for c in Collections(store, RITA).list_collections()] == ["Sepsis"]  # the team sees it
@@ -145,14 +153,10 @@ def test_the_rules(actor: Actor, owner: str, visibility: str, sees: bool, change
 
 
 def test_saved_searches_made_before_owners_belong_to_the_single_user(tmp_path):
-    path = tmp_path / "old.sqlite"
-    conn = sqlite3.connect(path, isolation_level=None)
-    for script in MIGRATIONS[:5]:  # the schema of the MedLit before saved searches had owners
-        conn.executescript(script)
-    conn.execute("PRAGMA user_version = 5")
-    conn.execute("INSERT INTO saved_searches (name, query, created_at) VALUES ('Old', 'asthma', 'then')")
-    conn.close()
-    store = Store(path)
+    # the schema of the MedLit before saved searches had owners
+    store = older_store(
+        tmp_path, 5, "INSERT INTO saved_searches (name, query, created_at) VALUES ('Old', 'asthma', 'then')"
+    )
     [old] = Collections(store).saved_searches()
     assert old.owner == LOCAL_USER
     assert Collections(store, RITA).saved_searches() == []  # unattached: its owner's alone on a team server

@@ -9,17 +9,9 @@ import pytest
 from retrieval.answers.llm.answer import LanguageModelError, generate_verified
 from retrieval.answers.llm.chat_model import PROVIDERS
 from retrieval.library import Library
-from retrieval.library.records import AbstractSection, Article
 from retrieval.search.results import Hit
 from retrieval.settings import Settings
-
-EVIDENCE = Article(
-    pmid="34000001",
-    title="Honey for cough in children",
-    year=2007,
-    abstract=[AbstractSection("Honey reduced night-time cough frequency more than no treatment.")],
-)
-HITS = [Hit(EVIDENCE.pmid, EVIDENCE.title, 2007, "", [], "other", False, 1.0, article=EVIDENCE)]
+from tests.library_support import HONEY, HONEY_HITS
 
 
 def closed_port() -> int:
@@ -32,7 +24,7 @@ def closed_port() -> int:
 def ask(tmp_path, **llm) -> str:
     library = Library(Settings(data_dir=tmp_path, **llm))
     with pytest.raises(LanguageModelError) as error:
-        generate_verified(library, "Does honey help cough?", HITS)
+        generate_verified(library, "Does honey help cough?", HONEY_HITS)
     message = str(error.value)
     assert "Traceback" not in message and "\n" not in message
     return message
@@ -65,6 +57,6 @@ def test_a_missing_gguf_file_is_named(tmp_path):
 
 def test_no_usable_evidence_means_no_generation(tmp_path):
     library = Library(Settings(data_dir=tmp_path, llm_provider="ollama", llm_base_url="http://127.0.0.1:9"))
-    retracted = [Hit(EVIDENCE.pmid, EVIDENCE.title, 2007, "", [], "other", True, 1.0, article=EVIDENCE)]
+    retracted = [Hit(HONEY.pmid, HONEY.title, 2007, "", [], "other", True, 1.0, article=HONEY)]
     draft = generate_verified(library, "Does honey help cough?", retracted)
     assert draft.sentences == [] and draft.raw == ""

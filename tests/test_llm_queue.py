@@ -10,17 +10,8 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from retrieval.answers.llm import answer as answer_module
 from retrieval.answers.llm.chat_model import LoadedChatModel, Turns
 from retrieval.library import Library
-from retrieval.library.records import AbstractSection, Article
-from retrieval.search.results import Hit
 from retrieval.settings import Settings
-
-EVIDENCE = Article(
-    pmid="34000001",
-    title="Honey for cough in children",
-    year=2007,
-    abstract=[AbstractSection("Honey reduced night-time cough frequency more than no treatment.")],
-)
-HITS = [Hit(EVIDENCE.pmid, EVIDENCE.title, 2007, "", [], "other", False, 1.0, article=EVIDENCE)]
+from tests.library_support import HONEY_HITS
 
 
 def test_turns_are_first_come_first_served_and_tell_each_waiter_its_place():
@@ -58,7 +49,7 @@ def test_three_sessions_ask_the_local_model_at_once(tmp_path, monkeypatch):
 
     def session(n: int) -> None:
         drafts[n] = answer_module.generate_verified(
-            library, "Does honey help cough?", HITS, on_queue=lambda ahead: places.setdefault(n, []).append(ahead)
+            library, "Does honey help cough?", HONEY_HITS, on_queue=lambda ahead: places.setdefault(n, []).append(ahead)
         )
 
     threads = [threading.Thread(target=session, args=(n,)) for n in range(3)]

@@ -8,11 +8,21 @@ from ui_support import app_test, page_links, texts
 from tests.library_support import STATINS, VITAMIN_D
 
 
-def test_ask_answers_with_citations_that_open_the_cited_articles(fixture_library, monkeypatch):
-    at = app_test(monkeypatch, fixture_library.settings.data_dir)
-    at.text_input[0].set_value("Do statins prevent heart attacks and strokes in people at low cardiovascular risk?")
+def asked(monkeypatch, library, question: str):
+    """The Ask page after ``question`` was asked, checked to have run without an exception."""
+    at = app_test(monkeypatch, library.settings.data_dir)
+    at.text_input[0].set_value(question)
     at.button[0].click().run()
     assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_ask_answers_with_citations_that_open_the_cited_articles(fixture_library, monkeypatch):
+    at = asked(
+        monkeypatch,
+        fixture_library,
+        "Do statins prevent heart attacks and strokes in people at low cardiovascular risk?",
+    )
     shown = texts(at)
     assert "Bottom line" in shown
     cited = [e.label for e in at.expander]
@@ -82,20 +92,18 @@ def test_language_model_mode_streams_then_shows_a_checked_answer(fixture_library
 
 
 def test_a_yes_no_question_shows_its_verdict_and_the_stances(fixture_library, monkeypatch):
-    at = app_test(monkeypatch, fixture_library.settings.data_dir)
-    at.text_input[0].set_value("Does rosuvastatin reduce cardiovascular events in adults with high C-reactive protein?")
-    at.button[0].click().run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = asked(
+        monkeypatch,
+        fixture_library,
+        "Does rosuvastatin reduce cardiovascular events in adults with high C-reactive protein?",
+    )
     shown = texts(at)
     assert ":green-badge[Yes]" in shown and "Says yes" in shown
     assert len(at.get("vega_lite_chart")) == 1  # the consensus bar
 
 
 def test_a_pmid_typed_as_the_question_opens_that_article(fixture_library, monkeypatch):
-    at = app_test(monkeypatch, fixture_library.settings.data_dir)
-    at.text_input[0].set_value("PMID: 91000001")
-    at.button[0].click().run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = asked(monkeypatch, fixture_library, "PMID: 91000001")
     assert "Rosuvastatin for primary prevention" in texts(at)
 
 

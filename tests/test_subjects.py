@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from retrieval.library import Library
+from retrieval.library.records import AbstractSection, Article
 from retrieval.search.lookup import typed_pmid
 from retrieval.search.relevance import relevant_search
 from retrieval.search.subjects import is_subject_word, question_subjects, subject_coverage
@@ -76,3 +77,33 @@ def test_the_relevance_bar_keeps_what_is_about_the_query(fixture_library: Librar
 )
 def test_a_typed_pmid_is_read_as_one(text: str, pmid: str | None):
     assert typed_pmid(text) == pmid
+
+
+PUMPS = Article(
+    pmid="92000001",
+    title="Ion transport in muscle",
+    year=2001,
+    abstract=[AbstractSection("Membrane pumps are insulin sensitive. Tens of patients took part in the sauna study.")],
+)
+NERVE_STIMULATION = Article(
+    pmid="92000002",
+    title="Transcutaneous electrical nerve stimulation (TENS) for labour pain",
+    year=2003,
+    abstract=[AbstractSection("TENS reduced pain scores in the first stage of labour.")],
+)
+
+
+def test_an_uncommon_everyday_word_the_library_never_uses_is_missing(library_factory):
+    library = library_factory([PUMPS])
+    assert subject_coverage(library, "Do astronauts lose bone in space?").missing == ["astronauts"]
+    assert subject_coverage(library, "Does regular sauna use lower blood pressure?").missing == []  # the library has it
+    # words built like adjectives are lay wording, not names
+    assert subject_coverage(library, "Is a trustworthy, personalised blood test possible?").missing == []
+
+
+def test_words_found_apart_and_acronyms_found_in_lower_case_are_not_mentions(library_factory):
+    library = library_factory([PUMPS])
+    assert subject_coverage(library, "Do insulin pumps help teenagers?").missing == ["insulin pumps"]
+    assert subject_coverage(library, "Does a TENS unit ease labour pain?").missing == ["TENS"]
+    library = library_factory([PUMPS, NERVE_STIMULATION])
+    assert subject_coverage(library, "Does a TENS unit ease labour pain?").missing == []

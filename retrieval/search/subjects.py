@@ -17,6 +17,12 @@ library's full-text index:
   ("proton beam therapy", "implantable loop recorder", "renal denervation", "e-cigarettes") is one
   subject, although none of its words is rare on its own: the library may hold
   "proton" and "therapy" without ever naming proton beam therapy;
+- an uncommon everyday word (Zipf under ``ABSENT_ZIPF``) that no article of the library uses names
+  what is asked about: "astronauts", "sauna", "head lice". Everyday words the library does use
+  ("water pill") are lay wording and left alone; so are words built like adjectives or verbs
+  ("trustworthy", "personalised", "acid-blocking");
+- an acronym that is also an English word (TENS, PET) is mentioned only where an article writes it
+  in capitals: the full-text index does not tell "TENS" from "tens of patients";
 - a subject is mentioned when one article holds all its words side by side or
   within ``NEAR_SLACK`` words of each other (as FTS5 indexes them, so "vaccines"
   finds "vaccine"); a word one typing slip away from an indexed word
@@ -28,6 +34,7 @@ names what is missing: "No article in this library mentions dupilumab."
 
 from __future__ import annotations
 
+import re
 import string
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -40,7 +47,10 @@ SLIP_ZIPF = 2.5  # below this, a word one slip from an everyday word is read as 
 PROPER_NOUN_ZIPF = 4.0  # a capitalised word inside a sentence rarer than this is a name (checked on dev questions)
 MIN_TYPO_LENGTH = 6  # shorter words are too close to other real words to guess a typing slip
 NEAR_SLACK = 2  # "renal sympathetic denervation" mentions renal denervation
+ABSENT_ZIPF = 4.0  # an everyday word rarer than this, never used by the library, names the subject (checked on dev)
+NOT_NAME_ENDINGS = ("worthy", "ised", "ized")  # "trustworthy", "personalised": adjectives, not names
 MAX_TOGETHER = 10_000  # articles listed when asking which mention every subject
+REREAD_AT_MOST = 20  # a multi-word subject found in this few articles is checked for its word order
 VERB_AND_ADVERB_ENDINGS = ("ly", "ates", "ating", "izes", "izing", "ises", "ising")
 # Nouns that turn the name before them into another thing: the Marburg virus is not the city of Marburg.
 HEAD_NOUNS = frozenset(
@@ -58,6 +68,7 @@ NAMED_BY_MODIFIERS = frozenset(
         *("therapy", "therapies", "stimulation", "stimulator", "denervation", "thermoplasty", "ablation"),
         *("recorder", "recorders", "reserve", "device", "devices", "implant", "implants", "transplantation"),
         *("vaccine", "vaccines", "vaccination", "virus", "viruses", "cigarette", "cigarettes"),
+        *("pump", "pumps", "fasting"),
     }
 )
 MODIFIER_ZIPF = 4.8
@@ -207,7 +218,7 @@ def spellings(words: tuple[str, ...]) -> str:
     """The words as a phrase, or within ``NEAR_SLACK`` words of each other, or hyphenated words written as one
     ("non-sedating" or "nonsedating")."""
     joined = tuple(w.replace("-", "") for w in words)
-    parts = [part for word in words for part in word.split("-") if part]  # "cyanidin-3-glucoside" and 3-O-glucoside
+    parts = _parts(words)  # "cyanidin-3-glucoside" and 3-O-glucoside
     forms = [phrase(words)]
     if len(parts) > 1:
         # FTS5 counts the tokens between the first and the last part, the inner parts included
@@ -220,14 +231,84 @@ def spellings(words: tuple[str, ...]) -> str:
 def subject_coverage(library: Library, question: str) -> SubjectCoverage:
     """Which of the question's subjects the library mentions, and the articles that mention them all."""
     coverage = SubjectCoverage()
-    for text, words in question_subjects(question):
+    named = question_subjects(question)
+    for text, words in named:
         words, read_as = _spelled_as_indexed(library, words)
-        articles = library.store.matching_count(spellings(words))
-        coverage.subjects.append(Subject(text, words, articles, read_as))
+        coverage.subjects.append(Subject(text, words, _mentions(library, text, words), read_as))
+    taken = {word for _, words in named for word in words}
+    coverage.subjects.extend(Subject(text, words, 0) for text, words in _unused_names(library, question, taken))
     if coverage.present:
         together = " AND ".join(f"({spellings(s.words)})" for s in coverage.present)
         coverage.together = library.store.matching_pmids(together, MAX_TOGETHER)
     return coverage
+
+
+def _mentions(library: Library, text: str, words: tuple[str, ...]) -> int:
+    """Articles mentioning a subject.
+
+    The full-text index cannot tell two things, so the few articles it finds are read again: an acronym
+    that is also an English word counts only in capitals ("TENS", not "tens of patients"), and words
+    found near each other only in their order when one is an everyday word ("pumps are insulin
+    sensitive" is no insulin pump; "antivenin for rattlesnake bites" is rattlesnake antivenin).
+    """
+    match = spellings(words)
+    count = library.store.matching_count(match)
+    if text.isupper() and len(words) == 1 and zipf(words[0]) >= RARE_ZIPF:
+        written = re.compile(rf"\b{re.escape(text)}\b")
+    elif len(_parts(words)) > 1 and 0 < count <= REREAD_AT_MOST and max(zipf(p) for p in _parts(words)) >= RARE_ZIPF:
+        written = _in_order(words)
+    else:
+        return count
+    texts = library.store.titles_and_abstracts(library.store.matching_pmids(match, MAX_TOGETHER))
+    return sum(1 for title, abstract in texts.values() if written.search(f"{title} {abstract}"))
+
+
+def _common_start(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]
+
+
+def _parts(words: tuple[str, ...]) -> list[str]:
+    return [part for word in words for part in word.split("-") if part]
+
+
+def _in_order(words: tuple[str, ...]) -> re.Pattern[str]:
+    """The words in their order, any ending, at most ``NEAR_SLACK`` words between them, or written as one."""
+    stems = [re.escape(_common_start(part, _porter(part))) for part in _parts(words)]  # "atroph", not "atrophi"
+    apart = rf"\w*(?:\W+\w+){{0,{NEAR_SLACK}}}?\W+".join(stems)
+    return re.compile(rf"\b(?:{apart}|{''.join(stems)})", re.IGNORECASE)
+
+
+def _unused_names(library: Library, question: str, taken: set[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """Uncommon everyday words no article uses ("astronauts", "sauna"), each with a neighbouring word as
+    uncommon ("tai chi", "weighted blankets"): what the question asks about, in words the library lacks."""
+    spans = word_spans(question)
+    lower = [_lookup_form(question[s:e]) for s, e in spans]
+
+    def uncommon(i: int) -> bool:
+        word = lower[i]
+        return (
+            len(word) > 3
+            and word not in STOP_WORDS
+            and word not in taken
+            and not word.isdigit()
+            and zipf(word) < ABSENT_ZIPF
+            and not word.endswith(VERB_AND_ADVERB_ENDINGS + NOT_NAME_ENDINGS)
+            and not ("-" in word and word.endswith(("ing", "ed")))
+        )
+
+    found = []
+    for i in range(len(spans)):
+        if not uncommon(i) or zipf(lower[i]) < RARE_ZIPF or library.store.matching_count(phrase((lower[i],))):
+            continue
+        first = i - 1 if i and uncommon(i - 1) and _adjacent(question, spans[i - 1], spans[i]) else i
+        last = i + 1 if i + 1 < len(spans) and uncommon(i + 1) and _adjacent(question, spans[i], spans[i + 1]) else i
+        if found and found[-1][1] >= first:  # "tai chi" once, not twice
+            continue
+        found.append((first, last))
+    return [(question[spans[a][0] : spans[b][1]], tuple(lower[a : b + 1])) for a, b in found]
 
 
 def _spelled_as_indexed(library: Library, words: tuple[str, ...]) -> tuple[tuple[str, ...], str]:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.answers.stance import (
+    OFF_TOPIC,
     Stance,
     StanceModel,
     article_stance,
@@ -181,10 +182,16 @@ def test_verdict_strong_majority_notes_the_dissent() -> None:
 
 def test_verdict_insufficient() -> None:
     assert verdict([]) == ("insufficient", "no article in the library bears on it")
+    off_topic = Stance("neutral", 1.0, "sentence", dict(OFF_TOPIC))
+    assert verdict([(off_topic, RCT), (off_topic, OTHER)]) == ("insufficient", "two articles, none decides it")
+
+
+def test_verdict_inconclusive_articles_on_the_question_make_it_mixed() -> None:
     assert verdict([(stance("neutral"), RCT), (stance("neutral"), OTHER)]) == (
-        "insufficient",
-        "two articles, none decides it",
+        "mixed",
+        "one randomized controlled trial and one study are inconclusive",
     )
+    assert verdict([(stance("neutral"), CASE)]) == ("mixed", "one case report is inconclusive")
 
 
 def test_unknown_level_counts_as_other() -> None:

@@ -358,6 +358,12 @@ class Stance:
     sentence: str  # the sentence of the abstract that decides it
     probabilities: dict[str, float] = field(default_factory=dict)  # all three (supports, contradicts, neutral)
 
+    @property
+    def inconclusive(self) -> bool:
+        """Neutral on an article about the question: it reports mixed or inconclusive results (PubMedQA's
+        "maybe"), unlike an article too far from the question to be read (``MIN_RELEVANCE``)."""
+        return self.label == "neutral" and self.probabilities != OFF_TOPIC
+
 
 def deciding_sentences(question: str, article: Article, n: int = DECIDING_SENTENCES) -> tuple[list[str], str]:
     """The ``n`` most relevant conclusions/results sentences (deciding one first) and where the first comes from."""
@@ -428,13 +434,19 @@ def verdict(stances: Iterable[tuple[Stance, str]]) -> tuple[str, str]:
 
     Each article is (its stance, its evidence level label from ``retrieval.library.evidence``). Neutral
     articles do not count; a side wins when it holds ``AGREE_SHARE`` of the weight of the deciding articles
-    (each weighed by its level and the stance's probability), else the evidence is mixed.
+    (each weighed by its level and the stance's probability), else the evidence is mixed. When no article
+    takes a side, articles about the question that report inconclusive results make it mixed too; only
+    articles that do not bear on it leave it insufficient.
     """
     items = list(stances)
     deciding = [(s, level if level in LEVEL_WEIGHT else OTHER.label) for s, level in items if s.label != "neutral"]
     if not deciding:
         if not items:
             return "insufficient", "no article in the library bears on it"
+        inconclusive = Counter(level if level in LEVEL_WEIGHT else OTHER.label for s, level in items if s.inconclusive)
+        if inconclusive:
+            n = sum(inconclusive.values())
+            return "mixed", f"{_phrase(inconclusive)} {'is' if n == 1 else 'are'} inconclusive"
         n = len(items)
         return "insufficient", f"{NUMBERS[n] if n < len(NUMBERS) else n} article{'s' if n > 1 else ''}, none decides it"
     weight = Counter()

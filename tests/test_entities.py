@@ -1,4 +1,4 @@
-"""Entities: PubTator loading, concepts, relations, the shipped model, the JSON-lines CLI and the library."""
+"""Entities: PubTator loading, concepts, relations, the recogniser's passes, the shipped model, the CLI, the library."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Entities: PubTator loading, concepts, relations, the shipped model, the JSON-lines CLI and the library."""
+"""Entities: PubTator loading, concepts, relations, the recogniser's passes, the shipped model, the CLI, the library."""
 
 from __future__ import annotations
 
@@ -12,11 +12,13 @@ from conftest import SHARED_DATA
 
 from ingest.pipeline import ingest
 from retrieval.library import Library
-from retrieval.library.entities import MODEL_DIR, extractor
+from retrieval.library.entities import MODEL_DIR, abbreviations, extractor, repeats
 from retrieval.library.entities import jsonl as entities_jsonl
 from retrieval.library.entities.concepts import Concepts, normalise
+from retrieval.library.entities.dictionary import Dictionary
 from retrieval.library.entities.pubtator import load, parse
 from retrieval.library.entities.relations import RelationModel, candidates
+from retrieval.library.entities.spans import merge
 from retrieval.library.filters import SearchFilters
 from retrieval.library.records import AbstractSection, Article
 from retrieval.settings import Settings
@@ -98,6 +100,70 @@ def test_relation_candidates_pair_cooccurring_chemicals_and_diseases():
     assert model.predict(text, 25, entities) == [("A", "S"), ("C", "S")]  # score 0.5 everywhere
 
 
+# ------------------------------------------------------------ passes over the pipeline's spans
+def blank_doc(text: str):
+    import spacy
+
+    from retrieval.library.entities.tokenizer import biomedical_tokenizer
+
+    return biomedical_tokenizer(spacy.blank("en")).make_doc(text)
+
+
+def spans_of(doc, triples) -> list[tuple[str, str]]:
+    return [(doc.text[s:e], k) for s, e, k in triples]
+
+
+def test_abbreviation_defined_by_an_entity_takes_its_type_everywhere_and_one_defined_by_none_is_dropped():
+    text = (
+        "Rats were stimulated (deep brain stimulation, DBS) and given pilocarpine (PILO). "
+        "Seizures followed PILO; DBS (deep brain stimulation (DBS)) did not stop them, and PILO was repeated."
+    )
+    doc = blank_doc(text)
+    assert [d[0] for d in abbreviations.definitions(text)] == ["PILO", "DBS"]  # far from the start too
+    found = [(text.index("pilocarpine"), text.index("pilocarpine") + 11, "Chemical")]
+    found.append((text.index("PILO;"), text.index("PILO;") + 4, "Disease"))  # the pipeline's wrong type
+    found.append((text.index("DBS ("), text.index("DBS (") + 3, "Chemical"))  # a procedure, no entity
+    assert spans_of(doc, abbreviations.apply(doc, found)) == [
+        ("pilocarpine", "Chemical"),
+        ("PILO", "Chemical"),
+        ("PILO", "Chemical"),
+        ("PILO", "Chemical"),
+    ]
+
+
+def test_a_name_tagged_once_is_tagged_at_its_other_occurrences():
+    text = "Iohexol was injected. Nephropathy after IOHEXOL is rare; iohexol-induced pain."
+    doc = blank_doc(text)
+    found = repeats.apply(doc, [(0, 7, "Chemical"), (text.index("Neph"), text.index("Neph") + 11, "Disease")])
+    assert spans_of(doc, found) == [
+        ("Iohexol", "Chemical"),
+        ("Nephropathy", "Disease"),
+        ("IOHEXOL", "Chemical"),
+        ("iohexol", "Chemical"),
+    ]
+
+
+def test_merge_keeps_the_first_spans_or_the_longest():
+    kept, added = [(0, 5, "Disease")], [(0, 12, "Disease"), (20, 25, "Chemical")]
+    assert merge(kept, added, longest=False) == [(0, 5, "Disease"), (20, 25, "Chemical")]
+    assert merge(kept, added, longest=True) == [(0, 12, "Disease"), (20, 25, "Chemical")]
+
+
+def test_dictionary_matches_names_annotated_in_enough_of_their_occurrences():
+    import spacy
+
+    from retrieval.library.entities.pubtator import Document, Mention
+
+    text = "Lead and ketoprofen. Lead pipes, lead paint; ketoprofens."
+    doc = Document("1", text, "", [Mention(0, 4, "Lead", "Chemical", ()), Mention(9, 19, "ketoprofen", "Chemical", ())])
+    nlp = spacy.blank("en")
+    fitted = Dictionary.fit(nlp, [([doc], ("Chemical", "Disease"))])
+    # "ketoprofens" (never annotated) counts as an occurrence of "ketoprofen"
+    assert fitted.entries["lead"].share == 1 / 3 and fitted.entries["ketoprofen"].share == 0.5
+    found = Dictionary(fitted.entries, 0.5).find(nlp, nlp.make_doc("Ketoprofens, not lead."))
+    assert found == [(0, 11, "Chemical")]
+
+
 # ----------------------------------------------------------------- the shipped model
 def test_shipped_model_is_small_and_has_its_provenance():
     size = sum(f.stat().st_size for f in MODEL_DIR.rglob("*") if f.is_file())
@@ -121,6 +187,21 @@ def test_extractor_finds_drugs_diseases_and_the_induced_relation():
     acetaminophen = {e.concept for e in result.entities if e.text.lower() == "acetaminophen"}
     assert acetaminophen == {"D000082"}
     assert result.relations and all(c in acetaminophen for c, _ in result.relations)
+
+
+def test_dictionary_and_abbreviations_find_what_the_pipeline_alone_misses():
+    text = (
+        "We studied lead and ketoprofen in rats. Ketoprofen caused gastric ulcers. "
+        "Nitroglycerin (NTG) was given to ten patients; headache after NTG was mild."
+    )
+    ex = extractor()
+    alone = {(e.text, e.label_) for e in ex.recognizer.nlp(text).ents}
+    found = [(e.text, e.type) for e in ex.extract([text])[0].entities]
+    wanted = {("ketoprofen", "Chemical"), ("Ketoprofen", "Chemical"), ("NTG", "Chemical")}
+    assert wanted <= set(found)
+    assert wanted - alone, "the pipeline alone finds these: pick a sentence it misses"
+    assert ("NTG", "Disease") not in found  # the abbreviation takes its long form's type
+    assert ("lead", "Chemical") not in found  # "lead" is annotated in too few of its occurrences
 
 
 def run_cli(lines: list[str]) -> list[dict]:

@@ -43,11 +43,12 @@ class Extraction:
 class Extractor:
     def __init__(self, model_dir: Path = MODEL_DIR):
         from retrieval.library.entities.concepts import Concepts
+        from retrieval.library.entities.dictionary import Dictionary
         from retrieval.library.entities.recognizer import Recognizer
         from retrieval.library.entities.relations import RelationModel
 
         self.model_dir = model_dir
-        self.recognizer = Recognizer(model_dir / "ner")
+        self.recognizer = Recognizer(model_dir / "ner", Dictionary.from_json(model_dir / "dictionary.json"))
         self.concepts = Concepts.from_json(model_dir / "concepts.json")
         self.relations = RelationModel.from_json(model_dir / "relations.json")
         self.version = _version(model_dir)

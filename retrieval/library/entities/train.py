@@ -5,6 +5,9 @@ Writes into ``retrieval/library/entities/model/`` (or ``--out``):
 - ``ner/``: the spaCy pipeline (``ner.cfg``) trained on BC5CDR train, NCBI-disease train and CHR
   dev (the only CHR split here); BC5CDR dev picks the best checkpoint. No test split is read
   for training, and documents whose PMID is in any test split are dropped from training.
+- ``dictionary.json``: the names BC5CDR train + dev and CHR dev annotate, with how often each is
+  annotated where it occurs; the share below which a name is not matched is the one that gave the
+  best mention F1 on BC5CDR dev with the names of train (and CHR) alone (``selection.py``);
 - ``concepts.json``: mention → concept dictionary from the annotations of BC5CDR train + dev;
 - ``relations.json``: the chemical-induced-disease classifier and its prior, fitted on BC5CDR
   train + dev, with the settings (nearest-name similarity, regularisation, threshold) that gave
@@ -27,12 +30,14 @@ from pathlib import Path
 from spacy import registry
 
 from retrieval.library.entities import pubtator
+from retrieval.library.entities.dictionary import Dictionary
 from retrieval.library.entities.pubtator import Document
 
 DEFAULT_RAW = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "raw"
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 CONFIG = Path(__file__).resolve().parent / "ner.cfg"
 TYPES = (pubtator.CHEMICAL, pubtator.DISEASE)
+DICTIONARY_DATA = ["bc5cdr:train", "bc5cdr:dev", "chr:dev (chemicals)"]
 
 
 # The types each corpus annotates.
@@ -161,13 +166,29 @@ def train_ner(raw: Path, out: Path, sources: list[str], overrides: dict[str, obj
         shutil.rmtree(work, ignore_errors=True)
 
 
-def fit_concepts_and_relations(raw: Path, out: Path) -> tuple[dict, dict]:
+def fit_dictionary(raw: Path, out: Path) -> tuple[Dictionary, dict]:
+    """Choose the dictionary's share on BC5CDR dev with names fitted without dev, then fit on train + dev.
+    Returns the dictionary fitted without dev (to choose the relation settings honestly) and a report."""
+    from retrieval.library.entities.recognizer import Recognizer
+    from retrieval.library.entities.selection import choose_min_share, dictionary_corpora
+
+    recognizer = Recognizer(out / "ner")
+    without_dev, report = choose_min_share(raw, recognizer)
+    shipped = Dictionary.fit(recognizer.nlp, dictionary_corpora(raw, ("train", "dev")))
+    shipped = Dictionary(shipped.entries, without_dev.min_share)
+    shipped.to_json(out / "dictionary.json")
+    kept = sum(e.share >= shipped.min_share for e in shipped.entries.values())
+    return without_dev, report | {"names": len(shipped.entries), "names_matched": kept, "fitted_on": DICTIONARY_DATA}
+
+
+def fit_concepts_and_relations(raw: Path, out: Path, without_dev: Dictionary) -> tuple[dict, dict]:
     """Choose the settings on BC5CDR dev with models fitted on train alone, then fit on train + dev."""
     from dataclasses import asdict
 
+    from retrieval.library.entities.recognizer import Recognizer
     from retrieval.library.entities.selection import choose, fit_all
 
-    choice = choose(raw, out / "ner")
+    choice = choose(raw, Recognizer(out / "ner", without_dev))
     concepts, relations = fit_all(raw, choice)
     concepts.to_json(out / "concepts.json")
     relations.to_json(out / "relations.json")
@@ -200,7 +221,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--max-epochs", type=int, default=None)
     ap.add_argument("--max-minutes", type=float, default=60, help="stop NER training after this long (best dev kept)")
-    ap.add_argument("--skip-ner", action="store_true", help="keep the NER pipeline in --out, refit the rest")
+    ap.add_argument(
+        "--skip-ner", action="store_true", help="keep the NER pipeline in --out; refit dictionary, concepts, relations"
+    )
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="spaCy config override")
     args = ap.parse_args(argv)
     raw = args.raw.resolve()
@@ -221,6 +244,7 @@ def main(argv: list[str] | None = None) -> int:
             "raw": "../shared/data/raw",
             "ner_training": sources,
             "ner_model_selection": "bc5cdr:dev",
+            "dictionary": DICTIONARY_DATA,
             "concepts_and_relations": ["bc5cdr:train", "bc5cdr:dev"],
         },
         "config": CONFIG.name,
@@ -230,10 +254,13 @@ def main(argv: list[str] | None = None) -> int:
         provenance["ner_data"] = train_ner(raw, args.out / "ner", sources, overrides, args.max_minutes)
     elif (args.out / "provenance.json").is_file():  # keep what the NER pipeline was trained with
         before = json.loads((args.out / "provenance.json").read_text())
-        provenance["command"] = before["command"] + " (then, for concepts and relations: " + provenance["command"] + ")"
-        for key in ("data", "overrides", "ner_data"):
+        ner_command = before["command"].split(" (then")[0]
+        provenance["command"] = f"{ner_command} (then, for the rest: {provenance['command']})"
+        for key in ("overrides", "ner_data"):
             provenance[key] = before.get(key, provenance.get(key))
-    provenance["concepts"], provenance["relations"] = fit_concepts_and_relations(raw, args.out)
+        provenance["data"]["ner_training"] = before.get("data", {}).get("ner_training", sources)
+    without_dev, provenance["dictionary"] = fit_dictionary(raw, args.out)
+    provenance["concepts"], provenance["relations"] = fit_concepts_and_relations(raw, args.out, without_dev)
     from retrieval.library.entities import Extractor
     from retrieval.library.entities.evaluation import evaluate, model_size_bytes
 

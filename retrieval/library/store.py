@@ -444,6 +444,10 @@ class Store:
     def is_empty(self) -> bool:
         return bool(self.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM articles)").fetchone()[0])
 
+    def holds_at_least(self, n: int) -> bool:
+        """Whether the store holds ``n`` articles or more, reading at most ``n`` rows (a count reads them all)."""
+        return self.conn.execute("SELECT 1 FROM articles LIMIT 1 OFFSET ?", (max(n - 1, 0),)).fetchone() is not None
+
     def article_count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
 

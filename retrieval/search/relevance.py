@@ -4,7 +4,8 @@ Ranking always returns the k least unrelated articles, gibberish included. A
 hit passes the bar when its best chunk is close enough in meaning to the query
 (``MIN_COSINE``) or it holds every subject the query names; when the query names
 something no article mentions, nothing passes, and the reader is told what is
-missing instead of being shown neighbours.
+missing instead of being shown neighbours. (An everyday word no article uses
+weighs on answers, ``retrieval.answers.abstention``, but does not empty a search.)
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ class RelevantHits:
 
 
 def passes(hit: Hit, subjects: SubjectCoverage, together: set[str]) -> bool:
-    if subjects.missing:
+    """Whether a hit is about the query. A missing name stops every hit; a missing everyday word does not:
+    a search for "toxicity in children" may find "nephrotoxicity", which the full-text index cannot see."""
+    if subjects.missing_names:
         return False
     if subjects.present and hit.pmid in together:
         return True

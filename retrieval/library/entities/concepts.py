@@ -45,6 +45,17 @@ def _squash(key: str) -> str:
     return _DIGRAPH.sub("e", key.replace(" ", ""))
 
 
+def _display_name(spellings: Counter) -> str:
+    """The name a reader sees: a full name over an abbreviation ("tranexamic acid", not "tAMCA"), then the most
+    frequent spelling, then the longer; lower case unless written all in capitals."""
+
+    def full(name: str) -> bool:
+        return (" " in name or len(name) > 5) and sum(c.isupper() for c in name) < 2
+
+    name = max(spellings, key=lambda n: (full(n), spellings[n], len(n)))
+    return name if name.isupper() else name.lower()
+
+
 class Concepts:
     """Name → concept dictionary, and each concept's display name."""
 
@@ -65,15 +76,12 @@ class Concepts:
                 continue
             concept = ids[0]
             votes[kind, normalise(text)][concept] += 1
-            names[concept][text.lower() if not text.isupper() else text] += 1
+            names[concept][text] += 1
         by_name: dict[str, dict[str, str]] = defaultdict(dict)
         for (kind, key), counter in votes.items():
             if key:
                 by_name[kind][key] = counter.most_common(1)[0][0]
-        display = {}
-        for concept, counter in names.items():
-            # the most frequent spelling; among equals the longer (a full name over an abbreviation)
-            display[concept] = max(counter.items(), key=lambda kv: (kv[1], len(kv[0])))[0]
+        display = {concept: _display_name(counter) for concept, counter in names.items()}
         return cls(dict(by_name), display)
 
     def to_json(self, path: Path) -> None:

@@ -325,3 +325,11 @@ def test_backfill_reads_articles_without_entities_and_resumes(tmp_path: Path):
         before = conn.execute("SELECT count(*) FROM entity_status").fetchone()[0]
     on.store.upsert_articles([changed], "edit", on.chunker)
     assert before == 3 and on.store.count_without_entities() == 1
+
+
+def test_a_concept_is_shown_by_its_full_name_even_when_an_abbreviation_is_more_frequent():
+    mentions = [("tAMCA", "Chemical", ["D014148"])] * 3 + [("tranexamic acid", "Chemical", ["D014148"])]
+    mentions += [("LTG", "Chemical", ["C047781"])]
+    concepts = Concepts.fit(mentions)
+    assert concepts.name_of("D014148") == "tranexamic acid"
+    assert concepts.name_of("C047781") == "LTG"  # no full name known: the abbreviation as written

@@ -6,7 +6,7 @@ the CLIs open one per run. The embedding model loads on first use only.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 
@@ -14,8 +14,11 @@ import numpy as np
 
 from retrieval.library.chunking import make_chunker
 from retrieval.library.embedding import Embedder, device_for, embedder_for, new_library_backend
+from retrieval.library.keyword import Engine, KeywordIndex, library_engine, open_keywords, pin_engine
+from retrieval.library.keyword import rebuild as rebuild_keywords
+from retrieval.library.keyword import sync as sync_keywords
 from retrieval.library.records import Article
-from retrieval.library.store import ArticleEntities, Store, insert_chunks
+from retrieval.library.store import ArticleEntities, Chunker, Store, UpsertResult, insert_chunks
 from retrieval.library.vector_index import SyncReport, VectorIndex, index_ids
 from retrieval.settings import Settings, get_settings
 
@@ -45,6 +48,7 @@ class Library:
         self.store = Store(self.settings.db_path)
         self.index = VectorIndex(self.settings.index_path, self.settings, exact=self.store.vectors)
         self.index.load(mmap=True)
+        self._keywords: KeywordIndex | None = None
 
     # What a library was built with stays its own: queries and new records must be embedded and chunked like
     # the vectors already stored (a float32 query against int8 vectors, or another model's, ranks worse or
@@ -111,7 +115,35 @@ class Library:
     def embed_texts(self, texts: list[str]) -> np.ndarray:
         return self.embedder.encode(texts)
 
+    @property
+    def keywords(self) -> KeywordIndex:
+        """The keyword leg's index, on the engine the library was built with (``retrieval.library.keyword``)."""
+        if self._keywords is None:
+            self._keywords = open_keywords(library_engine(self.store, self.settings), self.settings, self.store)
+        return self._keywords
+
     # ------------------------------------------------------------------ writing
+    def upsert_articles(self, articles: Sequence[Article], source: str, chunker: Chunker | None = None) -> UpsertResult:
+        """Commit records to the store (``Store.upsert_articles``) and bring the keyword index up to them."""
+        keywords = self.keywords  # an engine that cannot serve this library stops the write before it happens
+        result = self.store.upsert_articles(articles, source, chunker or self.chunker)
+        pin_engine(self.store, keywords.engine)
+        sync_keywords(self.store, keywords)
+        return result
+
+    def delete_articles(self, pmids: Iterable[str], source: str) -> list[str]:
+        """Remove articles from the store (``Store.delete_articles``) and from the keyword index."""
+        keywords = self.keywords
+        removed = self.store.delete_articles(pmids, source)
+        sync_keywords(self.store, keywords)
+        return removed
+
+    def rebuild_keyword_index(self, engine: Engine | None = None, progress: Callable[[int], None] | None = None) -> int:
+        """Build the keyword index again from the store, on ``engine`` (default: the library's), and keep to it."""
+        if engine is not None:
+            self._keywords = open_keywords(engine, self.settings, self.store)
+        return rebuild_keywords(self.store, self.keywords, progress)
+
     def embed_pending(self, progress: Callable[[int], None] | None = None) -> int:
         """Embed every chunk without a vector, committing block by block (resumable)."""
         done = 0
@@ -183,6 +215,7 @@ class Library:
             "embedding_backend": self.embedding_backend,
             "embedding_device": self.embedding_device,
             "chunk_tokens": self.chunk_tokens,
+            "keyword_engine": library_engine(self.store, self.settings),
             "data_dir": str(self.settings.data_dir),
             "data_bytes": sum(f.stat().st_size for f in files if f.exists()),
             "last_ingest": runs[0] if runs else None,

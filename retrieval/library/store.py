@@ -427,6 +427,21 @@ class Store:
         with self.transaction() as conn:
             conn.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
 
+    def keyword_rows(self, since: str, batch: int = 10_000) -> Iterator[list[tuple[str, str, str]]]:
+        """(pmid, title, abstract) of the articles written at or after ``since`` ('': all), in blocks of ``batch``.
+
+        What an outside keyword index reads to catch up with the store (``retrieval.library.keyword``);
+        ``articles_updated`` finds the few written since the last catch-up in a large library.
+        """
+        changed = " WHERE updated_at >= ?" if since else ""
+        cursor = self.conn.execute(f"SELECT pmid, title, abstract FROM articles{changed}", (since,) if since else ())
+        while rows := cursor.fetchmany(batch):
+            yield [(r[0], r[1], r[2]) for r in rows]
+
+    def deleted_since(self, since: str) -> list[str]:
+        """PMIDs deleted at or after ``since`` and not added again since."""
+        return [r[0] for r in self.conn.execute("SELECT pmid FROM deletions WHERE deleted_at >= ?", (since,))]
+
     def keyword_index_bytes(self) -> int:
         """Bytes the FTS5 index's own tables take in the database file."""
         row = self.conn.execute("SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'articles\\_fts\\_%' ESCAPE '\\'")

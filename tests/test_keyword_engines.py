@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import ingest
 from ingest.items import Deletion
+from ingest.pipeline import ingest
 from retrieval.library import Library
 from retrieval.library.filters import SearchFilters
 from retrieval.library.keyword import KeywordEngineError, tantivy_folder

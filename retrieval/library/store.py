@@ -27,7 +27,7 @@ import numpy as np
 from retrieval.errors import UserError
 from retrieval.library.filters import SearchFilters
 from retrieval.library.migrations import migrate
-from retrieval.library.records import Article
+from retrieval.library.records import Article, json_hash
 
 Chunker = Callable[[Article], list[str]]
 ID_BATCH = 500  # ids bound in one ``IN (...)``: well under SQLite's limit on bound parameters
@@ -151,7 +151,8 @@ class Store:
         now = utc_now()
         with self.transaction() as conn:
             for article in articles:
-                digest = article.content_hash()
+                record_json = article.to_json()
+                digest = json_hash(record_json)
                 row = conn.execute(
                     "SELECT content_hash, date_revised FROM articles WHERE pmid = ?", (article.pmid,)
                 ).fetchone()
@@ -170,7 +171,7 @@ class Store:
                     int(article.has_abstract),
                     int(article.is_retracted),
                     article.date_revised,
-                    article.to_json(),
+                    record_json,
                     digest,
                     source,
                 )

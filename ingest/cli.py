@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from pathlib import Path
 
 from ingest.formats import READERS
@@ -39,7 +40,8 @@ def expand_paths(paths: Sequence[str]) -> list[Path]:
 
 
 def run_files(library: Library, args: argparse.Namespace, reporter: Reporter) -> ImportResult:
-    return import_files(library, expand_paths(args.paths), reporter)
+    with library.bulk_load() if args.bulk else nullcontext():
+        return import_files(library, expand_paths(args.paths), reporter)
 
 
 def redacted_query(args: argparse.Namespace) -> str:
@@ -164,6 +166,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     files = sub.add_parser("files", help="PubMed XML (.xml, .xml.gz) or MEDLINE text (.txt, .nbib) files or folders")
     files.add_argument("paths", nargs="+")
+    files.add_argument(
+        "--bulk",
+        action="store_true",
+        help="build the FTS5 index once at the end, not record by record (a large load nobody searches meanwhile)",
+    )
 
     pubmed = sub.add_parser("pubmed", help="a PubMed query, fetched live through NCBI E-utilities")
     pubmed.add_argument("query")

@@ -155,3 +155,25 @@ def test_a_removed_tantivy_folder_is_built_again_on_the_next_write(tmp_path: Pat
     reopened.upsert_articles(FIXTURE_ARTICLES[-1:], "fixture", NO_CHUNKS)
     assert reopened.keywords.count() == len(FIXTURE_ARTICLES)
     assert bm25(reopened, "kelch13")[0] == MALARIA[1]
+
+
+def test_a_bulk_load_builds_fts5_once_and_puts_its_triggers_back(tmp_path: Path) -> None:
+    library = Library(Settings(data_dir=tmp_path, extract_entities=False))
+    with library.bulk_load():
+        library.upsert_articles(FIXTURE_ARTICLES[:-5], "fixture", NO_CHUNKS)
+        assert bm25(library, "kelch13") == []  # not indexed yet: FTS5 is built at the end
+    assert bm25(library, "kelch13") == [MALARIA[1]]
+    library.upsert_articles(FIXTURE_ARTICLES[-5:], "fixture", NO_CHUNKS)  # the triggers are back
+    assert bm25(library, "chlorhexidine bathing bloodstream")[0] == "91000063"
+    library.delete_articles([MALARIA[1]], "deletions")
+    assert bm25(library, "kelch13") == []
+
+
+def test_a_bulk_load_cut_short_is_finished_by_the_next_opening(tmp_path: Path) -> None:
+    library = Library(Settings(data_dir=tmp_path, extract_entities=False))
+    deferral = library.store.deferred_keyword_index()  # kept: a dropped generator would run its ``finally``
+    deferral.__enter__()  # and the process dies inside
+    library.upsert_articles(FIXTURE_ARTICLES, "fixture", NO_CHUNKS)
+    assert bm25(library, "kelch13") == []
+    assert bm25(Library(Settings(data_dir=tmp_path)), "kelch13") == [MALARIA[1]]
+    assert library.store.get_meta("fts5_deferred_triggers") is None

@@ -6,7 +6,8 @@ the CLIs open one per run. The embedding model loads on first use only.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 
@@ -137,6 +138,12 @@ class Library:
         removed = self.store.delete_articles(pmids, source)
         sync_keywords(self.store, keywords)
         return removed
+
+    @contextmanager
+    def bulk_load(self) -> Iterator[None]:
+        """Records written inside go in without FTS5 keeping up row by row; it is built once at the end."""
+        with self.store.deferred_keyword_index():
+            yield
 
     def rebuild_keyword_index(self, engine: Engine | None = None, progress: Callable[[int], None] | None = None) -> int:
         """Build the keyword index again from the store, on ``engine`` (default: the library's), and keep to it."""

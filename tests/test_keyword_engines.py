@@ -6,7 +6,6 @@ records alone. The tantivy tests skip only where the extra is not installed.
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from collections.abc import Callable
 from dataclasses import replace
@@ -22,11 +21,17 @@ from retrieval.library.keyword import KeywordEngineError, tantivy_folder
 from retrieval.library.records import AbstractSection
 from retrieval.search.hybrid import search
 from retrieval.settings import Settings
-from tests.library_support import ASTHMA, FIXTURE_ARTICLES, MALARIA, MIGRAINE, SLEEP, STATINS, VITAMIN_D
-
-needs_tantivy = pytest.mark.skipif(
-    importlib.util.find_spec("tantivy") is None, reason="tantivy is not installed (make install-tantivy)"
+from tests.library_support import (
+    ASTHMA,
+    FIXTURE_ARTICLES,
+    MALARIA,
+    MIGRAINE,
+    SLEEP,
+    STATINS,
+    VITAMIN_D,
+    needs_tantivy,
 )
+
 ENGINES = ["fts5", pytest.param("tantivy", marks=needs_tantivy)]
 
 GOLD = [

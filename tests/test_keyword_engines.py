@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.cli import main as ingest_main
 from ingest.items import Deletion
 from ingest.pipeline import ingest
 from retrieval.library import Library
@@ -182,3 +183,19 @@ def test_a_bulk_load_cut_short_is_finished_by_the_next_opening(tmp_path: Path) -
     assert bm25(library, "kelch13") == []
     assert bm25(Library(Settings(data_dir=tmp_path)), "kelch13") == [MALARIA[1]]
     assert library.store.get_meta("fts5_deferred_triggers") is None
+
+
+@needs_tantivy
+def test_the_keyword_index_command_switches_engine_and_check_repairs_a_stale_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    monkeypatch.setenv("MEDLIT_DATA_DIR", str(tmp_path))
+    keyword_library(tmp_path, "fts5")
+    assert ingest_main(["--quiet", "keyword-index", "--engine", "tantivy"]) == 0
+    assert f"{len(FIXTURE_ARTICLES):,} articles on tantivy" in capsys.readouterr().out
+    library = Library(Settings(data_dir=tmp_path))
+    assert library.status()["keyword_engine"] == "tantivy"
+    library.keywords.delete([MALARIA[1]])  # out of step, as after a lost write
+    report = library.check(repair=True)
+    assert report.keyword_index_off_by == -1 and report.repaired and report.ok
+    assert bm25(library, "kelch13") == [MALARIA[1]]

@@ -36,6 +36,7 @@ class CheckReport:
     chunks_without_vector: int = 0
     articles_without_chunk: int = 0
     pending_embeddings: int = 0
+    keyword_index_off_by: int = 0  # articles the keyword index holds more (or, negative, fewer) than the store
     repaired: bool = False
     problems: list[str] = field(default_factory=list)
 
@@ -229,7 +230,7 @@ class Library:
         }
 
     def check(self, repair: bool = False) -> CheckReport:
-        """Prove that every vector has its chunk and article and every chunk its vector."""
+        """Prove that every vector has its chunk and article, every chunk its vector, every article its keywords."""
         self.index.load(mmap=False)
         present = index_ids(self.index.index) if self.index.index is not None else np.zeros(0, np.int64)
         wanted = self.store.embedded_ids()
@@ -238,9 +239,16 @@ class Library:
         report.chunks_without_vector = len(np.setdiff1d(wanted, present))
         report.articles_without_chunk = len(self.store.orphans())
         report.pending_embeddings = self.store.count_pending()
+        report.keyword_index_off_by = self.keywords.count() - self.store.article_count()
         if len(present) != len(np.unique(present)):
             report.problems.append("the index holds duplicate ids")
-        for name in ("vectors_without_chunk", "chunks_without_vector", "articles_without_chunk", "pending_embeddings"):
+        for name in (
+            "vectors_without_chunk",
+            "chunks_without_vector",
+            "articles_without_chunk",
+            "pending_embeddings",
+            "keyword_index_off_by",
+        ):
             if getattr(report, name):
                 report.problems.append(f"{name.replace('_', ' ')}: {getattr(report, name)}")
         report.ok = not report.problems
@@ -253,6 +261,8 @@ class Library:
         return report
 
     def _repair(self) -> None:
+        if self.keywords.count() != self.store.article_count():
+            self.rebuild_keyword_index()
         with self.store.transaction() as conn:
             for pmid in self.store.orphans():
                 article = self.store.get_article(pmid)

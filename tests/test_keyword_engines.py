@@ -199,3 +199,23 @@ def test_the_keyword_index_command_switches_engine_and_check_repairs_a_stale_one
     report = library.check(repair=True)
     assert report.keyword_index_off_by == -1 and report.repaired and report.ok
     assert bm25(library, "kelch13") == [MALARIA[1]]
+
+
+@needs_tantivy
+def test_a_bulk_load_on_tantivy_commits_once_and_a_load_cut_short_is_indexed_again(tmp_path: Path) -> None:
+    library = keyword_library(tmp_path, "tantivy", FIXTURE_ARTICLES[:5])
+    revised = replace(FIXTURE_ARTICLES[0], title="Zanubrutinib in statin users", date_revised="2099-01-01")
+    with library.bulk_load():
+        library.upsert_articles(FIXTURE_ARTICLES[5:], "fixture", NO_CHUNKS)
+        library.upsert_articles([revised], "revision", NO_CHUNKS)  # a record written twice in one load
+        assert library.keywords.count() == 5  # nothing committed yet
+    assert library.keywords.count() == len(FIXTURE_ARTICLES)
+    assert bm25(library, "kelch13") == [MALARIA[1]] and bm25(library, "zanubrutinib") == [STATINS[0]]
+
+    load = library.bulk_load()
+    load.__enter__()  # and the load stops inside: the mark of its writes never becomes the real one
+    library.upsert_articles([replace(revised, title="Ibrutinib in statin users", date_revised="2100-01-01")], "x")
+    del library, load
+    reopened = Library(Settings(data_dir=tmp_path))
+    reopened.upsert_articles([], "next run", NO_CHUNKS)  # the next write catches up
+    assert bm25(reopened, "ibrutinib") == [STATINS[0]] and reopened.keywords.count() == len(FIXTURE_ARTICLES)

@@ -13,7 +13,8 @@ always did), so no user syntax (quotes, colons, AND/OR, brackets) reaches either
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Literal, Protocol
 
@@ -28,6 +29,7 @@ Progress = Callable[[int], None]
 
 ENGINE_META = "keyword_engine"
 SYNCED_META = "keyword_synced_at"  # the store's clock when an outside index last caught up with it
+PENDING_META = "keyword_pending_at"  # the same inside a bulk load, true once the load's writes are committed
 TITLE_WEIGHT = 1.0  # FTS5 bm25() column weight of the title against the abstract (2 and 5 tried)
 INSTALL_TANTIVY = "make install-tantivy (or: pip install -r requirements-tantivy.txt)"
 
@@ -41,6 +43,7 @@ class KeywordIndex(Protocol):
 
     engine: Engine
     kept_by_store: bool  # True: the store's own writes keep it in step (index and delete do nothing)
+    holding: bool  # inside ``writing()``: writes are made but not yet committed
 
     def index(self, docs: Iterable[KeywordDoc], fresh: bool = False) -> int:
         """Add or replace these articles (``fresh``: just cleared, nothing to replace); return how many."""
@@ -49,6 +52,10 @@ class KeywordIndex(Protocol):
     def delete(self, pmids: Sequence[str]) -> None: ...
 
     def clear(self) -> None: ...
+
+    def writing(self) -> AbstractContextManager[None]:
+        """Writes inside share one writer and are committed once, at the end (a bulk load)."""
+        ...
 
     def search(
         self, query: str, k: int, clause: FilterClause | None = None, allowed: set[str] | None = None
@@ -78,6 +85,7 @@ class Fts5Keywords:
 
     engine: Engine = "fts5"
     kept_by_store = True
+    holding = False
 
     def __init__(self, store: Store):
         self.store = store
@@ -90,6 +98,10 @@ class Fts5Keywords:
 
     def clear(self) -> None:
         return None
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        yield
 
     def search(
         self, query: str, k: int, clause: FilterClause | None = None, allowed: set[str] | None = None
@@ -152,12 +164,15 @@ def sync(store: Store, keywords: KeywordIndex, progress: Progress | None = None)
     The mark is the store's clock read before reading, and rows written in that same second
     are read again next time, so a write is never missed; writing an article twice is harmless.
     A crash between a store commit and this leaves the mark behind, and the next sync heals it.
+    Inside a bulk load the mark moves on in ``PENDING_META``, made the real one by ``bulk``
+    once the index has committed.
     """
     if keywords.kept_by_store:
         return 0
     started = utc_now()
-    since = store.get_meta(SYNCED_META, "") or ""
-    if since and not keywords.count() and not store.is_empty():
+    key = PENDING_META if keywords.holding else SYNCED_META
+    since = store.get_meta(key, "") or ""
+    if since and not keywords.holding and not keywords.count() and not store.is_empty():
         since = ""  # its folder was removed: built again from nothing
     if since:
         keywords.delete(store.deleted_since(since))
@@ -166,8 +181,26 @@ def sync(store: Store, keywords: KeywordIndex, progress: Progress | None = None)
         done += keywords.index(rows, fresh=not since)
         if progress:
             progress(len(rows))
-    store.set_meta(SYNCED_META, started)
+    store.set_meta(key, started)
     return done
+
+
+@contextmanager
+def bulk(store: Store, keywords: KeywordIndex) -> Iterator[None]:
+    """Writes inside are indexed as they come, while the store goes on, but committed once at the end.
+
+    Committing every batch waits for the index to catch up; without it, the index's own threads
+    index while the next batch goes into the store. A load that dies inside leaves the real mark
+    where it was before it, so the next sync indexes its records again.
+    """
+    if keywords.kept_by_store:
+        yield
+        return
+    sync(store, keywords)
+    store.set_meta(PENDING_META, store.get_meta(SYNCED_META, "") or "")
+    with keywords.writing():
+        yield
+    store.set_meta(SYNCED_META, store.get_meta(PENDING_META, "") or "")
 
 
 def rebuild(store: Store, keywords: KeywordIndex, progress: Progress | None = None) -> int:

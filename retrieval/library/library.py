@@ -16,6 +16,7 @@ import numpy as np
 from retrieval.library.chunking import make_chunker
 from retrieval.library.embedding import Embedder, device_for, embedder_for, new_library_backend
 from retrieval.library.keyword import Engine, KeywordIndex, library_engine, open_keywords, pin_engine
+from retrieval.library.keyword import bulk as bulk_keywords
 from retrieval.library.keyword import rebuild as rebuild_keywords
 from retrieval.library.keyword import sync as sync_keywords
 from retrieval.library.records import Article
@@ -142,8 +143,9 @@ class Library:
 
     @contextmanager
     def bulk_load(self) -> Iterator[None]:
-        """Records written inside go in without FTS5 keeping up row by row; it is built once at the end."""
-        with self.store.deferred_keyword_index():
+        """Records written inside go in without FTS5 keeping up row by row (it is built once at the end), and an
+        outside keyword index commits them once, at the end."""
+        with self.store.deferred_keyword_index(), bulk_keywords(self.store, self.keywords):
             yield
 
     def rebuild_keyword_index(self, engine: Engine | None = None, progress: Callable[[int], None] | None = None) -> int:

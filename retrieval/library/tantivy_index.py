@@ -14,7 +14,8 @@ text and OR-ed as term queries, so user text cannot be syntax.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import tantivy
@@ -59,8 +60,23 @@ class TantivyKeywords:
         self.analyzer = analyzer()
         self._index = tantivy.Index(self.schema, path=str(self.folder), reuse=True)
         self._index.register_tokenizer(ANALYZER, self.analyzer)
+        self._held: tantivy.IndexWriter | None = None
+
+    @property
+    def holding(self) -> bool:
+        return self._held is not None
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        self._held = self._writer()
+        try:
+            yield
+        finally:
+            writer, self._held = self._held, None
+            self._commit(writer)
 
     def _writer(self) -> tantivy.IndexWriter:
+        """A writer per batch of writes, not per process: another process (the web app, an import) may write next."""
         return self._index.writer(WRITER_HEAP, num_threads=1)
 
     def _commit(self, writer: tantivy.IndexWriter) -> None:
@@ -68,23 +84,36 @@ class TantivyKeywords:
         writer.wait_merging_threads()
         self._index.reload()
 
-    def index(self, docs: Iterable[KeywordDoc], fresh: bool = False) -> int:
-        writer, done = self._writer(), 0
-        for pmid, title, abstract in docs:
-            if not fresh:
-                writer.delete_documents_by_term("pmid", pmid)
-            writer.add_document(tantivy.Document(pmid=pmid, text=f"{title}\n{abstract}"))
-            done += 1
+    def _write(self, write: Callable[[tantivy.IndexWriter], None]) -> None:
+        """Make a write with the held writer (committed when it is let go) or with one of its own, committed now."""
+        if self._held is not None:
+            write(self._held)
+            return
+        writer = self._writer()
+        write(writer)
         self._commit(writer)
-        return done
+
+    def index(self, docs: Iterable[KeywordDoc], fresh: bool = False) -> int:
+        rows = list(docs)
+
+        def add(writer: tantivy.IndexWriter) -> None:
+            for pmid, title, abstract in rows:
+                if not fresh:
+                    writer.delete_documents_by_term("pmid", pmid)
+                writer.add_document(tantivy.Document(pmid=pmid, text=f"{title}\n{abstract}"))
+
+        self._write(add)
+        return len(rows)
 
     def delete(self, pmids: Sequence[str]) -> None:
         if not pmids:
             return
-        writer = self._writer()
-        for pmid in pmids:
-            writer.delete_documents_by_term("pmid", pmid)
-        self._commit(writer)
+
+        def remove(writer: tantivy.IndexWriter) -> None:
+            for pmid in pmids:
+                writer.delete_documents_by_term("pmid", pmid)
+
+        self._write(remove)
 
     def clear(self) -> None:
         writer = self._writer()

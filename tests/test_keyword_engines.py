@@ -7,6 +7,7 @@ records alone. The tantivy tests skip only where the extra is not installed.
 from __future__ import annotations
 
 import shutil
+import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -219,3 +220,11 @@ def test_a_bulk_load_on_tantivy_commits_once_and_a_load_cut_short_is_indexed_aga
     reopened = Library(Settings(data_dir=tmp_path))
     reopened.upsert_articles([], "next run", NO_CHUNKS)  # the next write catches up
     assert bm25(reopened, "ibrutinib") == [STATINS[0]] and reopened.keywords.count() == len(FIXTURE_ARTICLES)
+
+
+def test_tantivy_not_installed_is_one_sentence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "tantivy", None)  # what an import finds where the extra is not installed
+    monkeypatch.delitem(sys.modules, "retrieval.library.tantivy_index", raising=False)
+    with pytest.raises(KeywordEngineError, match=r"tantivy, which is not installed: run make install-tantivy"):
+        keyword_library(tmp_path, "tantivy")
+    assert Library(Settings(data_dir=tmp_path)).store.is_empty()  # nothing was written without its index

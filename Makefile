@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install install-dev browser run test lint corpus bench-quick
+.PHONY: install install-dev install-tantivy browser run test lint corpus bench-quick
 
 # torch first, pinned to the CPU build: through another package pip would pull a multi-GB GPU build.
 $(VENV)/.installed: requirements.txt requirements-llm.txt
@@ -16,11 +16,19 @@ $(VENV)/.installed: requirements.txt requirements-llm.txt
 	$(BIN)/pip install --quiet --no-deps -r requirements-llm.txt
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+# The tests cover the optional extras too (the tantivy keyword engine).
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt requirements-tantivy.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt -r requirements-tantivy.txt
+	touch $@
+
+# The keyword leg on embedded tantivy (MEDLIT_KEYWORD_ENGINE=tantivy): for a million records and more.
+$(VENV)/.installed-tantivy: $(VENV)/.installed requirements-tantivy.txt
+	$(BIN)/pip install --quiet -r requirements-tantivy.txt
 	touch $@
 
 install: $(VENV)/.installed
+
+install-tantivy: $(VENV)/.installed-tantivy
 
 install-dev: $(VENV)/.installed-dev browser
 

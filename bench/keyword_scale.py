@@ -1,13 +1,15 @@
-"""The keyword leg at scale: SQLite FTS5 build time, size and BM25 latency at 1M+ records.
+"""The keyword leg at scale: build time, size and BM25 latency of SQLite FTS5 or tantivy at 1M+ records.
 
 Records are synthetic but made of real text: each has a real title and an
 abstract of real sentences drawn at random from a library (as many sentences as
 a real abstract has), so word frequencies, sentence lengths and vocabulary growth
-follow PubMed's. They go in through the library's own store
-(``Store.upsert_articles``, FTS5 kept by the schema's triggers, no chunks: this
-measures records and the keyword index, not embedding), the FTS5 index is then
-rebuilt from scratch to time a bulk build, and PubMedQA questions are searched
-with the app's own BM25 leg (``retrieval.search.legs.bm25_leg``).
+follow PubMed's. They go in through the library's own writes
+(``Library.upsert_articles``: the store, FTS5 kept by the schema's triggers or, with
+``--bulk``, built once at the end, and a tantivy index kept in step; no chunks:
+this measures records and the keyword index, not embedding). The keyword index is
+then built again from the store to time a bulk build, and PubMedQA questions are
+searched with the app's own BM25 leg (``retrieval.search.legs.bm25_leg``).
+With ``--hybrid`` the whole hybrid search is timed too (``bench.keyword_hybrid``).
 """
 
 from __future__ import annotations
@@ -16,22 +18,26 @@ import argparse
 import sqlite3
 import tempfile
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from bench.eval_data import PUBMEDQA, load_questions
+from bench.keyword_hybrid import HYBRID_NOTE, hybrid_times
 from bench.report import BenchResult, Table
+from bench.scale import KINDS
 from bench.stats import percentiles, timed
 from retrieval.library import Library
+from retrieval.library.keyword import Engine
 from retrieval.library.records import AbstractSection, Article
 from retrieval.search.hybrid import CANDIDATES
 from retrieval.search.legs import bm25_leg
 from retrieval.settings import Settings, get_settings
 from retrieval.text import split_sentences
 
-HELP = "SQLite FTS5 build time, size and BM25 p95 at 1M+ records recombined from real sentences"
+HELP = "keyword index (FTS5 or tantivy) build time, size and BM25 p95 at 1M+ records recombined from real sentences"
 BATCH = 10_000  # records per transaction
 
 
@@ -40,6 +46,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--source", type=Path, help="library whose sentences are recombined (default: the settings')")
     parser.add_argument("--queries", type=int, help="PubMedQA test questions searched (default 200; quick 50)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--engine", choices=["fts5", "tantivy"], default="fts5", help="keyword engine (default fts5)")
+    parser.add_argument("--bulk", action="store_true", help="load with FTS5 built once at the end (ingest --bulk)")
+    parser.add_argument(
+        "--hybrid",
+        nargs="?",
+        const="ivf-pq",
+        choices=KINDS,
+        help="time hybrid search too, over a vector index of this kind (default ivf-pq) of synthetic vectors",
+    )
 
 
 @dataclass(frozen=True)
@@ -84,29 +99,67 @@ def synthetic_articles(pool: Pool, first: int, count: int, rng: np.random.Genera
     return out
 
 
-def measure(n: int, pool: Pool, questions: list[str], repeats: int, seed: int, folder: Path) -> dict:
-    library = Library(Settings(data_dir=folder))
-    rng = np.random.default_rng(seed)
-    start = time.perf_counter()
-    for first in range(1, n + 1, BATCH):
-        library.store.upsert_articles(
-            synthetic_articles(pool, first, min(BATCH, n + 1 - first), rng), "synthetic", _none
-        )
-    load_s = time.perf_counter() - start
-    _, rebuild_ms = timed(library.store.rebuild_keyword_index)
+def measure(n: int, pool: Pool, questions: list[str], run: Run, folder: Path) -> dict:
+    library = Library(Settings(data_dir=folder, keyword_engine=run.engine))
+    row = {"records": n, "engine": run.engine, "bulk": run.bulk, **load(library, pool, n, run)}
+    _, rebuild_ms = timed(library.rebuild_keyword_index)
     library.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     cold, _ = search_times(library, questions)
-    warm, warm_cpu = search_times(library, questions * repeats)
-    return {
-        "records": n,
-        "load_s": round(load_s, 1),
-        "records_per_s": round(n / load_s),
-        "fts_rebuild_s": round(rebuild_ms / 1000, 1),
+    warm, warm_cpu = search_times(library, questions * run.repeats)
+    row |= {
+        "keyword_rebuild_s": round(rebuild_ms / 1000, 1),
+        "keyword_rebuild_per_s": round(n / (rebuild_ms / 1000)),
+        "keyword_bytes": library.keywords.size_bytes(),
         "fts_bytes": library.store.keyword_index_bytes(),
         "db_bytes": library.settings.db_path.stat().st_size,
         "bm25_first_pass": percentiles(cold),
         "bm25": percentiles(warm),
         "bm25_cpu": percentiles(warm_cpu),
+    }
+    if run.hybrid:
+        row["hybrid"] = hybrid_times(library, questions, run.hybrid, run.repeats, run.seed, folder)
+    return row
+
+
+@dataclass(frozen=True)
+class Run:
+    engine: Engine
+    bulk: bool
+    hybrid: str | None  # the kind of synthetic vector index hybrid search is timed over; None: not timed
+    repeats: int
+    seed: int
+
+
+def load(library: Library, pool: Pool, n: int, run: Run) -> dict:
+    """Records through ``Library.upsert_articles`` in batches; seconds spent writing, apart from making them.
+
+    CPU seconds are the process's, every thread (tantivy indexes on its own): on a machine busy
+    with other work the wall time includes waiting for a core.
+    """
+    rng = np.random.default_rng(run.seed)
+    made_s = made_cpu_s = written_s = 0.0
+    start, start_cpu = time.perf_counter(), time.process_time()
+    with library.bulk_load() if run.bulk else nullcontext():
+        for first in range(1, n + 1, BATCH):
+            t0, c0 = time.perf_counter(), time.process_time()
+            articles = synthetic_articles(pool, first, min(BATCH, n + 1 - first), rng)
+            t1 = time.perf_counter()
+            made_s, made_cpu_s = made_s + t1 - t0, made_cpu_s + time.process_time() - c0
+            library.upsert_articles(articles, "synthetic", _none)
+            written_s += time.perf_counter() - t1
+        t0 = time.perf_counter()
+    fts_build_s = time.perf_counter() - t0 if run.bulk else 0.0
+    total_s = time.perf_counter() - start - made_s
+    cpu_s = time.process_time() - start_cpu - made_cpu_s
+    return {
+        "make_s": round(made_s, 1),
+        "write_s": round(written_s, 1),
+        "fts_build_at_end_s": round(fts_build_s, 1),
+        "load_s": round(total_s, 1),
+        "load_cpu_s": round(cpu_s, 1),
+        "records_per_s": round(n / total_s),
+        "records_per_cpu_s": round(n / cpu_s),
+        "records_per_s_before_fts_build": round(n / written_s),
     }
 
 
@@ -115,7 +168,7 @@ def search_times(library: Library, questions: list[str]) -> tuple[list[float], l
     wall, cpu = [], []
     for question in questions:
         start, start_cpu = time.perf_counter(), time.process_time()
-        bm25_leg(library, question, None, CANDIDATES)
+        bm25_leg(library, question, None, None, CANDIDATES)
         wall.append((time.perf_counter() - start) * 1000)
         cpu.append((time.process_time() - start_cpu) * 1000)
     return wall, cpu
@@ -130,39 +183,45 @@ def run(args: argparse.Namespace) -> BenchResult:
     settings = get_settings()
     sizes = args.records or ([20_000] if args.quick else [1_000_000])
     n_queries = args.queries or (50 if args.quick else 200)
-    source = args.source or settings.db_path
-    pool = read_pool(source)
+    pool = read_pool(args.source or settings.db_path)
     questions = [q.question for q in load_questions(PUBMEDQA, "test", n_queries)]
+    plan = Run(args.engine, args.bulk, args.hybrid, args.repeats, args.seed)
     rows = []
     for n in sizes:
-        with tempfile.TemporaryDirectory(prefix="medlit-fts-") as tmp:
-            rows.append(measure(n, pool, questions, args.repeats, args.seed, Path(tmp)))
+        with tempfile.TemporaryDirectory(prefix="medlit-keywords-") as tmp:
+            rows.append(measure(n, pool, questions, plan, Path(tmp)))
+    columns = [
+        "records",
+        "load s",
+        "records/s",
+        "per CPU s",
+        "FTS5 at end s",
+        "rebuild s",
+        "index MB",
+        "FTS5 MB",
+        "DB MB",
+    ]
+    columns += ["first p95", "p50 ms", "p95 ms", "CPU p95"] + (["hybrid p50", "hybrid p95"] if args.hybrid else [])
     table = Table(
-        f"Keyword leg (SQLite FTS5, BM25 top {CANDIDATES}, {len(questions)} PubMedQA questions)",
-        [
-            "records",
-            "load s",
-            "records/s",
-            "FTS rebuild s",
-            "FTS MB",
-            "DB MB",
-            "first p95",
-            "p50 ms",
-            "p95 ms",
-            "CPU p95",
-        ],
+        f"Keyword leg ({args.engine}{', bulk load' if args.bulk else ''}, BM25 top {CANDIDATES},"
+        f" {len(questions)} PubMedQA questions)",
+        columns,
         [
             [
                 r["records"],
                 r["load_s"],
                 r["records_per_s"],
-                r["fts_rebuild_s"],
+                r["records_per_cpu_s"],
+                r["fts_build_at_end_s"],
+                r["keyword_rebuild_s"],
+                r["keyword_bytes"] / 2**20,
                 r["fts_bytes"] / 2**20,
                 r["db_bytes"] / 2**20,
                 r["bm25_first_pass"]["p95_ms"],
                 r["bm25"]["p50_ms"],
                 r["bm25"]["p95_ms"],
                 r["bm25_cpu"]["p95_ms"],
+                *([r["hybrid"]["search"]["p50_ms"], r["hybrid"]["search"]["p95_ms"]] if args.hybrid else []),
             ]
             for r in rows
         ],
@@ -171,6 +230,9 @@ def run(args: argparse.Namespace) -> BenchResult:
         command="keyword-scale",
         params={
             "records": sizes,
+            "engine": args.engine,
+            "bulk": args.bulk,
+            "hybrid": args.hybrid,
             "queries": len(questions),
             "repeats": args.repeats,
             "seed": args.seed,
@@ -181,8 +243,12 @@ def run(args: argparse.Namespace) -> BenchResult:
         tables=[table],
         settings=settings,
         notes=[
-            "load: records through Store.upsert_articles with FTS5 kept by the triggers (no chunks, no embedding).",
-            "FTS rebuild: the whole FTS5 index rebuilt from the articles table in one statement.",
+            "load: records through Library.upsert_articles (no chunks, no embedding): the store, FTS5 (by its triggers,"
+            " or with --bulk built once at the end, 'FTS5 at end'), and a tantivy index kept in step; making the"
+            " synthetic records is not counted. per CPU s: records per CPU second of the process (all its threads).",
+            "rebuild: the library's keyword index built again from the store (FTS5: one statement; tantivy:"
+            " `python -m ingest keyword-index`).",
             "first pass: each question once right after the build; p50/p95: the following passes (warm page cache).",
+            *([HYBRID_NOTE] if args.hybrid else []),
         ],
     )

@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from pathlib import Path
 
 from ingest.formats import READERS
@@ -39,7 +40,8 @@ def expand_paths(paths: Sequence[str]) -> list[Path]:
 
 
 def run_files(library: Library, args: argparse.Namespace, reporter: Reporter) -> ImportResult:
-    return import_files(library, expand_paths(args.paths), reporter)
+    with library.bulk_load() if args.bulk else nullcontext():
+        return import_files(library, expand_paths(args.paths), reporter)
 
 
 def redacted_query(args: argparse.Namespace) -> str:
@@ -124,6 +126,7 @@ def show_status(library: Library, args: argparse.Namespace) -> int:
     print(f"vectors         {status['vectors']:,} in a {status['index_type']} index")
     built = f"{status['embedding_backend']}, built on {status['embedding_device']}"
     print(f"embedding model {status['embedding_model']} ({built})")
+    print(f"keyword index   {status['keyword_engine']}")
     print(f"data            {status['data_bytes'] / 1e6:,.1f} MB in {status['data_dir']}")
     if last:
         print(f"last ingest     {last['kind']} {last['source']} at {last['started_at']}: {last['status']}")
@@ -143,6 +146,19 @@ def run_check(library: Library, args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def run_keyword_index(library: Library, args: argparse.Namespace) -> int:
+    """Build the keyword index again from the store, on the engine asked for (the library keeps to it after)."""
+    engine = args.engine or library.settings.keyword_engine
+    reporter = TqdmReporter(disable=args.quiet)
+    reporter.stage("keywords", library.store.article_count())
+    try:
+        count = library.rebuild_keyword_index(engine, progress=reporter.advance)
+    finally:
+        reporter.close()
+    print(f"keyword index: {count:,} articles on {engine}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m ingest", description="Get PubMed records into the MedLit library.")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
@@ -150,6 +166,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     files = sub.add_parser("files", help="PubMed XML (.xml, .xml.gz) or MEDLINE text (.txt, .nbib) files or folders")
     files.add_argument("paths", nargs="+")
+    files.add_argument(
+        "--bulk",
+        action="store_true",
+        help="build the FTS5 index once at the end, not record by record (a large load nobody searches meanwhile)",
+    )
 
     pubmed = sub.add_parser("pubmed", help="a PubMed query, fetched live through NCBI E-utilities")
     pubmed.add_argument("query")
@@ -179,6 +200,11 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="prove that store and index agree")
     check.add_argument("--repair", action="store_true", help="repair a mismatch")
     check.add_argument("--json", action="store_true")
+
+    keywords = sub.add_parser("keyword-index", help="build the keyword (BM25) index again, or on another engine")
+    keywords.add_argument(
+        "--engine", choices=["fts5", "tantivy"], help="default MEDLIT_KEYWORD_ENGINE (fts5); tantivy is an extra"
+    )
     return parser
 
 
@@ -196,6 +222,8 @@ def run(args: argparse.Namespace) -> int:
         return show_status(library, args)
     if args.command == "check":
         return run_check(library, args)
+    if args.command == "keyword-index":
+        return run_keyword_index(library, args)
     reporter = TqdmReporter(disable=args.quiet)
     try:
         result = COMMANDS[args.command](library, args, reporter)

@@ -56,7 +56,7 @@ def store_items(
     def flush() -> None:
         if not pending:
             return
-        result = library.store.upsert_articles(pending, source, library.chunker)
+        result = library.upsert_articles(pending, source)
         summary.added += len(result.added)
         summary.updated += len(result.updated)
         summary.skipped += len(result.skipped)
@@ -80,7 +80,7 @@ def store_items(
             raise IngestCancelled
         if isinstance(item, Deletion):
             flush()
-            summary.deleted += len(library.store.delete_articles(item.pmids, source))
+            summary.deleted += len(library.delete_articles(item.pmids, source))
         else:
             pending.append(item)
             if len(pending) >= BATCH:

@@ -57,6 +57,13 @@ class Settings(BaseSettings):
     )
     ivf_nprobe: int = 16
 
+    # Keyword (BM25) leg, retrieval.library.keyword. FTS5 needs nothing installed and holds up to some hundred
+    # thousand records; tantivy (the optional extra, `make install-tantivy`) holds at a million (docs/scale.md).
+    # A library keeps the engine it was first filled with; `python -m ingest keyword-index` switches it.
+    keyword_engine: Literal["fts5", "tantivy"] = Field(
+        "fts5", description="Engine of the keyword leg for a new library: fts5 (SQLite) or tantivy (the extra)."
+    )
+
     # Entities (retrieval.library.entities)
     extract_entities: bool = Field(
         True, description="Ingest finds the chemicals and diseases of each article (the Drugs and Diseases facets)."

@@ -9,9 +9,12 @@ article a question should find. Import this module as ``tests.library_support``.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from collections.abc import Iterable
 from pathlib import Path
+
+import pytest
 
 from ingest.pipeline import ingest
 from retrieval.library import Library
@@ -19,6 +22,11 @@ from retrieval.library.collections import Collections
 from retrieval.library.records import AbstractSection, Article, MeshHeading
 from retrieval.search.results import Hit
 from retrieval.settings import Settings
+
+# The tantivy keyword engine is an optional extra (`make install-dev` installs it); its tests skip without it.
+needs_tantivy = pytest.mark.skipif(
+    importlib.util.find_spec("tantivy") is None, reason="tantivy is not installed (make install-tantivy)"
+)
 
 ARTICLES_FILE = Path(__file__).resolve().parent / "fixtures" / "articles.json"
 

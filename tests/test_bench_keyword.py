@@ -6,11 +6,12 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.keyword_scale import measure, read_pool, synthetic_articles
+from bench.keyword_scale import Run, measure, read_pool, synthetic_articles
 from retrieval.library import Library
 from retrieval.library.records import AbstractSection, Article
 from retrieval.settings import Settings
 from retrieval.text import split_sentences
+from tests.library_support import needs_tantivy
 
 
 def source_library(folder: Path) -> Path:
@@ -40,7 +41,22 @@ def test_synthetic_records_recombine_real_sentences(tmp_path: Path) -> None:
 
 def test_keyword_measure_builds_the_fts_index_and_times_the_bm25_leg(tmp_path: Path) -> None:
     pool = read_pool(source_library(tmp_path / "source"))
-    row = measure(500, pool, ["Do statins lower mortality?", "cholesterol cohort"], 2, 0, tmp_path / "big")
-    assert row["records"] == 500 and row["records_per_s"] > 0 and row["fts_rebuild_s"] >= 0
-    assert 0 < row["fts_bytes"] < row["db_bytes"]
+    plan = Run("fts5", bulk=False, hybrid=None, repeats=2, seed=0)
+    row = measure(500, pool, ["Do statins lower mortality?", "cholesterol cohort"], plan, tmp_path / "big")
+    assert row["records"] == 500 and row["records_per_s"] > 0 and row["keyword_rebuild_s"] >= 0
+    assert 0 < row["fts_bytes"] == row["keyword_bytes"] < row["db_bytes"]
     assert row["bm25"]["n"] == 4 and row["bm25_first_pass"]["n"] == 2 and row["bm25_cpu"]["n"] == 4
+    assert row["fts_build_at_end_s"] == 0 and "hybrid" not in row
+
+
+@needs_tantivy
+def test_keyword_measure_on_tantivy_with_a_bulk_load_and_hybrid_search(tmp_path: Path) -> None:
+    pool = read_pool(source_library(tmp_path / "source"))
+    plan = Run("tantivy", bulk=True, hybrid="flat", repeats=1, seed=0)
+    row = measure(600, pool, ["Do statins lower mortality?", "cholesterol cohort"], plan, tmp_path / "big")
+    assert row["engine"] == "tantivy" and row["keyword_rebuild_per_s"] > 0
+    assert row["keyword_bytes"] > 0 and 0 < row["fts_bytes"] < row["db_bytes"]  # FTS5 was built at the end
+    assert row["bm25"]["n"] == 2
+    hybrid = row["hybrid"]
+    assert hybrid["vectors"] == 600 and hybrid["index_kind"] == "flat"
+    assert hybrid["search"]["n"] == 2 and hybrid["search"]["p50_ms"] >= hybrid["bm25"]["p50_ms"]

@@ -127,3 +127,10 @@ def test_the_library_pins_the_model_and_chunk_size_its_vectors_were_made_with(
     assert (shown["embedding_model"], shown["chunk_tokens"]) == ("all-MiniLM-L6-v2", 256)
     library = Library(Settings())
     assert library.vectors == ("all-MiniLM-L6-v2", "torch-int8") and library.embedder.name == "all-MiniLM-L6-v2"
+
+
+def test_a_bulk_import_is_searchable_by_keyword_when_it_ends(tmp_path: Path, data_dir: Path):
+    records = synthetic_articles(4)
+    assert main(["--quiet", "files", "--bulk", str(write_pubmed_xml(tmp_path / "x.xml", records))]) == 0
+    library = Library(Settings())
+    assert [p for p, _ in library.keywords.search(records[2][1], 1)] == [records[2][0]]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
+
 import faiss
 import numpy as np
 import pytest
@@ -12,6 +15,7 @@ from retrieval.library import Library
 from retrieval.library.records import AbstractSection, Article, MeshHeading
 from retrieval.library.vector_index import index_ids
 from retrieval.settings import Settings
+from tests.library_support import FIXTURE_ARTICLES
 
 
 def make_article(pmid: str, title: str, sentences: int = 3, revised: str = "2020-01-01") -> Article:
@@ -106,3 +110,11 @@ def test_large_library_switches_to_the_approximate_index_and_stays_in_sync(tmp_p
     report = library.sync_index()
     assert library.index.kind == "flat" and report.rebuilt and library.index.ntotal == 1_900
     assert library.check().ok
+
+
+def test_a_record_serialises_as_asdict_did_so_stored_content_hashes_still_match():
+    mesh = MeshHeading("Asthma", major=True, qualifiers=("drug therapy", "epidemiology"))
+    record = dataclasses.replace(FIXTURE_ARTICLES[0], mesh=[mesh], keywords=["ünïcode", "κ"])
+    for article in [*FIXTURE_ARTICLES, record]:
+        assert article.to_json() == json.dumps(dataclasses.asdict(article), ensure_ascii=False, sort_keys=True)
+        assert Article.from_json(article.to_json()) == article

@@ -9,11 +9,11 @@ from retrieval.errors import UserError
 from retrieval.library import Library
 from retrieval.library.evidence import BY_LABEL, LEVELS, OTHER, badge, design_for, level_for
 from retrieval.library.filters import SearchFilters
+from retrieval.library.keyword import fts_query
 from retrieval.library.records import Article
 from retrieval.library.store import Store, UnknownCollectionError
 from retrieval.search.hybrid import EmptyLibraryError, make_hit, search
 from retrieval.search.langchain_retriever import MedLitRetriever
-from retrieval.search.legs import fts_query
 from tests.library_support import (
     ASTHMA,
     FIXTURE_ARTICLES,

@@ -6,7 +6,8 @@ the CLIs open one per run. The embedding model loads on first use only.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 
@@ -14,8 +15,12 @@ import numpy as np
 
 from retrieval.library.chunking import make_chunker
 from retrieval.library.embedding import Embedder, device_for, embedder_for, new_library_backend
+from retrieval.library.keyword import Engine, KeywordIndex, library_engine, open_keywords, pin_engine
+from retrieval.library.keyword import bulk as bulk_keywords
+from retrieval.library.keyword import rebuild as rebuild_keywords
+from retrieval.library.keyword import sync as sync_keywords
 from retrieval.library.records import Article
-from retrieval.library.store import ArticleEntities, Store, insert_chunks
+from retrieval.library.store import ArticleEntities, Chunker, Store, UpsertResult, insert_chunks
 from retrieval.library.vector_index import SyncReport, VectorIndex, index_ids
 from retrieval.settings import Settings, get_settings
 
@@ -32,6 +37,7 @@ class CheckReport:
     chunks_without_vector: int = 0
     articles_without_chunk: int = 0
     pending_embeddings: int = 0
+    keyword_index_off_by: int = 0  # articles the keyword index holds more (or, negative, fewer) than the store
     repaired: bool = False
     problems: list[str] = field(default_factory=list)
 
@@ -45,6 +51,7 @@ class Library:
         self.store = Store(self.settings.db_path)
         self.index = VectorIndex(self.settings.index_path, self.settings, exact=self.store.vectors)
         self.index.load(mmap=True)
+        self._keywords: KeywordIndex | None = None
 
     # What a library was built with stays its own: queries and new records must be embedded and chunked like
     # the vectors already stored (a float32 query against int8 vectors, or another model's, ranks worse or
@@ -111,7 +118,42 @@ class Library:
     def embed_texts(self, texts: list[str]) -> np.ndarray:
         return self.embedder.encode(texts)
 
+    @property
+    def keywords(self) -> KeywordIndex:
+        """The keyword leg's index, on the engine the library was built with (``retrieval.library.keyword``)."""
+        if self._keywords is None:
+            self._keywords = open_keywords(library_engine(self.store, self.settings), self.settings, self.store)
+        return self._keywords
+
     # ------------------------------------------------------------------ writing
+    def upsert_articles(self, articles: Sequence[Article], source: str, chunker: Chunker | None = None) -> UpsertResult:
+        """Commit records to the store (``Store.upsert_articles``) and bring the keyword index up to them."""
+        keywords = self.keywords  # an engine that cannot serve this library stops the write before it happens
+        result = self.store.upsert_articles(articles, source, chunker or self.chunker)
+        pin_engine(self.store, keywords.engine)
+        sync_keywords(self.store, keywords)
+        return result
+
+    def delete_articles(self, pmids: Iterable[str], source: str) -> list[str]:
+        """Remove articles from the store (``Store.delete_articles``) and from the keyword index."""
+        keywords = self.keywords
+        removed = self.store.delete_articles(pmids, source)
+        sync_keywords(self.store, keywords)
+        return removed
+
+    @contextmanager
+    def bulk_load(self) -> Iterator[None]:
+        """Records written inside go in without FTS5 keeping up row by row (it is built once at the end), and an
+        outside keyword index commits them once, at the end."""
+        with self.store.deferred_keyword_index(), bulk_keywords(self.store, self.keywords):
+            yield
+
+    def rebuild_keyword_index(self, engine: Engine | None = None, progress: Callable[[int], None] | None = None) -> int:
+        """Build the keyword index again from the store, on ``engine`` (default: the library's), and keep to it."""
+        if engine is not None:
+            self._keywords = open_keywords(engine, self.settings, self.store)
+        return rebuild_keywords(self.store, self.keywords, progress)
+
     def embed_pending(self, progress: Callable[[int], None] | None = None) -> int:
         """Embed every chunk without a vector, committing block by block (resumable)."""
         done = 0
@@ -183,13 +225,14 @@ class Library:
             "embedding_backend": self.embedding_backend,
             "embedding_device": self.embedding_device,
             "chunk_tokens": self.chunk_tokens,
+            "keyword_engine": library_engine(self.store, self.settings),
             "data_dir": str(self.settings.data_dir),
             "data_bytes": sum(f.stat().st_size for f in files if f.exists()),
             "last_ingest": runs[0] if runs else None,
         }
 
     def check(self, repair: bool = False) -> CheckReport:
-        """Prove that every vector has its chunk and article and every chunk its vector."""
+        """Prove that every vector has its chunk and article, every chunk its vector, every article its keywords."""
         self.index.load(mmap=False)
         present = index_ids(self.index.index) if self.index.index is not None else np.zeros(0, np.int64)
         wanted = self.store.embedded_ids()
@@ -198,9 +241,16 @@ class Library:
         report.chunks_without_vector = len(np.setdiff1d(wanted, present))
         report.articles_without_chunk = len(self.store.orphans())
         report.pending_embeddings = self.store.count_pending()
+        report.keyword_index_off_by = self.keywords.count() - self.store.article_count()
         if len(present) != len(np.unique(present)):
             report.problems.append("the index holds duplicate ids")
-        for name in ("vectors_without_chunk", "chunks_without_vector", "articles_without_chunk", "pending_embeddings"):
+        for name in (
+            "vectors_without_chunk",
+            "chunks_without_vector",
+            "articles_without_chunk",
+            "pending_embeddings",
+            "keyword_index_off_by",
+        ):
             if getattr(report, name):
                 report.problems.append(f"{name.replace('_', ' ')}: {getattr(report, name)}")
         report.ok = not report.problems
@@ -213,6 +263,8 @@ class Library:
         return report
 
     def _repair(self) -> None:
+        if self.keywords.count() != self.store.article_count():
+            self.rebuild_keyword_index()
         with self.store.transaction() as conn:
             for pmid in self.store.orphans():
                 article = self.store.get_article(pmid)

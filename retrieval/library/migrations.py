@@ -218,7 +218,22 @@ ALTER TABLE saved_searches ADD COLUMN owner TEXT NOT NULL DEFAULT 'local user';
 CREATE INDEX saved_searches_owner ON saved_searches(owner);
 """
 
-MIGRATIONS: list[str] = [ARTICLES, COLLECTIONS, ENTITIES, LIVING_SEARCHES, COLLECTION_OWNERS, SAVED_SEARCH_OWNERS]
+# A keyword index outside the database (tantivy, retrieval.library.keyword) is kept in step by reading what
+# changed since its last sync: the articles written and the deletions made from a time on, found by index.
+KEYWORD_SYNC = """
+CREATE INDEX articles_updated ON articles(updated_at);
+CREATE INDEX deletions_deleted ON deletions(deleted_at);
+"""
+
+MIGRATIONS: list[str] = [
+    ARTICLES,
+    COLLECTIONS,
+    ENTITIES,
+    LIVING_SEARCHES,
+    COLLECTION_OWNERS,
+    SAVED_SEARCH_OWNERS,
+    KEYWORD_SYNC,
+]
 
 
 def migrate(conn: sqlite3.Connection) -> int:

@@ -87,7 +87,7 @@ def run_search(
     bm25: list[tuple[str, float]] = []
     if method in ("hybrid", "bm25"):
         t0 = time.perf_counter()
-        bm25 = bm25_leg(library, query, clause, limit)
+        bm25 = bm25_leg(library, query, clause, allowed, limit)
         timings["bm25"] = _ms(t0)
 
     fused = weighted_fusion(dense.ranked, bm25)

@@ -1,12 +1,13 @@
-"""The two legs of hybrid search: dense retrieval over the FAISS index and BM25 over SQLite FTS5.
+"""The two legs of hybrid search: dense retrieval over the FAISS index and BM25 over the keyword index.
 
 Dense retrieval finds paraphrases ("heart attack" for "myocardial infarction");
 BM25 finds exact rare terms (drug names, gene symbols, acronyms) the small
 embedding model blurs. Each leg returns its best articles, best first; a dense
 article scores as its best chunk.
 
-The same filters apply to both legs: inside the FTS query for BM25; for the
-dense leg, a FAISS ID selector over the allowed chunks when the filter is
+The same filters apply to both legs: for BM25, as the keyword engine takes them
+(``retrieval.library.keyword``: inside the FTS5 query, or as the allowed PMIDs);
+for the dense leg, a FAISS ID selector over the allowed chunks when the filter is
 selective, otherwise an over-fetch whose results are then filtered.
 """
 
@@ -18,25 +19,16 @@ import numpy as np
 
 from retrieval.library import Library
 from retrieval.library.store import FilterClause
-from retrieval.text import content_words, words
 
-TITLE_WEIGHT = 1.0  # bm25() column weight of the title against the abstract (2 and 5 tried)
 SELECTOR_MAX_FRACTION = 0.25  # filters passing fewer articles than this use a FAISS ID selector
 OVERFETCH = 4  # chunks asked of FAISS per wanted article (an article has several chunks)
 
 
-def fts_query(text: str) -> str:
-    """A safe FTS5 query: every word quoted (no user syntax reaches FTS5), any word may match."""
-    found = content_words(text) or words(text)
-    return " OR ".join('"' + w.replace('"', '""') + '"' for w in found)
-
-
-def bm25_leg(library: Library, query: str, clause: FilterClause | None, limit: int) -> list[tuple[str, float]]:
-    """Best articles by BM25 (title weighted), as (pmid, score) with higher scores better."""
-    match = fts_query(query)
-    if not match:
-        return []
-    return library.store.bm25(match, clause, limit, TITLE_WEIGHT)
+def bm25_leg(
+    library: Library, query: str, clause: FilterClause | None, allowed: set[str] | None, limit: int
+) -> list[tuple[str, float]]:
+    """Best articles by BM25 on the library's keyword engine, as (pmid, score) with higher scores better."""
+    return library.keywords.search(query, limit, clause, allowed)
 
 
 @dataclass

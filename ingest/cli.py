@@ -39,7 +39,19 @@ def expand_paths(paths: Sequence[str]) -> list[Path]:
 
 
 def run_files(library: Library, args: argparse.Namespace, reporter: Reporter) -> ImportResult:
-    return import_files(library, expand_paths(args.paths), reporter)
+    paths = expand_paths(args.paths)
+    if args.ray is None:
+        return import_files(library, paths, reporter)
+    from ingest.distributed import import_files_on_ray  # Ray is an extra: only --ray needs it
+
+    return import_files_on_ray(library, paths, reporter, address=args.ray or None, workers=args.workers)
+
+
+def positive(text: str) -> int:
+    """An argument that must be a whole number of 1 or more."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return int(text)
 
 
 def redacted_query(args: argparse.Namespace) -> str:
@@ -150,6 +162,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     files = sub.add_parser("files", help="PubMed XML (.xml, .xml.gz) or MEDLINE text (.txt, .nbib) files or folders")
     files.add_argument("paths", nargs="+")
+    files.add_argument(
+        "--ray",
+        nargs="?",
+        const="",
+        metavar="ADDRESS",
+        help="parse and embed on Ray (make install-ray): a local instance, or the cluster at ADDRESS or RAY_ADDRESS",
+    )
+    files.add_argument("--workers", type=positive, help="with --ray: embedding workers (default: one per Ray CPU)")
 
     pubmed = sub.add_parser("pubmed", help="a PubMed query, fetched live through NCBI E-utilities")
     pubmed.add_argument("query")

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install install-dev browser run test lint corpus bench-quick
+.PHONY: install install-dev install-ray browser run test lint corpus bench-quick
 
 # torch first, pinned to the CPU build: through another package pip would pull a multi-GB GPU build.
 $(VENV)/.installed: requirements.txt requirements-llm.txt
@@ -16,11 +16,18 @@ $(VENV)/.installed: requirements.txt requirements-llm.txt
 	$(BIN)/pip install --quiet --no-deps -r requirements-llm.txt
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt requirements-ray.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# The extra for `python -m ingest files ... --ray`; the default install runs without it.
+$(VENV)/.installed-ray: $(VENV)/.installed requirements-ray.txt
+	$(BIN)/pip install --quiet -r requirements-ray.txt
+	touch $@
+
 install: $(VENV)/.installed
+
+install-ray: $(VENV)/.installed-ray
 
 install-dev: $(VENV)/.installed-dev browser
 

@@ -13,6 +13,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 
@@ -74,10 +75,22 @@ class RayEmbed:
         return done
 
     def _round(self, library: Library, rows: list[tuple[int, str]], progress: Callable[[int], None] | None) -> int:
+        """Embed ``rows`` on the workers, keep what comes back as shards, then commit it here."""
+        with shard_folder(library) as shards:
+            for batch in self._embedded(library, rows).iter_batches(batch_size=None, batch_format="numpy"):
+                shards.write(batch["id"], batch["vector"])
+                if progress:
+                    progress(len(batch["id"]))
+            return apply_shards(library, shards, (chunk_id for chunk_id, _ in rows))
+
+    def _embedded(self, library: Library, rows: list[tuple[int, str]]) -> Any:
+        """The Ray Data dataset of ``rows``' vectors (column ``id`` and ``vector``), computed as it is read."""
         device = embedding_device(library)
         cuda = device == "cuda"
+        # A GPU worker keeps one tokenizer per core of its machine: one core alone cannot keep a GPU fed.
+        threads = library.settings.embedding_threads if cuda else THREADS_PER_WORKER
         settings = library.settings.model_copy(
-            update={"embedding_model": library.embedding_model, "embedding_threads": THREADS_PER_WORKER}
+            update={"embedding_model": library.embedding_model, "embedding_threads": threads}
         )
         units = work_units(rows, None if cuda else settings.embedding_batch_size)
         pool = min(self.workers, len(units))  # a small round does not start workers it has no work for
@@ -85,7 +98,7 @@ class RayEmbed:
         with warnings.catch_warnings():
             # max_restarts has no named parameter yet in Ray 2.60, only the ray_remote_args it deprecates.
             warnings.simplefilter("ignore", DeprecationWarning)
-            dataset = self.ray.data.from_items(units, override_num_blocks=-(-len(units) // per_call)).map_batches(
+            return self.ray.data.from_items(units, override_num_blocks=-(-len(units) // per_call)).map_batches(
                 EmbedWorker,
                 fn_constructor_kwargs={"settings": settings, "backend": library.embedding_backend, "device": device},
                 batch_size=per_call,
@@ -97,9 +110,3 @@ class RayEmbed:
                 # them) rather than being restarted without end on the same input.
                 max_restarts=0,
             )
-        with shard_folder(library) as shards:
-            for batch in dataset.iter_batches(batch_size=None, batch_format="numpy"):
-                shards.write(batch["id"], batch["vector"])
-                if progress:
-                    progress(len(batch["id"]))
-            return apply_shards(library, shards, (chunk_id for chunk_id, _ in rows))

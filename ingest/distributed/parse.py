@@ -56,10 +56,12 @@ class ParsedFiles:
         self._ahead = ahead
         self._submitted: dict[int, Any] = {}  # position in paths -> the task's result reference
         self._next = 0  # the first position not submitted yet
+        self._asked = 0  # the first position not asked for yet (a path may be named twice)
 
     def __call__(self, path: Path) -> Iterator[Item]:
         reader_for(path.name)  # an unsupported file is refused before its run starts, as in the plain pipeline
-        position = self._paths.index(path)
+        position = self._paths.index(path, self._asked)
+        self._asked = position + 1
         for skipped in [p for p in self._submitted if p < position]:
             del self._submitted[skipped]
         self._fill(position)

@@ -6,12 +6,13 @@ import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from types import ModuleType
 
 from retrieval.errors import UserError
 
 # What the workers need besides the code: no model hub lookups and no tokenizer thread pool (as here).
-WORKER_ENV = {name: os.environ.get(name, "") for name in ("HF_HUB_OFFLINE", "TOKENIZERS_PARALLELISM")}
+WORKER_ENV = ("HF_HUB_OFFLINE", "TOKENIZERS_PARALLELISM")
 
 
 def import_ray() -> ModuleType:
@@ -21,6 +22,21 @@ def import_ray() -> ModuleType:
     except ImportError:
         raise UserError("--ray needs Ray, which is not installed: run `make install-ray`.") from None
     return ray
+
+
+def worker_runtime(local: bool) -> dict:
+    """What Ray sets up for the workers: the environment variables, and on a cluster this code base.
+
+    A local worker imports MedLit from this checkout; a cluster's nodes get ``ingest`` and
+    ``retrieval`` uploaded (their dependencies must be installed there, as here).
+    """
+    import ingest
+    import retrieval
+
+    runtime: dict = {"env_vars": {name: os.environ[name] for name in WORKER_ENV if name in os.environ}}
+    if not local:
+        runtime["py_modules"] = [str(Path(package.__file__).parent) for package in (ingest, retrieval)]
+    return runtime
 
 
 def cluster_address(given: str | None) -> str:
@@ -46,7 +62,7 @@ def ray_session(address: str, local_cpus: int) -> Iterator[ModuleType]:
             include_dashboard=False if local else None,
             log_to_driver=False,
             logging_level=logging.ERROR,  # Ray's notices; a task or worker that fails raises here
-            runtime_env={"env_vars": {k: v for k, v in WORKER_ENV.items() if v}},
+            runtime_env=worker_runtime(local),
         )
     except (ConnectionError, RuntimeError, ValueError) as error:
         raise UserError(f"Cannot start or join Ray at {address}: {str(error).rstrip('.')}.") from None

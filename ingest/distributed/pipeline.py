@@ -6,9 +6,9 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from ingest.distributed.cluster import cluster_address, connected_ray
 from ingest.distributed.embed import RayEmbed, embedding_device
 from ingest.distributed.parse import ParsedFiles
-from ingest.distributed.session import cluster_address, ray_session
 from ingest.imports import ImportResult, import_files
 from ingest.progress import Reporter
 from retrieval.errors import UserError
@@ -23,7 +23,7 @@ def import_files_on_ray(
     """Import ``paths`` as ``import_files`` does, with ``workers`` embedding workers (default: one per Ray CPU,
     or per GPU when the model runs on a GPU) on a local Ray or the cluster at ``address`` / ``RAY_ADDRESS``."""
     resource = "GPU" if embedding_device(library) == "cuda" else "CPU"
-    with ray_session(cluster_address(address), max(workers or 0, os.cpu_count() or 1)) as ray:
+    with connected_ray(cluster_address(address), max(workers or 0, os.cpu_count() or 1)) as ray:
         available = int(ray.cluster_resources().get(resource, 0))
         workers = workers or available
         if not 0 < workers <= available:

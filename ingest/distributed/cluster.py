@@ -45,7 +45,7 @@ def cluster_address(given: str | None) -> str:
 
 
 @contextmanager
-def ray_session(address: str, local_cpus: int) -> Iterator[ModuleType]:
+def connected_ray(address: str, local_cpus: int) -> Iterator[ModuleType]:
     """Ray, started (``local``: with ``local_cpus`` CPUs) or joined, and shut down again afterwards.
 
     A Ray this process already runs (a test's, a notebook's) is used as it is and left running.

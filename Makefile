@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install install-dev install-tantivy browser run test lint corpus bench-quick
+.PHONY: install install-dev install-tantivy install-ray browser run test lint corpus bench-quick
 
 # torch first, pinned to the CPU build: through another package pip would pull a multi-GB GPU build.
 $(VENV)/.installed: requirements.txt requirements-llm.txt
@@ -16,9 +16,9 @@ $(VENV)/.installed: requirements.txt requirements-llm.txt
 	$(BIN)/pip install --quiet --no-deps -r requirements-llm.txt
 	touch $@
 
-# The tests cover the optional extras too (the tantivy keyword engine).
-$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt requirements-tantivy.txt
-	$(BIN)/pip install --quiet -r requirements-dev.txt -r requirements-tantivy.txt
+# The tests cover the optional extras too (the tantivy keyword engine, the Ray pipeline).
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt requirements-tantivy.txt requirements-ray.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt -r requirements-tantivy.txt -r requirements-ray.txt
 	touch $@
 
 # The keyword leg on embedded tantivy (MEDLIT_KEYWORD_ENGINE=tantivy): for a million records and more.
@@ -26,9 +26,16 @@ $(VENV)/.installed-tantivy: $(VENV)/.installed requirements-tantivy.txt
 	$(BIN)/pip install --quiet -r requirements-tantivy.txt
 	touch $@
 
+# The extra for `python -m ingest files ... --ray`; the default install runs without it.
+$(VENV)/.installed-ray: $(VENV)/.installed requirements-ray.txt
+	$(BIN)/pip install --quiet -r requirements-ray.txt
+	touch $@
+
 install: $(VENV)/.installed
 
 install-tantivy: $(VENV)/.installed-tantivy
+
+install-ray: $(VENV)/.installed-ray
 
 install-dev: $(VENV)/.installed-dev browser
 

@@ -8,7 +8,19 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
-from bench import entities, gpu_check, guard, keyword_scale, pubmedqa_llm, quality, scale, speed, trust, verdict
+from bench import (
+    entities,
+    gpu_check,
+    guard,
+    keyword_scale,
+    pubmedqa_llm,
+    quality,
+    ray_ingest,
+    scale,
+    speed,
+    trust,
+    verdict,
+)
 from bench.errors import BenchError
 from bench.report import RESULTS_DIR, write_result
 from retrieval.errors import reported
@@ -24,6 +36,7 @@ COMMANDS: dict[str, ModuleType] = {
     "entities": entities,
     "guard": guard,
     "gpu": gpu_check,
+    "ray": ray_ingest,
 }
 
 

@@ -40,8 +40,20 @@ def expand_paths(paths: Sequence[str]) -> list[Path]:
 
 
 def run_files(library: Library, args: argparse.Namespace, reporter: Reporter) -> ImportResult:
+    paths = expand_paths(args.paths)
     with library.bulk_load() if args.bulk else nullcontext():
-        return import_files(library, expand_paths(args.paths), reporter)
+        if args.ray is None:
+            return import_files(library, paths, reporter)
+        from ingest.distributed import import_files_on_ray  # Ray is an extra: only --ray needs it
+
+        return import_files_on_ray(library, paths, reporter, address=args.ray or None, workers=args.workers)
+
+
+def positive(text: str) -> int:
+    """An argument that must be a whole number of 1 or more."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return int(text)
 
 
 def redacted_query(args: argparse.Namespace) -> str:
@@ -171,6 +183,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="build the FTS5 index once at the end, not record by record (a large load nobody searches meanwhile)",
     )
+    files.add_argument(
+        "--ray",
+        nargs="?",
+        const="",
+        metavar="ADDRESS",
+        help="parse and embed on Ray (make install-ray): a local instance, or the cluster at ADDRESS or RAY_ADDRESS",
+    )
+    files.add_argument("--workers", type=positive, help="with --ray: embedding workers (default: one per Ray CPU)")
 
     pubmed = sub.add_parser("pubmed", help="a PubMed query, fetched live through NCBI E-utilities")
     pubmed.add_argument("query")

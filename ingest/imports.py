@@ -10,7 +10,7 @@ is kept.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -21,11 +21,13 @@ from ingest.eutils.fetch import DateLike
 from ingest.formats import iter_file, iter_upload
 from ingest.formats.errors import ParseError
 from ingest.items import Item
-from ingest.pipeline import IngestSummary, ingest
+from ingest.pipeline import Embed, IngestSummary, ingest
 from ingest.progress import Reporter
 from retrieval.errors import UserError
 from retrieval.library import Library
 
+# The items of a file on disk: read here (``iter_file``), or read by workers elsewhere and handed back in order.
+FileItems = Callable[[Path], Iterable[Item]]
 FileKind = Literal["file", "upload"]
 
 
@@ -38,8 +40,19 @@ class ImportResult:
     failure: str | None = None  # why a fetch stopped part-way; the records committed before it are kept
 
 
-def import_files(library: Library, paths: Sequence[Path], reporter: Reporter, kind: FileKind = "file") -> ImportResult:
-    """Import ``paths`` in order (``kind="upload"``: files saved from the web app); a damaged one counts as failed."""
+def import_files(
+    library: Library,
+    paths: Sequence[Path],
+    reporter: Reporter,
+    kind: FileKind = "file",
+    items_of: FileItems = iter_file,
+    embed: Embed = Library.embed_pending,
+) -> ImportResult:
+    """Import ``paths`` in order (``kind="upload"``: files saved from the web app); a damaged one counts as failed.
+
+    ``items_of`` and ``embed`` say where files are parsed and chunks embedded (``ingest.distributed``: on Ray);
+    whatever they are, this process commits every record, deletion and vector, one file after the other.
+    """
     result = ImportResult()
     for path in paths:
         if reporter.cancelled():
@@ -47,7 +60,7 @@ def import_files(library: Library, paths: Sequence[Path], reporter: Reporter, ki
         try:
             if verify_md5(path):
                 result.messages.append(f"{path.name}: checksum verified")
-            result.summary.merge(_ingest_file(library, path, reporter, kind))
+            result.summary.merge(_ingest_file(library, path, reporter, kind, items_of, embed))
         except ParseError as error:  # raised part-way through the file, after its complete records were committed
             committed = _committed_before_failure(library)
             result.summary.merge(committed)
@@ -60,12 +73,15 @@ def import_files(library: Library, paths: Sequence[Path], reporter: Reporter, ki
     return result
 
 
-def _ingest_file(library: Library, path: Path, reporter: Reporter, kind: FileKind) -> IngestSummary:
+def _ingest_file(
+    library: Library, path: Path, reporter: Reporter, kind: FileKind, items_of: FileItems, embed: Embed
+) -> IngestSummary:
     """A file on disk is named by its path; an upload by the user's file name (the server's folder means nothing)."""
     if kind == "upload":
         with path.open("rb") as stream:
-            return ingest(library, iter_upload(path.name, stream), kind=kind, source=path.name, reporter=reporter)
-    return ingest(library, iter_file(path), kind=kind, source=str(path.resolve()), reporter=reporter)
+            items = iter_upload(path.name, stream)
+            return ingest(library, items, kind=kind, source=path.name, reporter=reporter, embed=embed)
+    return ingest(library, items_of(path), kind=kind, source=str(path.resolve()), reporter=reporter, embed=embed)
 
 
 def import_query(

@@ -9,7 +9,7 @@ the index, so the final library is the same as after an uninterrupted run.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ingest.items import Deletion, Item
@@ -20,6 +20,10 @@ from retrieval.library.library import EMBED_BLOCK
 from retrieval.library.records import Article
 
 BATCH = 500  # records per transaction
+
+# How pending chunks get their vectors: ``Library.embed_pending`` here, or workers elsewhere
+# (``ingest.distributed``); either way embedded block by block, committed by this process alone.
+Embed = Callable[[Library, Callable[[int], None] | None], int]
 
 
 class IngestCancelled(Exception):
@@ -48,7 +52,13 @@ class IngestSummary:
 
 
 def store_items(
-    library: Library, items: Iterable[Item], source: str, reporter: Reporter, summary: IngestSummary, count: bool
+    library: Library,
+    items: Iterable[Item],
+    source: str,
+    reporter: Reporter,
+    summary: IngestSummary,
+    count: bool,
+    embed: Embed = Library.embed_pending,
 ) -> None:
     """Commit records and deletions in input order (a deletion never overtakes an earlier record)."""
     pending: list[Article] = []
@@ -64,7 +74,7 @@ def store_items(
             reporter.advance(len(pending))
         pending.clear()
         if library.store.count_pending() >= 4 * EMBED_BLOCK:
-            library.embed_pending()
+            embed(library, None)
 
     iterator = iter(items)
     while True:
@@ -88,7 +98,7 @@ def store_items(
     flush()
 
 
-def finish(library: Library, reporter: Reporter) -> None:
+def finish(library: Library, reporter: Reporter, embed: Embed = Library.embed_pending) -> None:
     """Find the entities of articles that have none yet, embed whatever is pending, and make the index match.
 
     Articles ingested before entity extraction existed are read here too: running any import
@@ -98,7 +108,7 @@ def finish(library: Library, reporter: Reporter) -> None:
         reporter.stage("entities", library.store.count_without_entities())
         library.extract_entities(progress=reporter.advance)
     reporter.stage("embed", library.store.count_pending())
-    library.embed_pending(progress=reporter.advance)
+    embed(library, reporter.advance)
     reporter.stage("index", None)
     library.sync_index()
 
@@ -112,6 +122,7 @@ def ingest(
     reporter: Reporter | None = None,
     total: int | None = None,
     items_report_progress: bool = False,
+    embed: Embed = Library.embed_pending,
 ) -> IngestSummary:
     """Run one ingest of ``items`` and record its provenance (kind, source, counts, outcome).
 
@@ -120,7 +131,8 @@ def ingest(
     """
     close_interrupted_runs(library)  # before this run is one: a run left 'running' now was a dead process's
     with running(library):
-        return _ingest(library, items, kind, source, reporter or SilentReporter(), total, items_report_progress)
+        reporter = reporter or SilentReporter()
+        return _ingest(library, items, kind, source, reporter, total, items_report_progress, embed)
 
 
 def _ingest(
@@ -131,6 +143,7 @@ def _ingest(
     reporter: Reporter,
     total: int | None,
     items_report_progress: bool,
+    embed: Embed,
 ) -> IngestSummary:
     summary = IngestSummary()
     run_id = library.store.start_run(kind, source)
@@ -138,17 +151,17 @@ def _ingest(
     try:
         if not items_report_progress:
             reporter.stage("parse", total)
-        store_items(library, items, source, reporter, summary, count=not items_report_progress)
-        finish(library, reporter)
+        store_items(library, items, source, reporter, summary, not items_report_progress, embed)
+        finish(library, reporter, embed)
         status = "done"
     except IngestCancelled:
         status, message = "cancelled", "stopped by the user; records committed before the stop are kept"
-        finish(library, reporter)
+        finish(library, reporter, embed)
     except Exception as error:
         message = str(error)
         summary.failed += 1
         summary.errors.append(message)
-        finish(library, reporter)
+        finish(library, reporter, embed)
         raise
     finally:
         library.store.finish_run(run_id, status, summary.counts(), message)

@@ -97,6 +97,17 @@ def quiet_transformers() -> None:
     transformers_logging.disable_progress_bar()
 
 
+def length_batches(texts: Sequence[str], batch_size: int) -> list[np.ndarray]:
+    """Positions of ``texts`` in the batches ``Embedder.encode`` runs on a CPU: longest first (less padding).
+
+    int8 quantisation scales a batch's activations by that batch's largest value, so a text's int8 vector
+    depends on the texts batched with it (cosine down to 0.97 between batchings): whoever embeds a block
+    elsewhere (``ingest.distributed``) batches it the same way, and gets the same vectors.
+    """
+    order = np.argsort([-len(t) for t in texts], kind="stable")
+    return [order[start : start + batch_size] for start in range(0, len(texts), batch_size)]
+
+
 class Embedder:
     """Encodes text into L2-normalised float32 vectors (inner product = cosine)."""
 
@@ -139,7 +150,6 @@ class Embedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         if self.device == "cuda":
             return self.encode_bucketed(texts, progress)
-        order = np.argsort([-len(t) for t in texts], kind="stable")
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         import torch
 
@@ -147,14 +157,11 @@ class Embedder:
         # cores costs more in synchronisation than it saves, and far more when the machine is busy.
         with self._lock:
             torch.set_num_threads(1 if len(texts) <= SMALL_BATCH else self.threads)
-            self._encode_sorted(texts, order, out, progress)
+            self._encode_sorted(texts, out, progress)
         return out
 
-    def _encode_sorted(
-        self, texts: Sequence[str], order: np.ndarray, out: np.ndarray, progress: Progress | None
-    ) -> None:
-        for start in range(0, len(texts), self.batch_size):
-            idx = order[start : start + self.batch_size]
+    def _encode_sorted(self, texts: Sequence[str], out: np.ndarray, progress: Progress | None) -> None:
+        for idx in length_batches(texts, self.batch_size):
             vectors = self.model.encode(
                 [texts[i] for i in idx],
                 batch_size=self.batch_size,

@@ -9,7 +9,7 @@ from retrieval.library.records import AbstractSection, Article
 from retrieval.search import subjects
 from retrieval.search.lookup import typed_pmid
 from retrieval.search.relevance import relevant_search
-from retrieval.search.subjects import is_subject_word, question_subjects, subject_coverage
+from retrieval.search.subjects import Subject, SubjectCoverage, is_subject_word, question_subjects, subject_coverage
 from tests.library_support import STATINS
 
 
@@ -110,3 +110,10 @@ def test_words_found_apart_and_acronyms_found_in_lower_case_are_not_mentions(lib
     assert subject_coverage(library, "Does a TENS unit ease labour pain?").missing == ["TENS"]
     library = library_factory([PUMPS, NERVE_STIMULATION])
     assert subject_coverage(library, "Does a TENS unit ease labour pain?").missing == []
+
+
+def test_the_missing_sentence_names_five_subjects_at_most():
+    coverage = SubjectCoverage([Subject(f"drug{i}", (f"drug{i}",), 0) for i in range(8)])
+    assert coverage.missing_sentence() == (
+        "No article in this library mentions drug0, drug1, drug2, drug3, drug4 or 3 other terms of the question."
+    )

@@ -55,6 +55,7 @@ ABSENT_ZIPF = 4.0  # an everyday word rarer than this, never used by the library
 ABSENT_MIN_ARTICLES = 1_000
 NOT_NAME_ENDINGS = ("worthy", "ised", "ized")  # "trustworthy", "personalised": adjectives, not names
 MAX_TOGETHER = 10_000  # articles listed when asking which mention every subject
+NAMED_AT_MOST = 5  # missing subjects a sentence names
 REREAD_AT_MOST = 20  # a multi-word subject found in this few articles is checked for its word order
 VERB_AND_ADVERB_ENDINGS = ("ly", "ates", "ating", "izes", "izing", "ises", "ising")
 # Nouns that turn the name before them into another thing: the Marburg virus is not the city of Marburg.
@@ -114,6 +115,9 @@ class SubjectCoverage:
         missing = self.missing
         if not missing:
             return ""
+        if len(missing) > NAMED_AT_MOST:  # a pasted page names hundreds: the sentence stays a sentence
+            rest = len(missing) - NAMED_AT_MOST
+            missing = [*missing[:NAMED_AT_MOST], f"{rest} other term{'s' if rest > 1 else ''} of the question"]
         names = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " or " + missing[-1]
         return f"No article in this library mentions {names}."
 

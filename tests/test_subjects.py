@@ -30,6 +30,8 @@ from tests.library_support import STATINS
         ("Do e-cigarettes help smokers quit?", ["e-cigarettes"]),
         ("Does Lorenzo's oil help, as in Crohn's disease?", ["Lorenzo's", "Crohn's disease"]),
         ("Is it safe on continuous renal replacement therapy?", ["continuous renal replacement therapy"]),
+        ("Can an Apple Watch pick up a fast heartbeat?", ["Apple Watch"]),
+        ("Inpatient Tonsillectomy: Does Hospital Type Affect Cost and Length of Stay?", ["Tonsillectomy"]),
     ],
 )
 def test_subjects_are_rare_words_codes_and_names(question: str, subjects: list[str]):

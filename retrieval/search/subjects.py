@@ -172,7 +172,7 @@ def question_subjects(question: str) -> list[tuple[str, tuple[str, ...]]]:
                 runs.append([(start, end)])
         elif joins and word.lower() in HEAD_NOUNS:
             runs[-1].append((start, end))
-    for named in _named_by_modifiers(question, spans):
+    for named in _named_by_modifiers(question, spans) + _capitalised_names(question, spans):
         if not any(run[0][0] <= named[0][0] and named[-1][1] <= run[-1][1] for run in runs):
             runs = [run for run in runs if run[-1][1] <= named[0][0] or run[0][0] >= named[-1][1]] + [named]
     runs.sort()
@@ -194,6 +194,27 @@ def _is_proper_noun(word: str, before: str) -> bool:
         and not before.strip().endswith((".", "?", "!", ":"))
         and zipf(word.lower()) < PROPER_NOUN_ZIPF
     )
+
+
+def _capitalised_names(question: str, spans: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """Two or more capitalised words together inside a sentence name one thing, everyday words or not
+    ("Apple Watch", "West Nile"); not in a question written in title case, where every word is capitalised."""
+    words = [question[s:e] for s, e in spans]
+    capital = [len(w) > 1 and w[0].isupper() and w[1:].islower() for w in words]
+    if sum(capital[1:]) * 2 > sum(1 for w in words[1:] if len(w) > 3):
+        return []
+    names, run = [], []
+    for i, span in enumerate(spans):
+        inside = i > 0 and not question[spans[i - 1][1] : span[0]].strip().endswith((".", "?", "!", ":"))
+        if capital[i] and inside and (not run or _adjacent(question, run[-1], span)):
+            run.append(span)
+            continue
+        if len(run) > 1:
+            names.append(run)
+        run = [span] if capital[i] and inside else []
+    if len(run) > 1:
+        names.append(run)
+    return names
 
 
 def _adjacent(question: str, left: tuple[int, int], right: tuple[int, int]) -> bool:

@@ -142,11 +142,13 @@ class OpenSearchKeywords:
             return []
         words: dict[str, Any] = {"match": {"text": {"query": text, "operator": "or"}}}
         fetch = k
-        if allowed is not None and len(allowed) <= IDS_MAX and selective(allowed, self.count()):
-            words = {"bool": {"must": words, "filter": {"ids": {"values": sorted(allowed)}}}}
-            allowed = None
-        elif allowed is not None:
-            fetch = overfetch(k, allowed, self.count())
+        if allowed is not None:
+            articles = self.count()
+            if len(allowed) <= IDS_MAX and selective(allowed, articles):
+                words = {"bool": {"must": words, "filter": {"ids": {"values": sorted(allowed)}}}}
+                allowed = None
+            else:
+                fetch = overfetch(k, allowed, articles)
         body = {"query": words, "size": fetch, "_source": False, "track_total_hits": False}
         with self._server():
             hits = self.client.search(index=self.name, body=body)["hits"]["hits"]

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install install-dev install-tantivy install-ray browser run test lint corpus bench-quick
+.PHONY: install install-dev install-tantivy install-opensearch install-ray browser run test lint corpus bench-quick
 
 # torch first, pinned to the CPU build: through another package pip would pull a multi-GB GPU build.
 $(VENV)/.installed: requirements.txt requirements-llm.txt
@@ -26,6 +26,12 @@ $(VENV)/.installed-tantivy: $(VENV)/.installed requirements-tantivy.txt
 	$(BIN)/pip install --quiet -r requirements-tantivy.txt
 	touch $@
 
+# The keyword leg on an OpenSearch server or cluster (MEDLIT_KEYWORD_ENGINE=opensearch, deploy/opensearch/).
+# Not in install-dev: its tests skip where no server answers, as on a machine without one.
+$(VENV)/.installed-opensearch: $(VENV)/.installed requirements-opensearch.txt
+	$(BIN)/pip install --quiet -r requirements-opensearch.txt
+	touch $@
+
 # The extra for `python -m ingest files ... --ray`; the default install runs without it.
 $(VENV)/.installed-ray: $(VENV)/.installed requirements-ray.txt
 	$(BIN)/pip install --quiet -r requirements-ray.txt
@@ -34,6 +40,8 @@ $(VENV)/.installed-ray: $(VENV)/.installed requirements-ray.txt
 install: $(VENV)/.installed
 
 install-tantivy: $(VENV)/.installed-tantivy
+
+install-opensearch: $(VENV)/.installed-opensearch
 
 install-ray: $(VENV)/.installed-ray
 

@@ -223,7 +223,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     keywords = sub.add_parser("keyword-index", help="build the keyword (BM25) index again, or on another engine")
     keywords.add_argument(
-        "--engine", choices=["fts5", "tantivy"], help="default MEDLIT_KEYWORD_ENGINE (fts5); tantivy is an extra"
+        "--engine",
+        choices=["fts5", "tantivy", "opensearch"],
+        help="default MEDLIT_KEYWORD_ENGINE (fts5); tantivy and opensearch are extras",
     )
     return parser
 

@@ -60,8 +60,15 @@ class Settings(BaseSettings):
     # Keyword (BM25) leg, retrieval.library.keyword. FTS5 needs nothing installed and holds up to some hundred
     # thousand records; tantivy (the optional extra, `make install-tantivy`) holds at a million (docs/scale.md).
     # A library keeps the engine it was first filled with; `python -m ingest keyword-index` switches it.
-    keyword_engine: Literal["fts5", "tantivy"] = Field(
-        "fts5", description="Engine of the keyword leg for a new library: fts5 (SQLite) or tantivy (the extra)."
+    # opensearch (`make install-opensearch`) keeps the index on an OpenSearch server or cluster
+    # (deploy/opensearch/compose.yaml runs one), one index per library.
+    keyword_engine: Literal["fts5", "tantivy", "opensearch"] = Field(
+        "fts5",
+        description="Engine of the keyword leg for a new library: fts5 (SQLite), tantivy or opensearch (extras).",
+    )
+    opensearch_url: str = Field("http://127.0.0.1:9200", description="The OpenSearch server of the opensearch engine.")
+    opensearch_index: str = Field(
+        "", description="The library's OpenSearch index; empty: a name made from the library folder."
     )
 
     # Entities (retrieval.library.entities)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
+import urllib.request
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -27,6 +29,36 @@ from retrieval.settings import Settings
 needs_tantivy = pytest.mark.skipif(
     importlib.util.find_spec("tantivy") is None, reason="tantivy is not installed (make install-tantivy)"
 )
+
+OPENSEARCH_URL = os.environ.get("MEDLIT_OPENSEARCH_URL", "http://127.0.0.1:9200")
+
+
+def opensearch_answers(url: str = OPENSEARCH_URL) -> bool:
+    """Whether an OpenSearch server answers at ``url`` within a second (the opensearch engine's tests need one)."""
+    try:
+        with urllib.request.urlopen(url, timeout=1.0) as response:
+            return response.status == 200
+    except (OSError, ValueError):
+        return False
+
+
+# The OpenSearch keyword engine is an optional extra that needs a server (deploy/opensearch/compose.yaml).
+needs_opensearch = (
+    pytest.mark.skip(reason="opensearch-py is not installed (make install-opensearch)")
+    if importlib.util.find_spec("opensearchpy") is None
+    else pytest.mark.skipif(
+        not opensearch_answers(),
+        reason=f"no OpenSearch server answers at {OPENSEARCH_URL} (deploy/opensearch/compose.yaml runs one)",
+    )
+)
+
+
+def drop_opensearch_index(name: str) -> None:
+    """Remove an index a test made on the server at ``MEDLIT_OPENSEARCH_URL``."""
+    from opensearchpy import OpenSearch
+
+    OpenSearch(hosts=[OPENSEARCH_URL]).indices.delete(index=name, ignore_unavailable=True)
+
 
 ARTICLES_FILE = Path(__file__).resolve().parent / "fixtures" / "articles.json"
 

@@ -1,14 +1,16 @@
-"""The keyword leg on both engines (SQLite FTS5, embedded tantivy): ranking, writes, hostile queries, switching.
+"""The keyword leg on every engine (SQLite FTS5, embedded tantivy, OpenSearch): ranking, writes, hostile queries.
 
-Real SQLite, real tantivy; no chunks, so no embedding: the keyword leg reads the
-records alone. The tantivy tests skip only where the extra is not installed.
+Real SQLite, real tantivy, a real OpenSearch server; no chunks, so no embedding: the
+keyword leg reads the records alone. The tantivy tests skip only where the extra is not
+installed; the OpenSearch ones also where no server answers at MEDLIT_OPENSEARCH_URL.
 """
 
 from __future__ import annotations
 
 import shutil
 import sys
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -31,10 +33,12 @@ from tests.library_support import (
     SLEEP,
     STATINS,
     VITAMIN_D,
+    drop_opensearch_index,
+    needs_opensearch,
     needs_tantivy,
 )
 
-ENGINES = ["fts5", pytest.param("tantivy", marks=needs_tantivy)]
+ENGINES = ["fts5", pytest.param("tantivy", marks=needs_tantivy), pytest.param("opensearch", marks=needs_opensearch)]
 
 GOLD = [
     ("kelch13", MALARIA[1]),
@@ -65,6 +69,19 @@ HOSTILE = [
 ]
 
 NO_CHUNKS: Callable = lambda article: []  # noqa: E731
+
+
+@pytest.fixture(autouse=True)
+def own_opensearch_index(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """An OpenSearch test writes to an index of its own, removed after it: the server may hold other indexes."""
+    callspec = getattr(request.node, "callspec", None)
+    if callspec is None or callspec.params.get("engine") != "opensearch":
+        yield
+        return
+    name = f"medlit-test-{uuid.uuid4().hex[:12]}"
+    monkeypatch.setenv("MEDLIT_OPENSEARCH_INDEX", name)
+    yield
+    drop_opensearch_index(name)
 
 
 def keyword_library(folder: Path, engine: str, articles=FIXTURE_ARTICLES) -> Library:

@@ -1,18 +1,21 @@
-"""The keyword (BM25) leg's engine behind one small interface: SQLite FTS5, or embedded tantivy.
+"""The keyword (BM25) leg's engine behind one small interface: SQLite FTS5, embedded tantivy, or OpenSearch.
 
 FTS5 lives in the store and its triggers keep it in step with every write: it needs
 nothing installed and holds today's behaviour, so it is the default. At a million
 records it scores every matching row before keeping the best 60 (BM25 p95 2 s,
 docs/scale.md); tantivy keeps only the top k as it goes (block-max WAND), from a
-folder beside the database. Which engine a library uses is written in its meta when
+folder beside the database. OpenSearch (or a cluster of it) holds the index on a server
+for libraries that outgrow one machine. Which engine a library uses is written in its meta when
 it is first filled, so it is always queried with the engine it was built with.
 
-Both engines read the same words of a query (its content words, as the FTS5 leg
+Every engine reads the same words of a query (its content words, as the FTS5 leg
 always did), so no user syntax (quotes, colons, AND/OR, brackets) reaches either.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -23,7 +26,7 @@ from retrieval.library.store import FilterClause, Store, utc_now
 from retrieval.settings import Settings
 from retrieval.text import content_words, words
 
-Engine = Literal["fts5", "tantivy"]
+Engine = Literal["fts5", "tantivy", "opensearch"]
 KeywordDoc = tuple[str, str, str]  # (pmid, title, abstract)
 Progress = Callable[[int], None]
 
@@ -31,7 +34,8 @@ ENGINE_META = "keyword_engine"
 SYNCED_META = "keyword_synced_at"  # the store's clock when an outside index last caught up with it
 PENDING_META = "keyword_pending_at"  # the same inside a bulk load, true once the load's writes are committed
 TITLE_WEIGHT = 1.0  # FTS5 bm25() column weight of the title against the abstract (2 and 5 tried)
-INSTALL_TANTIVY = "make install-tantivy (or: pip install -r requirements-tantivy.txt)"
+SELECTIVE = 0.25  # a filter passing fewer than this share of the articles is applied inside the query
+OVERFETCH_MAX = 20  # a broad filter fetches k x (articles / allowed) hits, at most this many times k
 
 
 class KeywordEngineError(UserError):
@@ -116,21 +120,55 @@ class Fts5Keywords:
         return self.store.article_count()
 
 
+def selective(allowed: set[str] | None, articles: int) -> bool:
+    """Whether a filter passes so few articles that an engine applies it inside the query (else it over-fetches)."""
+    return allowed is not None and len(allowed) < SELECTIVE * articles
+
+
+def overfetch(k: int, allowed: set[str], articles: int) -> int:
+    """Hits to fetch so that about ``k`` of them pass a broad filter, filtered after the search."""
+    return min(k * OVERFETCH_MAX, int(k * articles / len(allowed)) + k)
+
+
 def tantivy_folder(settings: Settings) -> Path:
     return settings.data_dir / "keywords.tantivy"
 
 
+def opensearch_index(settings: Settings) -> str:
+    """The library's OpenSearch index: the setting, or a name of its folder's own, so two libraries never share one.
+
+    OpenSearch index names are lowercase and take few characters; the hash of the whole
+    path tells apart two folders of the same name.
+    """
+    if settings.opensearch_index:
+        return settings.opensearch_index
+    folder = settings.data_dir.resolve()
+    name = re.sub(r"[^a-z0-9]+", "-", folder.name.lower()).strip("-")[:40] or "library"
+    return f"medlit-{name}-{hashlib.sha256(str(folder).encode()).hexdigest()[:10]}"
+
+
+def _not_installed(engine: Engine) -> KeywordEngineError:
+    return KeywordEngineError(
+        f"This library's keyword index is {engine}, which is not installed: run make install-{engine}"
+        f" (or: pip install -r requirements-{engine}.txt)."
+    )
+
+
 def open_keywords(engine: Engine, settings: Settings, store: Store) -> KeywordIndex:
-    """The library's keyword index; tantivy is an optional extra, imported only for a library that uses it."""
+    """The library's keyword index; tantivy and OpenSearch are extras, imported only for a library that uses one."""
     if engine == "fts5":
         return Fts5Keywords(store)
+    if engine == "tantivy":
+        try:
+            from retrieval.library.tantivy_index import TantivyKeywords
+        except ImportError:
+            raise _not_installed(engine) from None
+        return TantivyKeywords(tantivy_folder(settings))
     try:
-        from retrieval.library.tantivy_index import TantivyKeywords
+        from retrieval.library.opensearch_index import OpenSearchKeywords
     except ImportError:
-        raise KeywordEngineError(
-            f"This library's keyword index is tantivy, which is not installed: run {INSTALL_TANTIVY}."
-        ) from None
-    return TantivyKeywords(tantivy_folder(settings))
+        raise _not_installed(engine) from None
+    return OpenSearchKeywords(settings.opensearch_url, opensearch_index(settings))
 
 
 def library_engine(store: Store, settings: Settings) -> Engine:

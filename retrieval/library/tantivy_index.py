@@ -20,13 +20,11 @@ from pathlib import Path
 
 import tantivy
 
-from retrieval.library.keyword import Engine, KeywordDoc, query_words
+from retrieval.library.keyword import Engine, KeywordDoc, overfetch, query_words, selective
 from retrieval.library.store import FilterClause
 
 ANALYZER = "medlit_en"
 WRITER_HEAP = 256 * 2**20  # bytes tantivy buffers before it writes a segment
-SELECTIVE = 0.25  # a filter passing fewer than this share of the articles is applied inside the query
-OVERFETCH_MAX = 20  # a broad filter fetches k x (articles / allowed) hits, at most this many times k
 
 
 def analyzer() -> tantivy.TextAnalyzer:
@@ -135,14 +133,14 @@ class TantivyKeywords:
             [(tantivy.Occur.Should, tantivy.Query.term_query(self.schema, "text", t)) for t in terms]
         )
         fetch = k
-        if allowed is not None and len(allowed) < SELECTIVE * searcher.num_docs:
+        if allowed is not None and selective(allowed, searcher.num_docs):
             only = tantivy.Query.term_set_query(self.schema, "pmid", list(allowed))
             words = tantivy.Query.boolean_query(
                 [(tantivy.Occur.Must, words), (tantivy.Occur.Must, tantivy.Query.const_score_query(only, 0.0))]
             )
             allowed = None
         elif allowed is not None:
-            fetch = min(k * OVERFETCH_MAX, int(k * searcher.num_docs / len(allowed)) + k)
+            fetch = overfetch(k, allowed, searcher.num_docs)
         hits = searcher.search(words, fetch, count=False).hits
         found = [(searcher.doc(address)["pmid"][0], float(score)) for score, address in hits]
         return [(p, s) for p, s in found if allowed is None or p in allowed][:k]

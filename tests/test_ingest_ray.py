@@ -95,3 +95,12 @@ def test_without_ray_installed_the_flag_says_how_to_get_it(
     assert main(["--quiet", "files", str(nlm_files), "--ray"]) == 2
     err = capsys.readouterr().err
     assert err.strip() == "error: --ray needs Ray, which is not installed: run `make install-ray`."
+
+
+def test_ray_workers_send_no_usage_report(monkeypatch: pytest.MonkeyPatch):
+    from ingest.distributed.cluster import worker_runtime
+    from retrieval.environment import set_process_environment
+
+    monkeypatch.delenv("RAY_USAGE_STATS_ENABLED", raising=False)
+    set_process_environment()
+    assert worker_runtime(local=True)["env_vars"]["RAY_USAGE_STATS_ENABLED"] == "0"

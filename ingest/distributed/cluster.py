@@ -12,7 +12,7 @@ from types import ModuleType
 from retrieval.errors import UserError
 
 # What the workers need besides the code: no model hub lookups and no tokenizer thread pool (as here).
-WORKER_ENV = ("HF_HUB_OFFLINE", "TOKENIZERS_PARALLELISM")
+WORKER_ENV = ("HF_HUB_OFFLINE", "TOKENIZERS_PARALLELISM", "RAY_USAGE_STATS_ENABLED")
 
 
 def import_ray() -> ModuleType:

@@ -12,6 +12,7 @@ library's next ingest (or the web app's resume) embeds and indexes what it left 
 from __future__ import annotations
 
 import fcntl
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +20,7 @@ from pathlib import Path
 from retrieval.library import Library
 
 LOCK_FILE = "ingest.lock"
+SCRATCH_PREFIX = "vector-shards-"  # an ingest's scratch folders in the data folder (ingest.distributed.shards)
 INTERRUPTED = "interrupted"
 INTERRUPTED_MESSAGE = (
     "stopped before it finished (the process was killed or the machine stopped); "
@@ -42,10 +44,13 @@ def running(library: Library) -> Iterator[None]:
 
 
 def close_interrupted_runs(library: Library) -> list[dict]:
-    """Close the runs that dead processes left 'running'; [] also while an ingest runs (the runs may be its own)."""
+    """Close the runs that dead processes left 'running', and remove their scratch folders; [] also while an
+    ingest runs (the runs and folders may be its own)."""
     with _lock_file(library.settings.data_dir) as fd:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             return []
+        for scratch in library.settings.data_dir.glob(f"{SCRATCH_PREFIX}*"):
+            shutil.rmtree(scratch, ignore_errors=True)
         return library.store.close_running_runs(INTERRUPTED, INTERRUPTED_MESSAGE)

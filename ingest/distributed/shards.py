@@ -3,7 +3,8 @@
 A round's vectors reach the store only after every one of its chunks came back, so a round a
 worker failed leaves its chunks pending as a whole (the next ingest embeds them), and this
 process holds one shard in memory at a time however far the workers run ahead. The folder is
-the library's own (``vector-shards-*`` beside the store) and is removed after each round.
+the library's own (``vector-shards-*`` beside the store) and is removed after each round; one a killed
+process left behind goes with the next ingest (``ingest.liveness``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ingest.liveness import SCRATCH_PREFIX
 from retrieval.library import Library
 
 
@@ -40,7 +42,7 @@ class ShardFolder:
 def shard_folder(library: Library) -> Iterator[ShardFolder]:
     """A fresh folder of shards in the library's data folder, removed afterwards however the round ends."""
     library.settings.data_dir.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix="vector-shards-", dir=library.settings.data_dir))
+    folder = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=library.settings.data_dir))
     try:
         yield ShardFolder(folder)
     finally:

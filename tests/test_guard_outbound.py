@@ -22,9 +22,9 @@ from retrieval.guard import IdentifiersFound
 from retrieval.library import Library
 from retrieval.library.collections import CollectionError, Collections
 from retrieval.library.records import AbstractSection, Article
-from retrieval.search.results import Hit
 from retrieval.settings import Settings
 from tests.fake_eutils import FakeEutils
+from tests.library_support import hits
 
 CHART_QUERY = "Mr. Harold Jenkins DOB 03/14/1952 apixaban"
 NAME, DOB = "Harold Jenkins", "03/14/1952"
@@ -159,7 +159,7 @@ EVIDENCE = Article(
     year=2021,
     abstract=[AbstractSection("In a 97-year-old man enrolled on 12 March 2019, apixaban caused no major bleeding.")],
 )
-HITS = [Hit(EVIDENCE.pmid, EVIDENCE.title, 2021, "", [], "other", False, 1.0, article=EVIDENCE)]
+HITS = hits([EVIDENCE])
 
 
 def test_a_remote_model_never_gets_identifiers(tmp_path: Path):

@@ -10,8 +10,8 @@ from retrieval.answers.llm.entailment import entailment_check
 from retrieval.answers.llm.verify import NO_CITATION, NOT_SUPPORTED, NUMBER_NOT_FOUND, OUTSIDE_EVIDENCE
 from retrieval.library import Library
 from retrieval.library.records import AbstractSection, Article
-from retrieval.search.results import Hit
 from retrieval.settings import Settings
+from tests.library_support import hits
 
 pytestmark = pytest.mark.llm
 
@@ -73,10 +73,6 @@ PLACEBO = article(
     2013,
     {"RESULTS": "Vitamin C taken after symptoms began did not shorten colds compared with placebo."},
 )
-
-
-def hits(articles: list[Article]) -> list[Hit]:
-    return [Hit(a.pmid, a.title, a.year, "", [], "other", False, 1.0, article=a) for a in articles]
 
 
 @pytest.fixture(scope="module")

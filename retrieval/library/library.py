@@ -255,15 +255,15 @@ class Library:
                 report.problems.append(f"{name.replace('_', ' ')}: {getattr(report, name)}")
         report.ok = not report.problems
         if repair and not report.ok:
-            self._repair()
+            self._repair(report)
             report.repaired = True
             after = self.check(repair=False)
             report.ok = after.ok
         self.index.load(mmap=True)
         return report
 
-    def _repair(self) -> None:
-        if self.keywords.count() != self.store.article_count():
+    def _repair(self, report: CheckReport) -> None:
+        if report.keyword_index_off_by:
             self.rebuild_keyword_index()
         with self.store.transaction() as conn:
             for pmid in self.store.orphans():

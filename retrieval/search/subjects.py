@@ -56,7 +56,7 @@ ABSENT_MIN_ARTICLES = 1_000
 NOT_NAME_ENDINGS = ("worthy", "ised", "ized")  # "trustworthy", "personalised": adjectives, not names
 MAX_TOGETHER = 10_000  # articles listed when asking which mention every subject
 NAMED_AT_MOST = 5  # missing subjects a sentence names
-REREAD_AT_MOST = 20  # a multi-word subject found in this few articles is checked for its word order
+REREAD_AT_MOST = 20  # a multi-word subject found in this few articles is checked for its word order; pages of reading
 VERB_AND_ADVERB_ENDINGS = ("ly", "ates", "ating", "izes", "izing", "ises", "ising")
 # Nouns that turn the name before them into another thing: the Marburg virus is not the city of Marburg.
 HEAD_NOUNS = frozenset(
@@ -283,21 +283,28 @@ def subject_coverage(library: Library, question: str) -> SubjectCoverage:
 def _mentions(library: Library, text: str, words: tuple[str, ...]) -> int:
     """Articles mentioning a subject.
 
-    The full-text index cannot tell two things, so the few articles it finds are read again: an acronym
-    that is also an English word counts only in capitals ("TENS", not "tens of patients"), and words
+    The full-text index cannot tell two things, so articles it finds are read again: an acronym that is
+    also an English word counts only once an article writes it in capitals ("TENS", not "tens of
+    patients"; read until the first one), and words
     found near each other only in their order when all are everyday words ("pumps are insulin
     sensitive" is no insulin pump; "antivenin for rattlesnake bites" is rattlesnake antivenin).
     """
     match = spellings(words)
     count = library.store.matching_count(match)
-    if text.isupper() and len(words) == 1 and zipf(words[0]) >= RARE_ZIPF:
+    if count and text.isupper() and len(words) == 1 and zipf(words[0]) >= RARE_ZIPF:
+        # "tens of patients" may fill thousands of articles: read them a page at a time, up to the first "TENS"
         written = re.compile(rf"\b{re.escape(text)}\b")
-    elif len(_parts(words)) > 1 and 0 < count <= REREAD_AT_MOST and min(zipf(p) for p in _parts(words)) >= RARE_ZIPF:
+        pmids = library.store.matching_pmids(match, MAX_TOGETHER)
+        for start in range(0, len(pmids), REREAD_AT_MOST):
+            texts = library.store.titles_and_abstracts(pmids[start : start + REREAD_AT_MOST])
+            if any(written.search(f"{title} {abstract}") for title, abstract in texts.values()):
+                return count
+        return 0
+    if len(_parts(words)) > 1 and 0 < count <= REREAD_AT_MOST and min(zipf(p) for p in _parts(words)) >= RARE_ZIPF:
         written = _in_order(words)
-    else:
-        return count
-    texts = library.store.titles_and_abstracts(library.store.matching_pmids(match, MAX_TOGETHER))
-    return sum(1 for title, abstract in texts.values() if written.search(f"{title} {abstract}"))
+        texts = library.store.titles_and_abstracts(library.store.matching_pmids(match, REREAD_AT_MOST))
+        return sum(1 for title, abstract in texts.values() if written.search(f"{title} {abstract}"))
+    return count
 
 
 def _common_start(a: str, b: str) -> str:

@@ -7,6 +7,7 @@ import pytest
 from retrieval.library import Library
 from retrieval.library.records import AbstractSection, Article
 from retrieval.search import subjects
+from retrieval.search.legs import bm25_leg
 from retrieval.search.lookup import typed_pmid
 from retrieval.search.relevance import relevant_search
 from retrieval.search.subjects import Subject, SubjectCoverage, is_subject_word, question_subjects, subject_coverage
@@ -119,3 +120,33 @@ def test_the_missing_sentence_names_five_subjects_at_most():
     assert coverage.missing_sentence() == (
         "No article in this library mentions drug0, drug1, drug2, drug3, drug4 or 3 other terms of the question."
     )
+
+
+CHICKENPOX = Article(
+    pmid="92000003",
+    title="Varicella vaccination of children with leukaemia",
+    year=2004,
+    abstract=[AbstractSection("Two doses of varicella vaccine protected 90% of the children.")],
+)
+
+
+def test_a_lay_term_is_read_as_its_clinical_name(library_factory):
+    library = library_factory([CHICKENPOX, PUMPS])
+    coverage = subject_coverage(library, "Does the chickenpox vaccine protect kids with leukemia?")
+    [lay] = [s for s in coverage.subjects if s.text == "chickenpox"]
+    assert lay.read_as == "varicella" and lay.articles == 1 and coverage.missing == []
+    assert coverage.together == ["92000003"]
+    # a lay term whose clinical name the library lacks too is still missing
+    assert subject_coverage(library, "Do kids with bedwetting grow out of it?").missing == ["bedwetting"]
+
+
+def test_keyword_search_adds_the_clinical_names_of_lay_terms(library_factory):
+    library = library_factory([CHICKENPOX, PUMPS])
+    assert [pmid for pmid, _ in bm25_leg(library, "chickenpox jab", None, None, 5)] == ["92000003"]
+
+
+def test_a_typing_slip_is_never_read_as_a_rarer_word(library_factory):
+    phyto = Article(pmid="92000004", title="Phytotherapy for anxiety", year=2001, abstract=[AbstractSection("Herbs.")])
+    library = library_factory([phyto])
+    coverage = subject_coverage(library, "When should a newborn start phototherapy?")
+    assert coverage.missing == ["phototherapy"]

@@ -19,6 +19,7 @@ import numpy as np
 
 from retrieval.library import Library
 from retrieval.library.store import FilterClause
+from retrieval.search.lay_terms import clinical_names
 
 SELECTOR_MAX_FRACTION = 0.25  # filters passing fewer articles than this use a FAISS ID selector
 OVERFETCH = 4  # chunks asked of FAISS per wanted article (an article has several chunks)
@@ -27,8 +28,12 @@ OVERFETCH = 4  # chunks asked of FAISS per wanted article (an article has severa
 def bm25_leg(
     library: Library, query: str, clause: FilterClause | None, allowed: set[str] | None, limit: int
 ) -> list[tuple[str, float]]:
-    """Best articles by BM25 on the library's keyword engine, as (pmid, score) with higher scores better."""
-    return library.keywords.search(query, limit, clause, allowed)
+    """Best articles by BM25 on the library's keyword engine, as (pmid, score) with higher scores better.
+
+    Lay terms bring their clinical names along ("chickenpox" searches varicella too): abstracts use those.
+    """
+    expanded = " ".join([query, *clinical_names(query)])
+    return library.keywords.search(expanded, limit, clause, allowed)
 
 
 @dataclass

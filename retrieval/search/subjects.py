@@ -41,7 +41,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from retrieval.library import Library
+from retrieval.search.lay_terms import LayTerm, lay_terms
 from retrieval.text import STOP_WORDS, word_spans
+from retrieval.text import words as words_of
 
 RARE_ZIPF = 3.0  # words rarer than this in everyday English name something specific (fitted on dev questions)
 SLIP_ZIPF = 2.5  # below this, a word one slip from an everyday word is read as that word mistyped
@@ -160,6 +162,11 @@ def question_subjects(question: str) -> list[tuple[str, tuple[str, ...]]]:
     ("IV levothyroxine" is levothyroxine given intravenously, not a name). A named therapy or device
     ("proton beam therapy") is one subject and absorbs the subject words inside it.
     """
+    return [(question[start:end], words) for (start, end), words in _subject_spans(question)]
+
+
+def _subject_spans(question: str) -> list[tuple[tuple[int, int], tuple[str, ...]]]:
+    """``question_subjects`` with each subject's character span in the question."""
     spans = word_spans(question)
     runs: list[list[tuple[int, int]]] = []
     for i, (start, end) in enumerate(spans):
@@ -176,7 +183,7 @@ def question_subjects(question: str) -> list[tuple[str, tuple[str, ...]]]:
         if not any(run[0][0] <= named[0][0] and named[-1][1] <= run[-1][1] for run in runs):
             runs = [run for run in runs if run[-1][1] <= named[0][0] or run[0][0] >= named[-1][1]] + [named]
     runs.sort()
-    return [(question[run[0][0] : run[-1][1]], tuple(_lookup_form(question[s:e]) for s, e in run)) for run in runs]
+    return [((run[0][0], run[-1][1]), tuple(_lookup_form(question[s:e]) for s, e in run)) for run in runs]
 
 
 def _lookup_form(word: str) -> str:
@@ -267,17 +274,39 @@ def spellings(words: tuple[str, ...]) -> str:
 def subject_coverage(library: Library, question: str) -> SubjectCoverage:
     """Which of the question's subjects the library mentions, and the articles that mention them all."""
     coverage = SubjectCoverage()
-    named = question_subjects(question)
-    for text, words in named:
+    lay = _lay_terms_read_clinically(library, question)
+    named = _subject_spans(question)
+    for (start, end), words in named:
+        text = question[start:end]
+        term = next((t for t in lay if t[0].start < end and start < t[0].end), None)
+        if term is not None:  # "chickenpox": the library calls it varicella
+            coverage.subjects.append(Subject(term[0].text, term[1], term[2], " ".join(term[1])))
+            continue
         words, read_as = _spelled_as_indexed(library, words)
         coverage.subjects.append(Subject(text, words, _mentions(library, text, words), read_as))
+    coverage.subjects = list({s.text: s for s in coverage.subjects}.values())  # a lay term once
     taken = {word for _, words in named for word in words}
+    taken |= {word for term, _, _ in lay for word in words_of(term.text)}
     unused = _unused_names(library, question, taken) if library.store.holds_at_least(ABSENT_MIN_ARTICLES) else []
     coverage.subjects.extend(Subject(text, words, 0, everyday=True) for text, words in unused)
     if coverage.present:
         together = " AND ".join(f"({spellings(s.words)})" for s in coverage.present)
         coverage.together = library.store.matching_pmids(together, MAX_TOGETHER)
     return coverage
+
+
+def _lay_terms_read_clinically(library: Library, question: str) -> list[tuple[LayTerm, tuple[str, ...], int]]:
+    """The question's lay terms the library names only clinically, each with the clinical name it uses most
+    (as words) and how many articles use it: "chickenpox" is read as varicella."""
+    read = []
+    for term in lay_terms(question):
+        if library.store.matching_count(spellings(tuple(words_of(term.text)))):
+            continue  # the library uses the lay term itself
+        counts = {name: library.store.matching_count(spellings(tuple(words_of(name)))) for name in term.clinical}
+        best = max(counts, key=counts.__getitem__)
+        if counts[best]:
+            read.append((term, tuple(words_of(best)), counts[best]))
+    return read
 
 
 def _mentions(library: Library, text: str, words: tuple[str, ...]) -> int:
@@ -361,7 +390,9 @@ def _spelled_as_indexed(library: Library, words: tuple[str, ...]) -> tuple[tuple
     for i, word in enumerate(words):
         if len(word) < MIN_TYPO_LENGTH or not word.isalpha() or library.store.matching_count(phrase((word,))):
             continue
-        candidates = {_porter(c): c for c in _one_slip(word)}
+        # a typing slip is rarer than the word meant: "asprin" is aspirin, but "phototherapy" is no
+        # misspelt phytotherapy
+        candidates = {_porter(c): c for c in _one_slip(word) if not zipf(word) or zipf(c) >= zipf(word)}
         found = library.store.indexed_terms(list(candidates))
         if found:
             fixed[i] = candidates[max(found, key=lambda term: found[term])]

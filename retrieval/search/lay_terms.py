@@ -1,0 +1,216 @@
+"""Lay words for clinical things: "chickenpox" is varicella, "water pill" a diuretic, "tummy" the abdomen.
+
+Patients and many clinicians ask in everyday words that abstracts never use. Two
+things go wrong without this table. The subject check (``retrieval.search.subjects``)
+reads a rare lay word the library lacks ("chickenpox", "bedwetting") as a named
+subject the library does not cover, and refuses a question the library answers;
+and BM25 cannot match words no abstract uses. So a lay term found in a question
+is looked up under its clinical names, and search adds those names to its
+keyword query.
+
+Only true synonyms belong here: a lay term and the clinical name of the same
+thing. A neighbour ("snoring" for sleep apnoea, "blackout" for syncope) would
+make MedLit answer about something that was not asked, which is the failure the
+subject check exists to prevent.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+# lay term (lower case, as people type it) -> clinical names, most usual first
+LAY_TERMS: dict[str, tuple[str, ...]] = {
+    # body and symptoms
+    "tummy": ("abdominal", "abdomen", "stomach"),
+    "belly": ("abdominal", "abdomen"),
+    "tummy ache": ("abdominal pain",),
+    "bellyache": ("abdominal pain",),
+    "stomach ache": ("abdominal pain",),
+    "womb": ("uterus", "uterine"),
+    "hives": ("urticaria",),
+    "itching": ("pruritus",),
+    "itchy skin": ("pruritus",),
+    "pee": ("urine", "urinary"),
+    "peeing": ("urination", "urinary"),
+    "poop": ("stool", "feces", "faeces"),
+    "poo": ("stool", "feces", "faeces"),
+    "pooping": ("defecation", "bowel movement"),
+    "puking": ("vomiting",),
+    "throwing up": ("vomiting",),
+    "barf": ("vomiting",),
+    "fainting": ("syncope",),
+    "nosebleed": ("epistaxis",),
+    "nosebleeds": ("epistaxis",),
+    "pimples": ("acne",),
+    "zits": ("acne",),
+    "pins and needles": ("paresthesia", "paraesthesia"),
+    "ringing in the ears": ("tinnitus",),
+    "ringing ears": ("tinnitus",),
+    "bad breath": ("halitosis",),
+    "dry mouth": ("xerostomia",),
+    "tooth decay": ("caries",),
+    "bedwetting": ("enuresis",),
+    "bed wetting": ("enuresis",),
+    "baldness": ("alopecia",),
+    "hair loss": ("alopecia",),
+    "hot flushes": ("vasomotor symptoms", "hot flashes"),
+    "hot flashes": ("vasomotor symptoms", "hot flushes"),
+    "heartburn": ("gastroesophageal reflux", "reflux"),
+    "indigestion": ("dyspepsia",),
+    "upset stomach": ("dyspepsia",),
+    "yellow skin": ("jaundice",),
+    "runny nose": ("rhinorrhea", "rhinorrhoea"),
+    "stuffy nose": ("nasal congestion",),
+    "racing heart": ("tachycardia",),
+    "slow heartbeat": ("bradycardia",),
+    "irregular heartbeat": ("arrhythmia",),
+    "heart flutter": ("atrial flutter",),
+    "brittle bones": ("osteoporosis",),
+    "thinning bones": ("osteoporosis",),
+    "wear and tear arthritis": ("osteoarthritis",),
+    "slipped disc": ("disc herniation", "herniated disc"),
+    "lazy eye": ("amblyopia",),
+    "cross-eyed": ("strabismus",),
+    "short-sighted": ("myopia",),
+    "shortsighted": ("myopia",),
+    "nearsighted": ("myopia",),
+    "near-sighted": ("myopia",),
+    "farsighted": ("hyperopia",),
+    "long-sighted": ("hyperopia",),
+    # conditions
+    "heart attack": ("myocardial infarction",),
+    "heart attacks": ("myocardial infarction",),
+    "mini stroke": ("transient ischemic attack", "transient ischaemic attack"),
+    "mini-stroke": ("transient ischemic attack", "transient ischaemic attack"),
+    "blood clot": ("thrombosis", "thrombus"),
+    "blood clots": ("thrombosis", "thrombi"),
+    "high blood pressure": ("hypertension",),
+    "low blood pressure": ("hypotension",),
+    "sugar diabetes": ("diabetes",),
+    "blood sugar": ("glucose", "glycemic"),
+    "kidney stones": ("nephrolithiasis", "renal calculi", "kidney stone"),
+    "gallstones": ("cholelithiasis", "gallstone"),
+    "piles": ("hemorrhoids", "haemorrhoids"),
+    "bunion": ("hallux valgus",),
+    "bunions": ("hallux valgus",),
+    "shingles": ("herpes zoster", "zoster"),
+    "chickenpox": ("varicella",),
+    "chicken pox": ("varicella",),
+    "whooping cough": ("pertussis",),
+    "pinkeye": ("conjunctivitis",),
+    "pink eye": ("conjunctivitis",),
+    "lockjaw": ("tetanus",),
+    "german measles": ("rubella",),
+    "glandular fever": ("mononucleosis",),
+    "cold sores": ("herpes labialis",),
+    "cold sore": ("herpes labialis",),
+    "canker sores": ("aphthous",),
+    "canker sore": ("aphthous",),
+    "gum disease": ("periodontitis", "periodontal disease"),
+    "bedsores": ("pressure ulcers", "decubitus"),
+    "bedsore": ("pressure ulcer", "decubitus"),
+    "bed sores": ("pressure ulcers", "decubitus"),
+    "miscarriage": ("spontaneous abortion", "pregnancy loss"),
+    "miscarriages": ("spontaneous abortion", "pregnancy loss"),
+    "morning sickness": ("nausea and vomiting of pregnancy", "hyperemesis"),
+    "collapsed lung": ("pneumothorax",),
+    "lung collapse": ("pneumothorax",),
+    "water on the brain": ("hydrocephalus",),
+    "brain bleed": ("intracranial hemorrhage", "intracerebral hemorrhage"),
+    "bleeding in the brain": ("intracranial hemorrhage", "intracerebral hemorrhage"),
+    "blood poisoning": ("sepsis", "septicemia"),
+    "bowel cancer": ("colorectal cancer",),
+    "womb cancer": ("endometrial cancer",),
+    "stomach bug": ("gastroenteritis",),
+    "stomach flu": ("gastroenteritis",),
+    "stomach ulcer": ("peptic ulcer", "gastric ulcer"),
+    "athlete's foot": ("tinea pedis",),
+    "ringworm": ("tinea",),
+    "yeast infection": ("candidiasis",),
+    "thrush": ("candidiasis",),
+    "bladder infection": ("urinary tract infection", "cystitis"),
+    "bladder infections": ("urinary tract infection", "cystitis"),
+    "water infection": ("urinary tract infection",),
+    "kidney infection": ("pyelonephritis",),
+    "flu": ("influenza",),
+    "the flu": ("influenza",),
+    # treatments and procedures
+    "water pill": ("diuretic",),
+    "water pills": ("diuretics", "diuretic"),
+    "blood thinner": ("anticoagulant", "anticoagulation"),
+    "blood thinners": ("anticoagulants", "anticoagulant", "anticoagulation"),
+    "painkiller": ("analgesic",),
+    "painkillers": ("analgesics", "analgesic"),
+    "sleeping pill": ("hypnotic",),
+    "sleeping pills": ("hypnotics", "hypnotic"),
+    "flu shot": ("influenza vaccine", "influenza vaccination"),
+    "flu jab": ("influenza vaccine", "influenza vaccination"),
+    "jab": ("vaccination", "injection"),
+    "jabs": ("vaccination", "injections"),
+    "the pill": ("oral contraceptive",),
+    "morning after pill": ("emergency contraception",),
+    "morning-after pill": ("emergency contraception",),
+    "weight loss surgery": ("bariatric surgery",),
+    "stomach stapling": ("gastric bypass", "bariatric surgery"),
+    "keyhole surgery": ("laparoscopic", "laparoscopy"),
+    "c-section": ("cesarean", "caesarean"),
+    "c section": ("cesarean", "caesarean"),
+    "nose job": ("rhinoplasty",),
+    "boob job": ("breast augmentation",),
+    "tummy tuck": ("abdominoplasty",),
+    "tubes tied": ("tubal ligation", "sterilization"),
+    # clipped words
+    "chemo": ("chemotherapy",),
+    "physio": ("physiotherapy", "physical therapy"),
+    "rehab": ("rehabilitation",),
+    "meds": ("medications", "medication"),
+    "carbs": ("carbohydrates", "carbohydrate"),
+    "vax": ("vaccine", "vaccination"),
+    "post-op": ("postoperative", "postoperatively"),
+    "pre-op": ("preoperative", "preoperatively"),
+    "psych": ("psychiatric",),
+    "diabetics": ("diabetes", "diabetic"),
+    # substances and people
+    "booze": ("alcohol",),
+    "weed": ("cannabis", "marijuana"),
+    "vaping": ("electronic cigarettes", "e-cigarettes"),
+    "preemie": ("preterm infant", "premature infant"),
+    "preemies": ("preterm infants", "premature infants"),
+    "teens": ("adolescents",),
+    "teenagers": ("adolescents",),
+}
+
+
+@dataclass(frozen=True)
+class LayTerm:
+    start: int  # character offsets of the lay term in the question
+    end: int
+    text: str  # as written
+    clinical: tuple[str, ...]  # its clinical names
+
+
+def lay_terms(question: str) -> list[LayTerm]:
+    """The lay terms of ``question``, longest first where they overlap ("tummy ache" before "tummy")."""
+    found: list[LayTerm] = []
+    for match in _pattern().finditer(question):
+        found.append(LayTerm(match.start(), match.end(), match.group(0), LAY_TERMS[_key(match.group(0))]))
+    return found
+
+
+def clinical_names(question: str) -> list[str]:
+    """The clinical names of every lay term of ``question``: what keyword search adds to it."""
+    return [name for term in lay_terms(question) for name in term.clinical]
+
+
+def _key(text: str) -> str:
+    return " ".join(text.lower().replace("’", "'").split())
+
+
+@lru_cache(maxsize=1)
+def _pattern() -> re.Pattern[str]:
+    # longest alternatives first, so that the regex prefers "tummy ache" to "tummy"; spaces match any whitespace
+    terms = sorted(LAY_TERMS, key=len, reverse=True)
+    body = "|".join(re.escape(t).replace(r"\ ", r"\s+").replace("'", "['’]") for t in terms)
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)

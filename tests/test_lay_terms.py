@@ -1,0 +1,25 @@
+"""Lay terms found in questions, and the clinical names keyword search adds for them."""
+
+from __future__ import annotations
+
+from retrieval.search.lay_terms import LAY_TERMS, clinical_names, lay_terms
+
+
+def test_the_longest_lay_term_wins_and_case_and_spacing_do_not_matter():
+    [term] = lay_terms("Why does my Tummy  Ache after milk?")
+    assert term.text == "Tummy  Ache" and term.clinical == ("abdominal pain",)
+
+
+def test_lay_terms_match_whole_words_only():
+    assert lay_terms("Is mono-therapy with potassium enough for flush pee-related issues?") == []
+    names = clinical_names("Does a flu shot work in teens?")
+    assert names == ["influenza vaccine", "influenza vaccination", "adolescents"]
+
+
+def test_curly_apostrophes_are_read_as_straight_ones():
+    assert clinical_names("Can athlete’s foot spread?") == ["tinea pedis"]
+
+
+def test_every_lay_term_is_written_as_looked_up_and_has_clinical_names_other_than_itself():
+    assert all(term == " ".join(term.lower().split()) for term in LAY_TERMS)
+    assert all(names and term not in names for term, names in LAY_TERMS.items())

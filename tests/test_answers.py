@@ -250,3 +250,33 @@ def test_a_yes_no_question_gets_a_verdict_resting_on_the_cited_articles(fixture_
     cited = [e for e in answer.as_json()["evidence"] if e["cited"]]
     assert cited[0]["stance"] == "supports" and cited[0]["stance_sentence"] == stance.sentence
     assert ask(fixture_library, "What dose of rosuvastatin was given?").verdict is None
+
+
+def test_a_question_asking_two_things_is_read_in_parts():
+    from retrieval.answers.extractive import question_parts
+
+    assert question_parts("What dose of X was used, and how much did it lower cholesterol?") == [
+        "What dose of X was used",
+        "how much did it lower cholesterol?",
+    ]
+    assert question_parts("How long does fondaparinux last - what is its half-life in the elderly?") == [
+        "How long does fondaparinux last",
+        "what is its half-life in the elderly?",
+    ]
+    assert question_parts("Does it lower insulin sensitivity, and by how much?") == [
+        "Does it lower insulin sensitivity, and by how much?"
+    ]
+
+
+def test_each_part_of_a_question_gets_its_best_sentence_first():
+    import numpy as np
+
+    from retrieval.answers.extractive import MAX_SENTENCES, Candidate, select
+
+    # many sentences close to the first part, one answering the second part a little less well overall
+    pool = [Candidate("1", "t", "RESULTS", f"dose sentence {i}", 0.0, 0.9 - i / 100) for i in range(MAX_SENTENCES)]
+    pool.append(Candidate("1", "t", "RESULTS", "cholesterol fell by 30%", 0.0, 0.5))
+    vectors = np.eye(len(pool))
+    parts = np.array([[0.9 - i / 100, 0.1] for i in range(MAX_SENTENCES)] + [[0.1, 0.8]])
+    assert "cholesterol fell by 30%" not in [c.sentence for c in select(pool, vectors)]
+    assert "cholesterol fell by 30%" in [c.sentence for c in select(pool, vectors, parts)]

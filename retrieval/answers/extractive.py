@@ -11,12 +11,14 @@ course: ``retrieval.answers.slots``).
 An answer cites only articles that answer: only articles mentioning every
 subject of the question compete when any does, and a second article is quoted
 only when its best sentence scores nearly as well as the best one, so a
-question one article answers gets one article. Near-duplicates are dropped;
-retracted articles never supply a sentence.
+question one article answers gets one article. A question asking several things ("What dose…, and how
+much did it lower…?") gets the best sentence for each part first. Near-duplicates
+are dropped; retracted articles never supply a sentence.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -47,6 +49,13 @@ SLOT_BONUS = 0.08  # a sentence holding what the question asks for
 DUPLICATE_COSINE = 0.9
 DUPLICATE_JACCARD = 0.6
 MIN_WORDS = 5
+MIN_PART_WORDS = 4
+# Where a question turns to its next part: ", and how …", "; what …", " - what …"
+_PART_BREAK = re.compile(
+    r",?\s+and\s+(?=(?:by\s+|in\s+)?(?:how|what|which|when|why|who|whom|does|do|did|is|are|was|were|can|could|should|will|would|"
+    r"has|have|if)\b)|(?<=\?)\s+|;\s+|\s+[-–]\s+",
+    re.IGNORECASE,
+)
 
 # Findings live in RESULTS and CONCLUSIONS; background and aims restate the question.
 SECTION_BONUS = {
@@ -123,12 +132,41 @@ def candidates(hits: list[Hit], question: str, subjects: SubjectCoverage | None)
     return out
 
 
-def select(pool: list[Candidate], vectors: np.ndarray) -> list[Candidate]:
-    """The best sentence, then others close to it: few articles, at most MAX_PER_ARTICLE each, no near-duplicates."""
+def question_parts(question: str) -> list[str]:
+    """The parts of a question that asks several things ("What dose …, and how much did it lower …?").
+
+    One part (the question itself) when it asks one thing; parts of fewer than ``MIN_PART_WORDS`` words stay
+    with the part before them.
+    """
+    parts: list[str] = []
+    for piece in _PART_BREAK.split(question):
+        if piece and piece.strip():
+            if parts and len(words(piece)) < MIN_PART_WORDS:
+                parts[-1] = f"{parts[-1]} {piece.strip()}"
+            else:
+                parts.append(piece.strip())
+    return parts if len(parts) > 1 else [question]
+
+
+def select(pool: list[Candidate], vectors: np.ndarray, part_scores: np.ndarray | None = None) -> list[Candidate]:
+    """The best sentence, then others close to it: few articles, at most MAX_PER_ARTICLE each, no near-duplicates.
+
+    When the question asks several things (``part_scores``: each candidate's similarity to each part), the best
+    sentence for each part comes first, so that one part's many close sentences do not crowd out another's answer.
+    """
     order = sorted(range(len(pool)), key=lambda i: -pool[i].score)
     if not order:
         return []
     best = pool[order[0]].score
+    if part_scores is not None and part_scores.shape[1] > 1:
+        article = pool[order[0]].pmid
+        firsts = []
+        for j in range(part_scores.shape[1]):
+            mine = [i for i in order if pool[i].pmid == article]
+            top = max(mine, key=lambda i: part_scores[i, j] + pool[i].prior)
+            if top not in firsts:
+                firsts.append(top)
+        order = firsts + [i for i in order if i not in firsts]
     chosen: list[int] = []
     per_article: dict[str, int] = {}
     for i in order:
@@ -169,7 +207,9 @@ def extract(
     vectors = library.embed_texts([" ".join(c.sentence.split()[:EMBED_WORDS]) for c in pool])
     for candidate, similarity in zip(pool, vectors @ question_vector, strict=True):
         candidate.score = float(similarity) + candidate.prior
-    chosen = select(pool, vectors)
+    parts = question_parts(question)
+    part_scores = vectors @ library.embed_texts(parts).T if len(parts) > 1 else None
+    chosen = select(pool, vectors, part_scores)
     citations = [Citation(c.pmid, c.title, c.sentence) for c in chosen]
     text = " ".join(f"{c.sentence} [{c.pmid}]" for c in chosen)
     return Extract(citations, text, list(dict.fromkeys(c.pmid for c in chosen)))

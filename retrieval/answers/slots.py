@@ -35,7 +35,8 @@ _SENTENCE = {
     r"wk|months?|years?|yr)\b|\bwithin\b|\bafter\b|\bonset\b|\bduration\b",
     "mechanism": r"\bmechanism|\bmediat|\bvia\b|\bthrough\b|\bpathway|\binhibit|\bactivat|\bbind|\breceptor|"
     r"\bexpression\b|\binduc",
-    "effect size": r"\bodds ratio\b|\bhazard ratio\b|\brelative risk\b|\brisk ratio\b|\b(?:OR|HR|RR|CI)\b|"
+    "effect size": rf"{_NUMBER}\s*(?:%|percent)|\bodds ratio\b|\bhazard ratio\b|\brelative risk\b|\brisk ratio\b|"
+    r"\b(?:OR|HR|RR|CI)\b|"
     r"\bconfidence interval\b|\bp\s*[<=>]|\breduc|\bincreas|\bimprov|\bdifference\b|\bsignificant",
     "cause": r"\binduced\b|\bcaus|\bassociated\b|\bdue to\b|\battribut|\bdeveloped\b|\bresulted\b|\badverse\b|"
     r"\btoxicity\b|\breaction\b|\bafter\b",

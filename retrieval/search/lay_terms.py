@@ -161,6 +161,11 @@ LAY_TERMS: dict[str, tuple[str, ...]] = {
     "boob job": ("breast augmentation",),
     "tummy tuck": ("abdominoplasty",),
     "tubes tied": ("tubal ligation", "sterilization"),
+    # eponyms and instruments named for the procedure
+    "whipple": ("pancreaticoduodenectomy", "pancreatoduodenectomy"),
+    "whipple procedure": ("pancreaticoduodenectomy", "pancreatoduodenectomy"),
+    "whipple operation": ("pancreaticoduodenectomy", "pancreatoduodenectomy"),
+    "scalpel": ("cold knife", "cold-knife"),
     # clipped words
     "chemo": ("chemotherapy",),
     "physio": ("physiotherapy", "physical therapy"),

@@ -1,8 +1,9 @@
 """Chemical-induced disease relations at the level of an abstract (BioCreative V CDR).
 
 Every (chemical concept, disease concept) pair that co-occurs in an abstract is a candidate;
-a logistic regression over a few counts decides (same sentence, in the title, how often each is
-named, "induced"-like words between them, …). Fitted on BC5CDR train + dev by
+a logistic regression over a few counts scores it (same sentence, in the title, how often each is
+named, "induced"-like words between them, …), and a second one weighs that score against the
+other pairs of the abstract (``ranking.py``). Fitted on BC5CDR train + dev by
 ``python -m retrieval.library.entities.train``; its weights are a small JSON file.
 """
 
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from retrieval.library.entities.prior import PRIOR_FEATURES, Annotated, Prior
 from retrieval.library.entities.pubtator import CHEMICAL, DISEASE
+from retrieval.library.entities.ranking import RANK_FEATURES, Pair, by_abstract, fit_ranker, ranked, relative_features
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\[])")
 _CAUSE = re.compile(
@@ -199,22 +201,42 @@ def candidates(
 
 
 class RelationModel:
-    def __init__(self, weights: Sequence[float], words: dict[int, float], threshold: float, prior: Prior | None = None):
+    """The pair classifier and, when fitted with one, the second look that weighs a pair's score
+    against the other pairs of its abstract (``ranking.py``)."""
+
+    def __init__(
+        self,
+        weights: Sequence[float],
+        words: dict[int, float],
+        threshold: float,
+        prior: Prior | None = None,
+        ranker: Sequence[float] | None = None,
+    ):
         self.weights = list(weights)
         self.words = words
         self.threshold = threshold
         self.prior = prior
+        self.ranker = list(ranker) if ranker is not None else None
 
-    def score(self, candidate: Candidate) -> float:
+    def logit(self, candidate: Candidate) -> float:
+        """The first classifier's log-odds for one pair."""
         dense, words = candidate
-        z = sum(w * x for w, x in zip(self.weights, dense, strict=True)) + sum(self.words.get(i, 0.0) for i in words)
-        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+        return sum(w * x for w, x in zip(self.weights, dense, strict=True)) + sum(self.words.get(i, 0.0) for i in words)
+
+    def scores(self, pairs: dict[Pair, Candidate]) -> dict[Pair, float]:
+        """The probability of each candidate pair of one abstract."""
+        keys = list(pairs)
+        logits = [self.logit(pairs[p]) for p in keys]
+        if self.ranker is None:
+            return {p: _sigmoid(z) for p, z in zip(keys, logits, strict=True)}
+        features = relative_features(logits, keys)
+        return {p: ranked(self.ranker, f) for p, f in zip(keys, features, strict=True)}
 
     def predict(
         self, text: str, title_len: int, entities: Sequence[tuple[int, int, str, str]]
     ) -> list[tuple[str, str]]:
-        pairs = candidates(text, title_len, entities, self.prior)
-        return sorted(p for p, f in pairs.items() if self.score(f) >= self.threshold)
+        scores = self.scores(candidates(text, title_len, entities, self.prior))
+        return sorted(p for p, s in scores.items() if s >= self.threshold)
 
     def to_json(self, path: Path) -> None:
         words = {str(i): round(w, 5) for i, w in sorted(self.words.items()) if abs(w) > 1e-4}
@@ -227,6 +249,8 @@ class RelationModel:
                     "words": words,
                     "threshold": self.threshold,
                     "prior": self.prior.to_dict() if self.prior is not None else None,
+                    "rank_features": RANK_FEATURES,
+                    "ranker": self.ranker,
                 }
             )
         )
@@ -234,15 +258,45 @@ class RelationModel:
     @classmethod
     def from_json(cls, path: Path) -> RelationModel:
         data = json.loads(path.read_text())
-        if data["features"] != FEATURES or data["hash_dim"] != HASH_DIM:
+        if data["features"] != FEATURES or data["hash_dim"] != HASH_DIM or data.get("rank_features") != RANK_FEATURES:
             raise ValueError(f"{path} was fitted on other features; rerun python -m retrieval.library.entities.train")
         prior = Prior.from_dict(data["prior"]) if data.get("prior") else None
-        return cls(data["weights"], {int(k): v for k, v in data["words"].items()}, data["threshold"], prior)
+        words = {int(k): v for k, v in data["words"].items()}
+        return cls(data["weights"], words, data["threshold"], prior, data.get("ranker"))
 
 
-def fit(rows: Sequence[Candidate], labels: Sequence[int], c: float = 1.0, prior: Prior | None = None) -> RelationModel:
-    """A logistic regression over the dense features and the hashed words (threshold 0.5 until tuned);
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+FOLDS = 5
+
+
+def fit(
+    rows: Sequence[Candidate],
+    labels: Sequence[int],
+    keys: Sequence[tuple[str, Pair]],
+    c: float = 1.0,
+    prior: Prior | None = None,
+) -> RelationModel:
+    """The pair classifier on all rows, and the second look fitted on the classifier's out-of-fold
+    logits (folds by abstract; ``keys``: each row's (abstract id, pair)); threshold 0.5 until tuned.
     ``prior``: the counts the rows' prior features came from, kept to score new abstracts."""
+    from sklearn.model_selection import GroupKFold
+
+    model = _fit_pairs(rows, labels, c, prior)
+    logits = [0.0] * len(rows)
+    folds = GroupKFold(FOLDS).split(rows, labels, [doc for doc, _ in keys])
+    for inside, outside in folds:
+        part = _fit_pairs([rows[i] for i in inside], [labels[i] for i in inside], c, None)
+        for i in outside:
+            logits[i] = part.logit(rows[i])
+    model.ranker = fit_ranker(by_abstract(keys, logits), labels)
+    return model
+
+
+def _fit_pairs(rows: Sequence[Candidate], labels: Sequence[int], c: float, prior: Prior | None) -> RelationModel:
+    """A logistic regression over the dense features and the hashed words."""
     import numpy as np
     from scipy.sparse import csr_matrix, hstack
     from sklearn.linear_model import LogisticRegression
@@ -254,7 +308,7 @@ def fit(rows: Sequence[Candidate], labels: Sequence[int], c: float = 1.0, prior:
         indptr.append(len(indices))
     sparse = csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(rows), HASH_DIM))
     model = LogisticRegression(C=c, fit_intercept=False, max_iter=3000, class_weight="balanced")
-    model.fit(hstack([dense, sparse]).tocsr(), labels)
+    model.fit(hstack([dense, sparse]).tocsr(), list(labels))
     coef = model.coef_[0]
     n = len(FEATURES)
     return RelationModel([float(w) for w in coef[:n]], {i: float(w) for i, w in enumerate(coef[n:]) if w}, 0.5, prior)

@@ -16,7 +16,7 @@ from pathlib import Path
 from retrieval.library.entities import pubtator
 from retrieval.library.entities.concepts import NO_NEAREST, Concepts
 from retrieval.library.entities.dictionary import Dictionary
-from retrieval.library.entities.evaluation import annotated, training_rows
+from retrieval.library.entities.evaluation import annotated, gold_entities, training_rows
 from retrieval.library.entities.prior import Prior
 from retrieval.library.entities.pubtator import Document
 from retrieval.library.entities.recognizer import Recognizer
@@ -60,18 +60,28 @@ def best_threshold(dev: list[Document], scored: list[tuple[float, str, tuple[str
     return best
 
 
-def end_to_end_rows(
+def end_to_end_pairs(
     dev: list[Document], found: list, concepts: Concepts, prior: Prior
-) -> list[tuple[Candidate, str, tuple[str, str]]]:
-    """Candidate pairs of the recognised mentions, as a CDR submission has them: MeSH ids only."""
-    rows = []
+) -> list[tuple[str, dict[tuple[str, str], Candidate]]]:
+    """(PMID, candidate pairs) of each abstract, from the recognised mentions linked by ``concepts``."""
+    out = []
     for d, spans in zip(dev, found, strict=True):
         linked = concepts.link(d.text, [(s.start, s.end, s.type) for s in spans])
         entities = [(s.start, s.end, s.type, c) for s, c in zip(spans, linked, strict=True)]
-        for pair, features in candidates(d.text, len(d.title), entities, prior).items():
-            if not (pair[0].startswith("name:") or pair[1].startswith("name:")):
-                rows.append((features, d.pmid, pair))
-    return rows
+        out.append((d.pmid, candidates(d.text, len(d.title), entities, prior)))
+    return out
+
+
+def scored(
+    model: RelationModel, abstracts: list[tuple[str, dict[tuple[str, str], Candidate]]]
+) -> list[tuple[float, str, tuple[str, str]]]:
+    """(score, PMID, pair) of the pairs as a CDR submission has them: MeSH ids only."""
+    return [
+        (score, pmid, pair)
+        for pmid, pairs in abstracts
+        for pair, score in model.scores(pairs).items()
+        if not (pair[0].startswith("name:") or pair[1].startswith("name:"))
+    ]
 
 
 def dictionary_corpora(raw: Path, bc5cdr_splits: tuple[str, ...]) -> list[tuple[list[Document], tuple[str, ...]]]:
@@ -113,22 +123,21 @@ def choose(raw: Path, recognizer: Recognizer) -> Choice:
     train, dev = pubtator.load(raw, "bc5cdr", "train"), pubtator.load(raw, "bc5cdr", "dev")
     names = train + pubtator.load(raw, "ncbi_disease", "train")
     prior = Prior.count(annotated(d) for d in train)
-    x, y, _ = training_rows(train, prior, counted_in_prior=True)
-    x_gold, _, keys_gold = training_rows(dev, prior)
+    x, y, keys = training_rows(train, prior, counted_in_prior=True)
+    on_gold = [(d.pmid, candidates(d.text, len(d.title), gold_entities(d), prior)) for d in dev]
     found = recognizer.spans([d.text for d in dev])
-    models = {c: fit(x, y, c, prior) for c in CS}
+    models = {c: fit(x, y, keys, c, prior) for c in CS}
     best: Choice | None = None
     for min_similarity in MIN_SIMILARITIES:
-        rows = end_to_end_rows(dev, found, concepts_from(names, min_similarity), prior)
+        abstracts = end_to_end_pairs(dev, found, concepts_from(names, min_similarity), prior)
         for c, model in models.items():
-            threshold, scores = best_threshold(dev, [(model.score(f), pmid, pair) for f, pmid, pair in rows])
+            threshold, scores = best_threshold(dev, scored(model, abstracts))
             if best is None or scores["f1"] > best.dev_end_to_end["f1"]:
                 best = Choice(min_similarity, c, threshold, scores, {})
     assert best is not None
-    model = models[best.c]
     kept: dict[str, set] = {}
-    for f, (pmid, pair) in zip(x_gold, keys_gold, strict=True):
-        if model.score(f) >= best.threshold:
+    for score, pmid, pair in scored(models[best.c], on_gold):
+        if score >= best.threshold:
             kept.setdefault(pmid, set()).add(pair)
     best.dev_on_gold_entities = relation_scores([d.relations for d in dev], [kept.get(d.pmid, set()) for d in dev])
     return best
@@ -139,7 +148,7 @@ def fit_all(raw: Path, choice: Choice) -> tuple[Concepts, RelationModel]:
     docs = pubtator.load(raw, "bc5cdr", "train") + pubtator.load(raw, "bc5cdr", "dev")
     concepts = concepts_from(docs + pubtator.load(raw, "ncbi_disease", "train"), choice.min_similarity)
     prior = Prior.count(annotated(d) for d in docs)
-    x, y, _ = training_rows(docs, prior, counted_in_prior=True)
-    model = fit(x, y, choice.c, prior)
+    x, y, keys = training_rows(docs, prior, counted_in_prior=True)
+    model = fit(x, y, keys, choice.c, prior)
     model.threshold = choice.threshold
     return concepts, model

@@ -42,6 +42,7 @@ from functools import lru_cache
 
 from retrieval.library import Library
 from retrieval.search.lay_terms import LayTerm, lay_terms
+from retrieval.search.spelling import other_spellings
 from retrieval.text import STOP_WORDS, word_spans
 from retrieval.text import words as words_of
 
@@ -259,7 +260,7 @@ def phrase(words: tuple[str, ...]) -> str:
 
 def spellings(words: tuple[str, ...]) -> str:
     """The words as a phrase, or within ``NEAR_SLACK`` words of each other, or hyphenated words written as one
-    ("non-sedating" or "nonsedating")."""
+    ("non-sedating" or "nonsedating"), or spelt the British or the American way."""
     joined = tuple(w.replace("-", "") for w in words)
     parts = _parts(words)  # "cyanidin-3-glucoside" and 3-O-glucoside
     forms = [phrase(words)]
@@ -268,6 +269,7 @@ def spellings(words: tuple[str, ...]) -> str:
         forms.append(f"NEAR({' '.join(phrase((part,)) for part in parts)}, {NEAR_SLACK + len(parts) - 2})")
     if joined != words:
         forms.append(phrase(joined))
+    forms.extend(phrase(other) for other in other_spellings(words))  # "haemolytic" or "hemolytic"
     return " OR ".join(forms)
 
 

@@ -1,0 +1,54 @@
+"""British and American spellings of medical words: haemolytic and hemolytic, oesophageal and esophageal.
+
+Abstracts use both, often one each in a small library. A question spelt one way must find the
+articles spelt the other way, or the subject check reads "haemolytic anaemia" as missing, and the
+articles that answer are passed over for ones that happen to share the question's spelling.
+"""
+
+from __future__ import annotations
+
+import re
+
+# British forms to American: "ae" and "oe" inside a word ("haem", "paediatric", "oedema", "diarrhoea") and
+# the "-our" ending ("tumour")
+_TO_AMERICAN = (
+    (re.compile(r"(?<=[a-z])ae(?=[a-z])"), "e"),
+    (re.compile(r"oe(?=[a-z])"), "e"),
+    (re.compile(r"(?<=[a-z]{2})our(?=s?$)"), "or"),
+)
+# American forms to British, on the medical stems where the two differ
+_TO_BRITISH = (
+    (re.compile(r"^hem(?=[aoi])"), "haem"),
+    (re.compile(r"(?<=[^aeiou])emi(?=[ac])"), "aemi"),  # anemia, leukemia, ischemic, hypoglycemia
+    (re.compile(r"^(an|hyp|hyper)?esthe"), r"\1aesthe"),  # anesthesia
+    (re.compile(r"^esophag"), "oesophag"),
+    (re.compile(r"^edem"), "oedem"),
+    (re.compile(r"^estr(?=[aeiou])"), "oestr"),
+    (re.compile(r"pediatr"), "paediatr"),
+    (re.compile(r"orthoped"), "orthopaed"),
+    (re.compile(r"gyneco"), "gynaeco"),
+    (re.compile(r"^cesar"), "caesar"),
+    (re.compile(r"diarrhea"), "diarrhoea"),
+    (re.compile(r"^fet(?=(al|us|uses)$)"), "foet"),
+    (re.compile(r"^(tum|col|behavi|hum|lab|vap)or(?=s?$)"), r"\1our"),  # tumor, labor
+)
+
+
+def _rewrite(word: str, rules: tuple[tuple[re.Pattern[str], str], ...]) -> str:
+    for pattern, replacement in rules:
+        word = pattern.sub(replacement, word)
+    return word
+
+
+def other_spellings(words: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The words spelt the American way and the British way, where either differs from the words as given.
+
+    A form no article uses costs nothing: it only widens the search ("tumor" also tries "tumour", and
+    "colour" "color"; a rule that makes a word nobody writes finds nothing).
+    """
+    out: list[tuple[str, ...]] = []
+    for rules in (_TO_AMERICAN, _TO_BRITISH):
+        other = tuple(_rewrite(word, rules) for word in words)
+        if other != words and other not in out:
+            out.append(other)
+    return out

@@ -1,0 +1,28 @@
+"""British and American spellings find each other: the subject check and the answer's articles see both."""
+
+from __future__ import annotations
+
+from retrieval.library.records import AbstractSection, Article
+from retrieval.search.spelling import other_spellings
+from retrieval.search.subjects import subject_coverage
+
+
+def test_british_and_american_forms_of_medical_words():
+    assert other_spellings(("haemolytic", "anaemia")) == [("hemolytic", "anemia")]
+    assert other_spellings(("hemolytic", "anemia")) == [("haemolytic", "anaemia")]
+    assert other_spellings(("oesophageal",)) == [("esophageal",)]
+    assert other_spellings(("leukemia",)) == [("leukaemia",)]
+    assert other_spellings(("tumour",)) == [("tumor",)] and other_spellings(("tumor",)) == [("tumour",)]
+    assert other_spellings(("doctor",)) == [] and other_spellings(("ribavirin",)) == []
+
+
+def test_a_question_spelt_one_way_finds_articles_spelt_the_other(library_factory):
+    british = Article(
+        pmid="93000001",
+        title="Haemolytic anaemia after aortic surgery",
+        year=2014,
+        abstract=[AbstractSection("Haemolysis resolved after stent grafting.")],
+    )
+    library = library_factory([british])
+    coverage = subject_coverage(library, "Can a graft cause hemolytic anemia?")
+    assert coverage.missing == [] and coverage.together == ["93000001"]

@@ -56,6 +56,12 @@ class Settings(BaseSettings):
         100_000, description="From this many vectors on, the library uses an approximate (IVF-SQ8) index."
     )
     ivf_nprobe: int = 16
+    # Where chunk vectors are kept: float32 BLOBs in the SQLite store while the library is small, float16 shard
+    # files beside it from this many chunks on (retrieval.library.vector_shards; measured by `python -m bench
+    # vector-store`, docs/scale.md). A library that grows past it moves its BLOBs to shards at its next ingest.
+    vector_shards_min_vectors: int = Field(
+        200_000, description="From this many chunks on, vectors are kept as float16 shards beside the store."
+    )
 
     # Keyword (BM25) leg, retrieval.library.keyword. FTS5 needs nothing installed and holds up to some hundred
     # thousand records; tantivy (the optional extra, `make install-tantivy`) holds at a million (docs/scale.md).

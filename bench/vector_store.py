@@ -141,8 +141,8 @@ def fp16_agreement(vectors: np.ndarray, queries: np.ndarray, k: int = K) -> dict
     return {
         "vectors": len(vectors),
         "queries": len(queries),
-        "min_cosine": round(float(cosines.min()), 6),
-        "mean_cosine": round(float(cosines.mean()), 7),
+        "min_cosine": round(float(cosines.min()), 9),
+        "mean_cosine": round(float(cosines.mean()), 9),
         f"top{k}_overlap_mean": round(float(overlap.mean()), 4),
         f"top{k}_overlap_min": round(float(overlap.min()), 4),
     }
@@ -210,7 +210,7 @@ def run(args: argparse.Namespace) -> BenchResult:
             f"float16 against float32 (exact top-{K})",
             ["source", "queries", "min cosine", "mean cosine", f"top-{K} overlap", "worst query"],
             [
-                [name, a["queries"], f"{a['min_cosine']:.6f}", f"{a['mean_cosine']:.7f}", *overlaps(a)]
+                [name, a["queries"], f"{a['min_cosine']:.9f}", f"{a['mean_cosine']:.9f}", *overlaps(a)]
                 for name, a in agreement.items()
             ],
         ),

@@ -19,6 +19,7 @@ from bench import (
     scale,
     speed,
     trust,
+    vector_store,
     verdict,
 )
 from bench.errors import BenchError
@@ -37,6 +38,7 @@ COMMANDS: dict[str, ModuleType] = {
     "guard": guard,
     "gpu": gpu_check,
     "ray": ray_ingest,
+    "vector-store": vector_store,
 }
 
 

@@ -22,6 +22,7 @@ from retrieval.errors import UserError, reported
 from retrieval.guard import check
 from retrieval.library import Library
 from retrieval.library.collections import Collections
+from retrieval.library.store import BLOBS, MOVING, SHARDS
 from retrieval.settings import get_settings
 
 
@@ -126,6 +127,13 @@ def run_pmids(library: Library, args: argparse.Namespace, reporter: Reporter) ->
     return import_pmids(library, read_pmids(args), reporter)
 
 
+STORED_AS = {
+    BLOBS: "as float32 in the database",
+    MOVING: "as float16 shards (the rest moves there at the next ingest)",
+    SHARDS: "as float16 shards beside the database",
+}
+
+
 def show_status(library: Library, args: argparse.Namespace) -> int:
     status = library.status()
     if args.json:
@@ -135,7 +143,8 @@ def show_status(library: Library, args: argparse.Namespace) -> int:
     print(f"articles        {status['articles']:,} ({status['with_abstract']:,} with abstract,", end=" ")
     print(f"{status['retracted']} retracted)")
     print(f"chunks          {status['chunks']:,} ({status['pending_embeddings']:,} waiting for embedding)")
-    print(f"vectors         {status['vectors']:,} in a {status['index_type']} index")
+    stored = STORED_AS[status["vector_storage"]]
+    print(f"vectors         {status['vectors']:,} in a {status['index_type']} index, stored {stored}")
     built = f"{status['embedding_backend']}, built on {status['embedding_device']}"
     print(f"embedding model {status['embedding_model']} ({built})")
     print(f"keyword index   {status['keyword_engine']}")

@@ -56,6 +56,15 @@ class Settings(BaseSettings):
         100_000, description="From this many vectors on, the library uses an approximate (IVF-SQ8) index."
     )
     ivf_nprobe: int = 16
+    # Where chunk vectors are kept: float32 BLOBs in the SQLite store while the library is small, float16 shard
+    # files beside it from this many chunks on (retrieval.library.vector_shards). Measured by `python -m bench
+    # vector-store` (docs/scale.md): shards take 768 bytes a vector against about 2,000 as BLOBs and read back
+    # faster at every size, so what BLOBs keep for a small library is one self-contained file of exact float32
+    # vectors, at a cost under 200 MB. From 100,000 on (where the index stops holding a float32 copy too) the
+    # bytes count, and moving a library's BLOBs there at its next ingest takes seconds (2.8 s measured).
+    vector_shards_min_vectors: int = Field(
+        100_000, description="From this many chunks on, vectors are kept as float16 shards beside the store."
+    )
 
     # Keyword (BM25) leg, retrieval.library.keyword. FTS5 needs nothing installed and holds up to some hundred
     # thousand records; tantivy (the optional extra, `make install-tantivy`) holds at a million (docs/scale.md).

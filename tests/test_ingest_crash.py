@@ -24,13 +24,20 @@ def ingest_command(data_dir: Path, path: Path) -> list[str]:
     return [sys.executable, "-m", "ingest", "--quiet", "files", str(path)]
 
 
-def environment(data_dir: Path) -> dict[str, str]:
-    return {**os.environ, "MEDLIT_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1"}
+def environment(data_dir: Path, shards: bool = False) -> dict[str, str]:
+    """The ingest's environment; ``shards``: its vectors go to float16 shards from the first chunk on."""
+    env = {**os.environ, "MEDLIT_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1"}
+    return env | ({"MEDLIT_VECTOR_SHARDS_MIN_VECTORS": "1"} if shards else {})
 
 
-def run_to_end(data_dir: Path, path: Path) -> subprocess.CompletedProcess:
+def run_to_end(data_dir: Path, path: Path, shards: bool = False) -> subprocess.CompletedProcess:
     return subprocess.run(
-        ingest_command(data_dir, path), cwd=ROOT, env=environment(data_dir), capture_output=True, text=True, timeout=600
+        ingest_command(data_dir, path),
+        cwd=ROOT,
+        env=environment(data_dir, shards),
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 
@@ -43,7 +50,7 @@ def library_counts(data_dir: Path) -> tuple[int, int, int]:
         with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as conn:
             return conn.execute(
                 "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM chunks),"
-                " (SELECT count(*) FROM chunks WHERE vector IS NOT NULL)"
+                " (SELECT count(*) FROM chunks WHERE vector IS NOT NULL OR shard IS NOT NULL)"
             ).fetchone()
     except sqlite3.OperationalError:  # schema not created yet
         return (0, 0, 0)
@@ -54,6 +61,8 @@ MOMENTS = {
     "while storing records": lambda a, c, e: 0 < a < COUNT,
     # every record committed, none embedded yet
     "while embedding": lambda a, c, e: a == COUNT and e < c,
+    # the same, with the vectors going to float16 shards: the kill may land between a shard's bytes and their commit
+    "while embedding into shards": lambda a, c, e: a == COUNT and e < c,
 }
 
 
@@ -74,10 +83,11 @@ def reference(tmp_path_factory, source: Path) -> dict:
 @pytest.mark.parametrize("moment", list(MOMENTS))
 def test_kill_9_then_rerun_gives_the_same_library(tmp_path: Path, source: Path, reference: dict, moment: str):
     reached = MOMENTS[moment]
+    shards = "shards" in moment
     process = subprocess.Popen(
         ingest_command(tmp_path, source),
         cwd=ROOT,
-        env=environment(tmp_path),
+        env=environment(tmp_path, shards),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
@@ -92,10 +102,11 @@ def test_kill_9_then_rerun_gives_the_same_library(tmp_path: Path, source: Path, 
     interrupted = library_counts(tmp_path)
     assert interrupted[0] < COUNT or interrupted[2] < interrupted[1], "the kill came too late to test anything"
 
-    again = run_to_end(tmp_path, source)
+    again = run_to_end(tmp_path, source, shards)
     assert again.returncode == 0, again.stderr
-    status = Library(Settings(data_dir=tmp_path)).status()
+    library = Library(Settings(data_dir=tmp_path))
+    status = library.status()
     for key in ("articles", "chunks", "vectors", "pending_embeddings", "with_abstract"):
         assert status[key] == reference[key], key
-    library = Library(Settings(data_dir=tmp_path))
+    assert status["vector_storage"] == ("shards" if shards else "blobs")
     assert library.check().ok

@@ -1,5 +1,9 @@
 """Vector shards: what the embedding workers sent back, on disk until the writer applies them.
 
+These are a round's scratch files, not the library's own float16 shards (``retrieval.library.vector_shards``):
+applying them goes through ``Store.set_vectors``, which keeps each vector as a BLOB or in the
+library's shards, as the library's size says.
+
 A round's vectors reach the store only after every one of its chunks came back, so a round a
 worker failed leaves its chunks pending as a whole (the next ingest embeds them), and this
 process holds one shard in memory at a time however far the workers run ahead. The folder is

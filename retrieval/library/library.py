@@ -38,6 +38,7 @@ class CheckReport:
     articles_without_chunk: int = 0
     pending_embeddings: int = 0
     keyword_index_off_by: int = 0  # articles the keyword index holds more (or, negative, fewer) than the store
+    damaged_vector_shards: int = 0  # shard files missing or shorter than the rows the store committed to them
     repaired: bool = False
     problems: list[str] = field(default_factory=list)
 
@@ -48,7 +49,7 @@ class CheckReport:
 class Library:
     def __init__(self, settings: Settings | None = None):
         self.settings = settings or get_settings()
-        self.store = Store(self.settings.db_path)
+        self.store = Store(self.settings.db_path, shards_from=self.settings.vector_shards_min_vectors)
         self.index = VectorIndex(self.settings.index_path, self.settings, exact=self.store.vectors)
         self.index.load(mmap=True)
         self._keywords: KeywordIndex | None = None
@@ -192,6 +193,8 @@ class Library:
         return found
 
     def sync_index(self) -> SyncReport:
+        """Move the vectors of a library grown past BLOBs to shards (resumable), then make the index match."""
+        self.store.move_vectors_to_shards()
         dim = self._dimension()
         report = self.index.sync(self.store, dim)
         self._pin()
@@ -227,7 +230,8 @@ class Library:
             "chunk_tokens": self.chunk_tokens,
             "keyword_engine": library_engine(self.store, self.settings),
             "data_dir": str(self.settings.data_dir),
-            "data_bytes": sum(f.stat().st_size for f in files if f.exists()),
+            "vector_storage": self.store.vector_storage(),
+            "data_bytes": sum(f.stat().st_size for f in files if f.exists()) + self.store.shards.disk_bytes(),
             "last_ingest": runs[0] if runs else None,
         }
 
@@ -244,6 +248,12 @@ class Library:
         report.keyword_index_off_by = self.keywords.count() - self.store.article_count()
         if len(present) != len(np.unique(present)):
             report.problems.append("the index holds duplicate ids")
+        damaged = [s for s in self.store.shard_states() if s.damaged]
+        report.damaged_vector_shards = len(damaged)
+        report.problems += [
+            f"vector shard {self.store.shards.path(s.shard).name} holds {s.intact:,} of its {s.rows:,} rows"
+            for s in damaged
+        ]
         for name in (
             "vectors_without_chunk",
             "chunks_without_vector",
@@ -263,6 +273,9 @@ class Library:
         return report
 
     def _repair(self, report: CheckReport) -> None:
+        for state in self.store.shard_states():
+            if state.damaged:
+                self.store.forget_lost_vectors(state)  # embedded again below
         if report.keyword_index_off_by:
             self.rebuild_keyword_index()
         with self.store.transaction() as conn:

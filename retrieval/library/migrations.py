@@ -225,6 +225,21 @@ CREATE INDEX articles_updated ON articles(updated_at);
 CREATE INDEX deletions_deleted ON deletions(deleted_at);
 """
 
+# Vectors kept once at scale (retrieval.library.vector_shards): a large library's chunk vectors lie in float16
+# shard files beside the store, each chunk pointing at its row; ``vector`` stays the float32 BLOB of a small
+# library. A chunk with neither is pending, and the partial index that finds pending chunks says so.
+VECTOR_SHARDS = """
+ALTER TABLE chunks ADD COLUMN shard INTEGER;
+ALTER TABLE chunks ADD COLUMN shard_row INTEGER;
+DROP INDEX chunks_pending;
+CREATE INDEX chunks_pending ON chunks(chunk_id) WHERE vector IS NULL AND shard IS NULL;
+CREATE TABLE vector_shards (
+    shard INTEGER PRIMARY KEY,
+    rows INTEGER NOT NULL,
+    dim INTEGER NOT NULL
+);
+"""
+
 MIGRATIONS: list[str] = [
     ARTICLES,
     COLLECTIONS,
@@ -233,6 +248,7 @@ MIGRATIONS: list[str] = [
     COLLECTION_OWNERS,
     SAVED_SEARCH_OWNERS,
     KEYWORD_SYNC,
+    VECTOR_SHARDS,
 ]
 
 

@@ -1,9 +1,11 @@
 """SQLite store of articles, their chunks and vectors, and ingest provenance.
 
-SQLite is the library's source of truth. Vectors are kept beside their chunks,
-so the FAISS index is a derived file that can always be rebuilt or repaired
-from here without re-embedding. Every write is one transaction: a crash leaves
-the last committed state, never a half-written record.
+SQLite is the library's source of truth. Vectors are kept beside their chunks
+(float32 BLOBs in a small library, float16 shard files beside the database in a
+large one, see ``retrieval.library.vector_shards``), so the FAISS index is a
+derived file that can always be rebuilt or repaired from here without
+re-embedding. Every write is one transaction: a crash leaves the last committed
+state, never a half-written record.
 
 This module owns every SQL statement of the library but the schema
 (``migrations``) and the curated collections (``collections``): search legs,
@@ -28,10 +30,16 @@ from retrieval.errors import UserError
 from retrieval.library.filters import SearchFilters
 from retrieval.library.migrations import migrate
 from retrieval.library.records import Article, json_hash
+from retrieval.library.vector_shards import SHARD_FOLDER, SHARD_ROWS, ShardFiles
 
 Chunker = Callable[[Article], list[str]]
 ID_BATCH = 500  # ids bound in one ``IN (...)``: well under SQLite's limit on bound parameters
 DEFERRED_META = "fts5_deferred_triggers"  # the FTS5 triggers' SQL while a bulk load runs without them
+# Where new vectors go: BLOBs (absent: every library began so), shards while the BLOBs move there, shards.
+STORAGE_META = "vector_storage"
+BLOBS, MOVING, SHARDS = "blobs", "moving", "shards"
+EMBEDDED = "(vector IS NOT NULL OR shard IS NOT NULL)"  # a chunk with a vector, in either place
+MOVE_BLOCK = 20_000  # BLOB vectors moved to shards in one transaction (30 MB of float32)
 
 
 class UnknownCollectionError(UserError):
@@ -85,6 +93,20 @@ class ArticleEntities:
 
 
 @dataclass(frozen=True)
+class ShardState:
+    """What the store committed to one vector shard, and how many of those rows its file still holds."""
+
+    shard: int
+    rows: int
+    dim: int
+    intact: int
+
+    @property
+    def damaged(self) -> bool:
+        return self.intact < self.rows
+
+
+@dataclass(frozen=True)
 class EntityRow:
     section: str
     start: int
@@ -106,9 +128,12 @@ class Facet:
 class Store:
     """Thread-safe access to one library database (one connection per thread)."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, shards_from: int | None = None):
+        """``shards_from``: from this many chunks on, vectors go to float16 shards (None: wherever they are now)."""
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.shards_from = shards_from
+        self.shards = ShardFiles(self.path.parent / SHARD_FOLDER)
         self._local = threading.local()
         migrate(self.conn)
         self._finish_deferred_keyword_index()  # a bulk load that died left FTS5 behind its records
@@ -247,33 +272,130 @@ class Store:
         """Chunks still without a vector, as (chunk_id, text to embed: title + chunk)."""
         rows = self.conn.execute(
             "SELECT c.chunk_id, a.title, c.text, c.ord FROM chunks c JOIN articles a USING (pmid)"
-            " WHERE c.vector IS NULL ORDER BY c.chunk_id LIMIT ?",
+            " WHERE c.vector IS NULL AND c.shard IS NULL ORDER BY c.chunk_id LIMIT ?",
             (limit,),
         ).fetchall()
         return [(r["chunk_id"], embedding_text(r["title"], r["text"], r["ord"])) for r in rows]
 
     def count_pending(self) -> int:
-        return self.conn.execute("SELECT count(*) FROM chunks WHERE vector IS NULL").fetchone()[0]
+        return self.conn.execute("SELECT count(*) FROM chunks WHERE vector IS NULL AND shard IS NULL").fetchone()[0]
 
+    # ------------------------------------------------------------------- vectors
     def set_vectors(self, ids: Sequence[int], vectors: np.ndarray) -> None:
+        """Store the vectors of chunks ``ids`` in one transaction: as BLOBs, or in shards once the library is large."""
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         with self.transaction() as conn:
+            if self._storage(conn) == BLOBS:
+                conn.executemany(
+                    "UPDATE chunks SET vector = ? WHERE chunk_id = ?",
+                    [(vectors[i].tobytes(), int(cid)) for i, cid in enumerate(ids)],
+                )
+            else:
+                self._append_to_shards(conn, np.asarray(ids, dtype=np.int64), vectors)
+
+    def vector_storage(self) -> str:
+        """Where new vectors go: ``blobs``, ``moving`` (to shards, BLOBs still being moved) or ``shards``."""
+        return self.get_meta(STORAGE_META, BLOBS) or BLOBS
+
+    def _storage(self, conn: sqlite3.Connection) -> str:
+        """``vector_storage``, switched to shards (inside the caller's transaction) once the library has grown to
+        ``shards_from`` chunks. Counting stops at the threshold, so a small library pays for a small count."""
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (STORAGE_META,)).fetchone()
+        storage = row[0] if row else BLOBS
+        if storage == BLOBS and self.shards_from is not None:
+            due = conn.execute("SELECT 1 FROM chunks LIMIT 1 OFFSET ?", (max(self.shards_from - 1, 0),)).fetchone()
+            if due is not None:
+                conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (STORAGE_META, MOVING))
+                storage = MOVING
+        return storage
+
+    def _append_to_shards(self, conn: sqlite3.Connection, ids: np.ndarray, vectors: np.ndarray) -> None:
+        """Write vectors past the last shard's committed rows (a new shard when full), then point their chunks at
+        them; the caller's commit is what makes the rows count (``retrieval.library.vector_shards``)."""
+        dim = vectors.shape[1]
+        last = conn.execute("SELECT shard, rows, dim FROM vector_shards ORDER BY shard DESC LIMIT 1").fetchone()
+        if last is None:
+            shard, rows = 0, 0
+        elif last["rows"] >= SHARD_ROWS or last["dim"] != dim:
+            shard, rows = last["shard"] + 1, 0
+        else:
+            shard, rows = last["shard"], last["rows"]
+        done = 0
+        while done < len(ids):
+            take = min(SHARD_ROWS - rows, len(ids) - done)
+            self.shards.append(shard, rows, vectors[done : done + take])
             conn.executemany(
-                "UPDATE chunks SET vector = ? WHERE chunk_id = ?",
-                [(vectors[i].tobytes(), int(cid)) for i, cid in enumerate(ids)],
+                "UPDATE chunks SET vector = NULL, shard = ?, shard_row = ? WHERE chunk_id = ?",
+                [(shard, rows + i, int(cid)) for i, cid in enumerate(ids[done : done + take])],
             )
+            conn.execute(
+                "INSERT INTO vector_shards (shard, rows, dim) VALUES (?, ?, ?)"
+                " ON CONFLICT (shard) DO UPDATE SET rows = excluded.rows",
+                (shard, rows + take, dim),
+            )
+            done += take
+            shard, rows = (shard + 1, 0) if rows + take >= SHARD_ROWS else (shard, rows + take)
+
+    def move_vectors_to_shards(self, progress: Callable[[int], None] | None = None) -> int:
+        """Move a library's BLOB vectors to shards once it has outgrown them, a block a transaction; return how many.
+
+        A move that is stopped goes on at the next call (the library marks itself ``moving``, and
+        reads take each vector from wherever it is meanwhile). The BLOBs' pages become free pages
+        of the database, which SQLite fills with the chunks that come next.
+        """
+        with self.transaction() as conn:
+            if self._storage(conn) != MOVING:
+                return 0
+        moved, last = 0, -1
+        while True:
+            with self.transaction() as conn:
+                rows = conn.execute(
+                    "SELECT chunk_id, vector, shard, shard_row FROM chunks WHERE chunk_id > ? AND vector IS NOT NULL"
+                    " ORDER BY chunk_id LIMIT ?",
+                    (last, MOVE_BLOCK),
+                ).fetchall()
+                if not rows:
+                    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (STORAGE_META, SHARDS))
+                    return moved
+                ids, vectors = self._unpack(rows)
+                self._append_to_shards(conn, ids, vectors)
+            moved, last = moved + len(ids), int(ids[-1])
+            if progress:
+                progress(len(ids))
+
+    def shard_states(self) -> list[ShardState]:
+        """Every shard the store committed rows to, with the rows its file still holds."""
+        rows = self.conn.execute("SELECT shard, rows, dim FROM vector_shards ORDER BY shard").fetchall()
+        return [ShardState(r[0], r[1], r[2], self.shards.intact_rows(r[0], r[2])) for r in rows]
+
+    def forget_lost_vectors(self, state: ShardState) -> int:
+        """Make the chunks whose vectors a damaged shard lost pending again (to be embedded anew); return how many.
+
+        The rows the file still holds stay; the shard is cut to them, so new rows are written after them.
+        """
+        with self.transaction() as conn:
+            lost = conn.execute(
+                "UPDATE chunks SET shard = NULL, shard_row = NULL WHERE shard = ? AND shard_row >= ?",
+                (state.shard, state.intact),
+            ).rowcount
+            if state.intact:
+                conn.execute("UPDATE vector_shards SET rows = ? WHERE shard = ?", (state.intact, state.shard))
+            else:
+                conn.execute("DELETE FROM vector_shards WHERE shard = ?", (state.shard,))
+            self.shards.cut(state.shard, state.intact, state.dim)
+        return lost
 
     def embedded_ids(self) -> np.ndarray:
-        rows = self.conn.execute("SELECT chunk_id FROM chunks WHERE vector IS NOT NULL ORDER BY chunk_id")
+        rows = self.conn.execute(f"SELECT chunk_id FROM chunks WHERE {EMBEDDED} ORDER BY chunk_id")
         return np.fromiter((r[0] for r in rows), dtype=np.int64)
 
     def iter_vectors(
         self, ids: np.ndarray | None = None, batch: int = 20_000
     ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """Yield (ids, vectors) blocks of embedded chunks, all of them or those in ``ids``."""
+        """Yield (ids, float32 vectors) blocks of embedded chunks, all of them or those in ``ids``."""
         if ids is None:
             query = (
-                "SELECT chunk_id, vector FROM chunks WHERE vector IS NOT NULL AND chunk_id > ?"
+                f"SELECT chunk_id, vector, shard, shard_row FROM chunks WHERE {EMBEDDED} AND chunk_id > ?"
                 " ORDER BY chunk_id LIMIT ?"
             )
             last = -1
@@ -282,13 +404,16 @@ class Store:
                 if not rows:
                     return
                 last = rows[-1][0]
-                yield _unpack(rows)
+                yield self._unpack(rows)
         else:
             for part in batches([int(i) for i in ids]):
-                sql = f"SELECT chunk_id, vector FROM chunks WHERE vector IS NOT NULL AND chunk_id IN ({_marks(part)})"
+                sql = (
+                    f"SELECT chunk_id, vector, shard, shard_row FROM chunks WHERE {EMBEDDED}"
+                    f" AND chunk_id IN ({_marks(part)})"
+                )
                 rows = self.conn.execute(sql, part).fetchall()
                 if rows:
-                    yield _unpack(rows)
+                    yield self._unpack(rows)
 
     def vectors(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(ids, vectors) of those ``ids`` that are embedded: what an approximate index re-ranks with."""
@@ -296,6 +421,43 @@ class Store:
         if not blocks:
             return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
         return np.concatenate([b[0] for b in blocks]), np.vstack([b[1] for b in blocks])
+
+    def article_vectors(self, pmids: Sequence[str]) -> dict[str, np.ndarray]:
+        """Each article's embedding: the normalised mean of its stored chunk vectors."""
+        sums: dict[str, np.ndarray] = {}
+        for part in batches(pmids):
+            sql = (
+                f"SELECT chunk_id, vector, shard, shard_row, pmid FROM chunks WHERE {EMBEDDED}"
+                f" AND pmid IN ({_marks(part)})"
+            )
+            rows = self.conn.execute(sql, part).fetchall()
+            if not rows:
+                continue
+            _, vectors = self._unpack(rows)
+            for row, vector in zip(rows, vectors, strict=True):
+                pmid = row["pmid"]
+                sums[pmid] = sums[pmid] + vector if pmid in sums else vector.copy()
+        return {p: v / (np.linalg.norm(v) or 1.0) for p, v in sums.items()}
+
+    def _unpack(self, rows: list[sqlite3.Row]) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, float32 vectors) of rows (chunk_id, vector, shard, shard_row), each vector read from where it lies."""
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        in_blobs = [i for i, r in enumerate(rows) if r[1] is not None]
+        in_shards = [i for i, r in enumerate(rows) if r[1] is None]
+        if not in_shards:
+            return ids, np.vstack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
+        committed = {r[0]: (r[1], r[2]) for r in self.conn.execute("SELECT shard, rows, dim FROM vector_shards")}
+        dim = committed[rows[in_shards[0]][2]][1]
+        vectors = np.empty((len(rows), dim), dtype=np.float32)
+        for i in in_blobs:
+            vectors[i] = np.frombuffer(rows[i][1], dtype=np.float32)
+        shard_of = np.array([rows[i][2] for i in in_shards], dtype=np.int64)
+        row_of = np.array([rows[i][3] for i in in_shards], dtype=np.int64)
+        positions = np.array(in_shards, dtype=np.int64)
+        for shard in np.unique(shard_of):
+            mine = shard_of == shard
+            vectors[positions[mine]] = self.shards.gather(int(shard), row_of[mine], *committed[int(shard)])
+        return ids, vectors
 
     def chunk_rows(self, ids: Sequence[int]) -> dict[int, ChunkRow]:
         found: dict[int, ChunkRow] = {}
@@ -312,16 +474,6 @@ class Store:
         )
         for r in rows:
             yield r["pmid"], embedding_text(r["title"], r["text"], r["ord"])
-
-    def article_vectors(self, pmids: Sequence[str]) -> dict[str, np.ndarray]:
-        """Each article's embedding: the normalised mean of its stored chunk vectors."""
-        sums: dict[str, np.ndarray] = {}
-        for part in batches(pmids):
-            sql = f"SELECT pmid, vector FROM chunks WHERE vector IS NOT NULL AND pmid IN ({_marks(part)})"
-            for pmid, blob in self.conn.execute(sql, part):
-                vector = np.frombuffer(blob, dtype=np.float32)
-                sums[pmid] = sums[pmid] + vector if pmid in sums else vector.copy()
-        return {p: v / (np.linalg.norm(v) or 1.0) for p, v in sums.items()}
 
     # ------------------------------------------------------------------- filters
     def filter_clause(self, filters: SearchFilters | None) -> FilterClause | None:
@@ -672,7 +824,7 @@ class Store:
         return {
             "articles": one("SELECT count(*) FROM articles").fetchone()[0],
             "chunks": one("SELECT count(*) FROM chunks").fetchone()[0],
-            "embedded_chunks": one("SELECT count(*) FROM chunks WHERE vector IS NOT NULL").fetchone()[0],
+            "embedded_chunks": one(f"SELECT count(*) FROM chunks WHERE {EMBEDDED}").fetchone()[0],
             "with_abstract": one("SELECT count(*) FROM articles WHERE has_abstract").fetchone()[0],
             "retracted": one("SELECT count(*) FROM articles WHERE is_retracted").fetchone()[0],
         }
@@ -773,9 +925,3 @@ def embedding_text(title: str, text: str, ord: int) -> str:
     if ord == 0 and text == title:
         return title
     return f"{title}\n{text}" if title else text
-
-
-def _unpack(rows: list[sqlite3.Row]) -> tuple[np.ndarray, np.ndarray]:
-    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    vectors = np.vstack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
-    return ids, vectors

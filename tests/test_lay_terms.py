@@ -23,3 +23,8 @@ def test_curly_apostrophes_are_read_as_straight_ones():
 def test_every_lay_term_is_written_as_looked_up_and_has_clinical_names_other_than_itself():
     assert all(term == " ".join(term.lower().split()) for term in LAY_TERMS)
     assert all(names and term not in names for term, names in LAY_TERMS.items())
+
+
+def test_an_operation_said_in_lay_words_is_its_clinical_name():
+    assert clinical_names("After a child has their tonsils out, do late bleeds happen?") == ["tonsillectomy"]
+    assert clinical_names("Is sodium bicarb added to the injection?") == ["bicarbonate"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from retrieval.search.brand_names import BRAND_NAMES
 from retrieval.search.lay_terms import LAY_TERMS, clinical_names, lay_terms
 
 
@@ -28,3 +29,8 @@ def test_every_lay_term_is_written_as_looked_up_and_has_clinical_names_other_tha
 def test_an_operation_said_in_lay_words_is_its_clinical_name():
     assert clinical_names("After a child has their tonsils out, do late bleeds happen?") == ["tonsillectomy"]
     assert clinical_names("Is sodium bicarb added to the injection?") == ["bicarbonate"]
+
+
+def test_brand_names_are_read_as_generic_names():
+    assert clinical_names("Can I take Tylenol with Coumadin?") == ["acetaminophen", "paracetamol", "warfarin"]
+    assert all(term == term.lower() and names for term, names in BRAND_NAMES.items())

@@ -150,3 +150,22 @@ def test_a_typing_slip_is_never_read_as_a_rarer_word(library_factory):
     library = library_factory([phyto])
     coverage = subject_coverage(library, "When should a newborn start phototherapy?")
     assert coverage.missing == ["phototherapy"]
+
+
+def test_a_brand_is_read_as_its_generic_and_a_brand_of_a_neighbour_stays_missing(library_factory):
+    diuretic = Article(
+        pmid="92000005",
+        title="Furosemide in acute heart failure",
+        year=2010,
+        abstract=[AbstractSection("Furosemide relieved congestion in 80% of patients.")],
+    )
+    gliflozin = Article(
+        pmid="92000006",
+        title="Dapagliflozin and kidney outcomes",
+        year=2020,
+        abstract=[AbstractSection("Dapagliflozin slowed the decline in kidney function.")],
+    )
+    library = library_factory([diuretic, gliflozin])
+    coverage = subject_coverage(library, "Does Lasix help heart failure?")
+    assert coverage.missing == [] and coverage.together == ["92000005"]
+    assert subject_coverage(library, "Is Jardiance safe for the kidneys?").missing == ["Jardiance"]

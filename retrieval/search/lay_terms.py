@@ -6,7 +6,8 @@ reads a rare lay word the library lacks ("chickenpox", "bedwetting") as a named
 subject the library does not cover, and refuses a question the library answers;
 and BM25 cannot match words no abstract uses. So a lay term found in a question
 is looked up under its clinical names, and search adds those names to its
-keyword query.
+keyword query. Drug brand names work the same way (``retrieval.search.brand_names``:
+Zoloft is sertraline).
 
 Only true synonyms belong here: a lay term and the clinical name of the same
 thing. A neighbour ("snoring" for sleep apnoea, "blackout" for syncope) would
@@ -19,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+
+from retrieval.search.brand_names import BRAND_NAMES
 
 # lay term (lower case, as people type it) -> clinical names, most usual first
 LAY_TERMS: dict[str, tuple[str, ...]] = {
@@ -206,11 +209,16 @@ class LayTerm:
     clinical: tuple[str, ...]  # its clinical names
 
 
+# lay terms and drug brand names: every everyday name with the names abstracts use instead
+OTHER_NAMES: dict[str, tuple[str, ...]] = {**BRAND_NAMES, **LAY_TERMS}
+
+
 def lay_terms(question: str) -> list[LayTerm]:
-    """The lay terms of ``question``, longest first where they overlap ("tummy ache" before "tummy")."""
+    """The lay terms and brand names of ``question``, longest first where they overlap ("tummy ache" before
+    "tummy")."""
     found: list[LayTerm] = []
     for match in _pattern().finditer(question):
-        found.append(LayTerm(match.start(), match.end(), match.group(0), LAY_TERMS[_key(match.group(0))]))
+        found.append(LayTerm(match.start(), match.end(), match.group(0), OTHER_NAMES[_key(match.group(0))]))
     return found
 
 
@@ -226,6 +234,6 @@ def _key(text: str) -> str:
 @lru_cache(maxsize=1)
 def _pattern() -> re.Pattern[str]:
     # longest alternatives first, so that the regex prefers "tummy ache" to "tummy"; spaces match any whitespace
-    terms = sorted(LAY_TERMS, key=len, reverse=True)
+    terms = sorted(OTHER_NAMES, key=len, reverse=True)
     body = "|".join(re.escape(t).replace(r"\ ", r"\s+").replace("'", "['’]") for t in terms)
     return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)

@@ -19,7 +19,8 @@ from tests.library_support import STATINS
     [
         ("How should a ward be cleaned after a Candida auris outbreak?", ["Candida auris"]),
         ("What is the case fatality rate of Marburg virus disease?", ["Marburg virus disease"]),
-        ("What dose of IV levothyroxine treats myxedema coma?", ["IV", "levothyroxine", "myxedema"]),
+        ("What dose of IV levothyroxine treats myxedema coma?", ["levothyroxine", "myxedema"]),
+        ("Does stage IV or type II disease respond to HPV vaccines?", ["HPV vaccines"]),
         ("Is Ozempic safe with chronic kidney disease?", ["Ozempic"]),
         ("Does SGLT2 inhibition protect the kidneys?", ["SGLT2"]),
         ("Do water pills help people with a weak heart?", []),
@@ -169,3 +170,17 @@ def test_a_brand_is_read_as_its_generic_and_a_brand_of_a_neighbour_stays_missing
     coverage = subject_coverage(library, "Does Lasix help heart failure?")
     assert coverage.missing == [] and coverage.together == ["92000005"]
     assert subject_coverage(library, "Is Jardiance safe for the kidneys?").missing == ["Jardiance"]
+
+
+def test_articles_naming_a_subject_by_another_form_of_its_word_still_answer(library_factory):
+    angiography = Article(
+        pmid="92000007",
+        title="Furosemide before coronary angiography",
+        year=1992,
+        abstract=[AbstractSection("Renal function deteriorated after angiographies in the furosemide group.")],
+    )
+    angiogram = Article(pmid="92000008", title="The coronary angiogram in diabetes", year=1999, abstract=[])
+    library = library_factory([angiography, angiogram])
+    coverage = subject_coverage(library, "Does furosemide protect the kidneys during an angiogram?")
+    # no article names both as written; the one naming furosemide and angiography answers
+    assert coverage.missing == [] and coverage.together == ["92000007"]

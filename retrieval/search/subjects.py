@@ -58,6 +58,9 @@ ABSENT_ZIPF = 4.0  # an everyday word rarer than this, never used by the library
 ABSENT_MIN_ARTICLES = 1_000
 NOT_NAME_ENDINGS = ("worthy", "ised", "ized")  # "trustworthy", "personalised": adjectives, not names
 MAX_TOGETHER = 10_000  # articles listed when asking which mention every subject
+FAMILY_MIN_LENGTH = 8  # words this long are matched by all but their last FAMILY_CUT letters among articles
+FAMILY_CUT = 2
+_ROMAN = re.compile(r"[IVX]{1,4}")  # "stage IV", "type II": numbers, not names
 NAMED_AT_MOST = 5  # missing subjects a sentence names
 REREAD_AT_MOST = 20  # a multi-word subject found in this few articles is checked for its word order; pages of reading
 VERB_AND_ADVERB_ENDINGS = ("ly", "ates", "ating", "izes", "izing", "ises", "ising")
@@ -128,7 +131,7 @@ class SubjectCoverage:
 def is_subject_word(word: str) -> bool:
     """A word, as written, that names something specific: rare in everyday English, an acronym, or a code."""
     lower = word.lower()
-    if lower in STOP_WORDS or len(lower) < 2 or lower.isdigit():
+    if lower in STOP_WORDS or len(lower) < 2 or lower.isdigit() or _ROMAN.fullmatch(word):
         return False
     if is_code(word):
         return True
@@ -273,6 +276,17 @@ def spellings(words: tuple[str, ...]) -> str:
     return " OR ".join(forms)
 
 
+def word_family(words: tuple[str, ...]) -> str:
+    """An FTS5 query for the words' family: each long word by its first letters ("angiogram" finds
+    angiography), so that the articles naming a subject another way still count as naming it.
+
+    Only for choosing among articles the library holds, never for deciding that a subject is there:
+    "angiogra*" must not make "angiogram" present in a library that only says "angiography".
+    """
+    parts = [f'"{w[:-FAMILY_CUT]}"*' if len(w) >= FAMILY_MIN_LENGTH and w.isalpha() else phrase((w,)) for w in words]
+    return f"NEAR({' '.join(parts)}, {NEAR_SLACK})" if len(parts) > 1 else parts[0]
+
+
 def subject_coverage(library: Library, question: str) -> SubjectCoverage:
     """Which of the question's subjects the library mentions, and the articles that mention them all."""
     coverage = SubjectCoverage()
@@ -292,7 +306,7 @@ def subject_coverage(library: Library, question: str) -> SubjectCoverage:
     unused = _unused_names(library, question, taken) if library.store.holds_at_least(ABSENT_MIN_ARTICLES) else []
     coverage.subjects.extend(Subject(text, words, 0, everyday=True) for text, words in unused)
     if coverage.present:
-        together = " AND ".join(f"({spellings(s.words)})" for s in coverage.present)
+        together = " AND ".join(f"({spellings(s.words)} OR {word_family(s.words)})" for s in coverage.present)
         coverage.together = library.store.matching_pmids(together, MAX_TOGETHER)
     return coverage
 

@@ -184,3 +184,18 @@ def test_articles_naming_a_subject_by_another_form_of_its_word_still_answer(libr
     coverage = subject_coverage(library, "Does furosemide protect the kidneys during an angiogram?")
     # no article names both as written; the one naming furosemide and angiography answers
     assert coverage.missing == [] and coverage.together == ["92000007"]
+
+
+def test_a_group_of_people_or_a_lay_term_the_library_never_names_is_missing(library_factory, monkeypatch):
+    drivers = Article(
+        pmid="92000009",
+        title="Sleep apnoea in bus drivers",
+        year=2005,
+        abstract=[AbstractSection("Half of the drivers had sleep apnoea; CPAP lowered sleepiness.")],
+    )
+    library = library_factory([drivers, CHICKENPOX])
+    monkeypatch.setattr(subjects, "ABSENT_MIN_ARTICLES", 1)
+    assert subject_coverage(library, "Does CPAP help bus drivers?").missing == []
+    assert subject_coverage(library, "Does CPAP help truck drivers?").missing == ["truck drivers"]
+    assert subject_coverage(library, "Is varicella common in prisoners?").missing == ["prisoners"]
+    assert subject_coverage(library, "Is a nose job safe after chickenpox?").missing == ["nose job"]

@@ -164,6 +164,7 @@ LAY_TERMS: dict[str, tuple[str, ...]] = {
     "gallbladder out": ("cholecystectomy",),
     "gallbladder removed": ("cholecystectomy",),
     "womb removed": ("hysterectomy",),
+    "egg freezing": ("oocyte cryopreservation", "oocyte vitrification"),
     "weight loss surgery": ("bariatric surgery",),
     "stomach stapling": ("gastric bypass", "bariatric surgery"),
     "keyhole surgery": ("laparoscopic", "laparoscopy"),

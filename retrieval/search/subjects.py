@@ -22,6 +22,9 @@ library's full-text index:
   Everyday words the library does use
   ("water pill") are lay wording and left alone; so are words built like adjectives or verbs
   ("trustworthy", "personalised", "acid-blocking");
+- in such a library too, a group of people no article names ("prisoners", "truck drivers": ``POPULATIONS``),
+  and a lay term the library names in no way, neither as written nor clinically (a "nose job" where no
+  article mentions rhinoplasty), are missing;
 - an acronym that is also an English word (TENS, PET) is mentioned only where an article writes it
   in capitals: the full-text index does not tell "TENS" from "tens of patients";
 - a subject is mentioned when one article holds all its words side by side or
@@ -81,6 +84,27 @@ NAMED_BY_MODIFIERS = frozenset(
         *("recorder", "recorders", "reserve", "device", "devices", "implant", "implants", "transplantation"),
         *("vaccine", "vaccines", "vaccination", "virus", "viruses", "cigarette", "cigarettes"),
         *("pump", "pumps", "fasting"),
+    }
+)
+# Groups of people a question may be about ("in prisoners", "for truck drivers"): everyday words, some of them
+# too common for ABSENT_ZIPF, that still name the population asked about. In a library of ABSENT_MIN_ARTICLES or
+# more, one no article names is missing; so is a group named with the trade or setting before it ("truck
+# drivers", "shift workers") when no article names the two together.
+POPULATIONS = frozenset(
+    {
+        *("prisoners", "prisoner", "inmates", "inmate", "drivers", "workers", "soldiers", "veterans", "sailors"),
+        *("seafarers", "fishermen", "farmers", "miners", "firefighters", "police", "astronauts", "divers"),
+        *("pilots", "athletes", "runners", "swimmers", "cyclists", "footballers", "dancers", "musicians"),
+        *("monks", "nuns", "refugees", "migrants", "immigrants", "homeless", "vegans", "vegetarians", "teachers"),
+        *("bodybuilders", "mountaineers", "climbers", "jockeys", "boxers", "gamers"),
+    }
+)
+# Trades and settings that make a group of people another group: "truck drivers" are not all drivers.
+POPULATION_SETTINGS = frozenset(
+    {
+        *("truck", "lorry", "taxi", "bus", "train", "racing", "shift", "night", "sex", "farm", "factory", "coal"),
+        *("construction", "office", "healthcare", "health-care", "flight", "military", "marathon", "ultramarathon"),
+        *("professional", "elite", "deep-sea", "scuba", "rugby", "football", "soccer", "ballet"),
     }
 )
 MODIFIER_ZIPF = 4.8
@@ -303,8 +327,11 @@ def subject_coverage(library: Library, question: str) -> SubjectCoverage:
     coverage.subjects = list({s.text: s for s in coverage.subjects}.values())  # a lay term once
     taken = {word for _, words in named for word in words}
     taken |= {word for term, _, _ in lay for word in words_of(term.text)}
-    unused = _unused_names(library, question, taken) if library.store.holds_at_least(ABSENT_MIN_ARTICLES) else []
-    coverage.subjects.extend(Subject(text, words, 0, everyday=True) for text, words in unused)
+    if library.store.holds_at_least(ABSENT_MIN_ARTICLES):
+        unused = _unused_names(library, question, taken) + _absent_populations(library, question, taken)
+        unused += [(term.text, tuple(words_of(term.text))) for term in _lay_terms_unknown(library, question)]
+        coverage.subjects.extend(Subject(text, words, 0, everyday=True) for text, words in unused)
+        coverage.subjects = list({s.text.lower(): s for s in coverage.subjects}.values())
     if coverage.present:
         together = " AND ".join(f"({spellings(s.words)} OR {word_family(s.words)})" for s in coverage.present)
         coverage.together = library.store.matching_pmids(together, MAX_TOGETHER)
@@ -323,6 +350,36 @@ def _lay_terms_read_clinically(library: Library, question: str) -> list[tuple[La
         if counts[best]:
             read.append((term, tuple(words_of(best)), counts[best]))
     return read
+
+
+def _lay_terms_unknown(library: Library, question: str) -> list[LayTerm]:
+    """The question's lay terms that the library names in no way, neither as written nor clinically: a
+    "nose job" where no article mentions rhinoplasty. A lay term names a thing, so it is missing."""
+    return [
+        term
+        for term in lay_terms(question)
+        if not any(
+            library.store.matching_count(spellings(tuple(words_of(name)))) for name in (term.text, *term.clinical)
+        )
+    ]
+
+
+def _absent_populations(library: Library, question: str, taken: set[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """Groups of people the question names (``POPULATIONS``), with the trade or setting before them, that no
+    article names: "prisoners", "truck drivers"."""
+    spans = word_spans(question)
+    lower = [_lookup_form(question[s:e]) for s, e in spans]
+    found = []
+    for i, word in enumerate(lower):
+        if word not in POPULATIONS or word in taken:
+            continue
+        first = i
+        if i and lower[i - 1] in POPULATION_SETTINGS and _adjacent(question, spans[i - 1], spans[i]):
+            first = i - 1
+        words = tuple(lower[first : i + 1])
+        if not library.store.matching_count(spellings(words)):
+            found.append((question[spans[first][0] : spans[i][1]], words))
+    return found
 
 
 def _mentions(library: Library, text: str, words: tuple[str, ...]) -> int:

@@ -18,6 +18,7 @@ from retrieval.answers.stance import (
     is_yes_no,
     load_stance_model,
     negated_words,
+    states_no_effect,
     verdict,
 )
 from retrieval.library.records import AbstractSection, Article
@@ -264,3 +265,12 @@ def test_llm_support_log_odds_rank_a_supported_claim_above_a_reversed_one() -> N
     reversed_ = support_log_odds(llama, "Early mobilisation increased delirium after hip fracture surgery.", passage)
     unrelated = support_log_odds(llama, "Metformin lowers HbA1c in type 2 diabetes.", passage)
     assert supported > reversed_ and supported > unrelated
+
+
+def test_a_deciding_sentence_stating_no_effect_decides_no_unless_the_question_asks_about_harm():
+    sentence = "Furosemide did not reduce the rise in serum creatinine after contrast."
+    assert states_no_effect("Does furosemide protect the kidneys from contrast?", sentence)
+    # "no difference in harm" answers a safety question yes, and a sentence that turns is left to the classifier
+    assert not states_no_effect("Is furosemide safe before contrast?", sentence)
+    assert not states_no_effect("Does it help?", "It did not affect insulin levels, but it increased glucose.")
+    assert not states_no_effect("Does it help?", "Mortality fell by a third.")

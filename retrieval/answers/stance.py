@@ -194,6 +194,18 @@ _CUES: dict[str, re.Pattern] = {
         re.I,
     ),
 }
+_HARM_WORDS = frozenset(
+    {"risk", "harm", "harmful", "worse", "complication", "complications", "adverse", "safe", "safely", "safety"}
+)
+_NO_EFFECT = re.compile(
+    r"\b(?:do|does|did) not (?:support|improve|reduce|increase|affect|influence|predict|change|differ|correlate|"
+    r"decrease|prevent|provide)\b|\bno (?:significant |direct |clear |major |statistically significant )?"
+    r"(?:association|relationship|link|difference|differences|effect|benefit|advantage|correlation|impact|"
+    r"improvement|role)\b|\bnot (?:significantly |independently )?(?:associated|related|linked|correlated|"
+    r"different|predictive|effective|superior|necessary|useful|justified|recommended)\b|\bfailed to\b",
+    re.I,
+)
+_CONTRAST = re.compile(r"\b(?:but|whereas|while|however|although|though|except)\b", re.I)
 _P_VALUE = re.compile(r"\bp\s*(?:value\s*)?([<=>≤≥]|&lt;|&gt;)\s*=?\s*(0?\.\d+)", re.I)
 
 
@@ -225,6 +237,26 @@ def _p_values(text: str) -> tuple[int, int]:
     return significant, non_significant
 
 
+def question_leans(q_words: Sequence[str]) -> tuple[bool, bool]:
+    """Whether a question is negated ("Is X not …?") and whether it asks about a harm ("risk", "safe"): both
+    turn a finding of "no difference" into a yes."""
+    negated = bool(set(q_words) & {"not", "no", "without", "never"} or any(w.endswith("n't") for w in q_words))
+    return negated, bool(set(q_words) & _HARM_WORDS)
+
+
+def states_no_effect(question: str, sentence: str) -> bool:
+    """Whether the deciding sentence plainly reports no effect or no association ("did not reduce", "no
+    significant difference", "do not support"), for a question that asks whether there is one.
+
+    The fitted classifier weighs such a sentence against the words around it and can still lean to yes
+    or neutral; on PubMedQA dev, 24 of the 29 articles whose deciding sentence says so answer no. A
+    sentence that turns ("…, but it increased …") is left to the classifier.
+    """
+    negated, harm = question_leans(words(question))
+    contrasted = _CONTRAST.search(sentence)  # "did not affect X, but it increased Y"
+    return not negated and not harm and not contrasted and bool(_NO_EFFECT.search(sentence))
+
+
 def features(question: str, sentences: Sequence[str], kind: str = "") -> Counter:
     """The classifier's features of a question and its deciding sentences (raw counts; the model weighs them).
 
@@ -245,8 +277,7 @@ def features(question: str, sentences: Sequence[str], kind: str = "") -> Counter
     q_words = words(question)
     for w in set(q_words) - STOP_WORDS:
         f[f"q:{stem(w)}"] += 1
-    q_negated = bool(set(q_words) & {"not", "no", "without", "never"} or any(w.endswith("n't") for w in q_words))
-    q_risk = bool(set(q_words) & {"risk", "harm", "harmful", "worse", "complication", "complications", "adverse"})
+    q_negated, q_risk = question_leans(q_words)
     for name, pattern in _CUES.items():
         n = len(pattern.findall(text))
         if n:
@@ -389,6 +420,8 @@ def article_stance(model: StanceModel, question: str, article: Article) -> Stanc
         return Stance("neutral", 1.0, sentences[0] if sentences else "", dict(OFF_TOPIC))
     p = model.probabilities(features(question, sentences, kind))
     label = max(p, key=p.__getitem__)
+    if label != "contradicts" and states_no_effect(question, sentences[0]):
+        label = "contradicts"
     return Stance(label, p[label], sentences[0], p)  # type: ignore[arg-type]
 
 

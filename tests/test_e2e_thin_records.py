@@ -130,7 +130,7 @@ def test_a_newcomer_walks_a_library_of_thin_records(thin_library: Path, shots: P
         page.get_by_role("button", name="Search").click()
         expect(page.get_by_text("Tranexamic acid in bleeding trauma patients").first).to_be_visible()
         expect(page.get_by_text("No abstract: found by its title.").first).to_be_visible()
-        page.get_by_label(f"Select PMID {TRIAL}").check(force=True)
+        page.get_by_label(f"Select PMID {REVIEW}").check(force=True)  # the answer cited and collected the trial
         page.get_by_text("Add ticked results to a collection, or save this search").click()
         walk.check_shown("Search results of thin records")
         expect(main.get_by_role("combobox", name="Collection", exact=True)).to_have_value("Trauma bleeding")

@@ -20,7 +20,7 @@ from typing import Literal
 from retrieval.answers.abstention import features, load_rule
 from retrieval.answers.bottom_line import bottom_line
 from retrieval.answers.calibrated import library_file
-from retrieval.answers.extractive import TOP_ARTICLES, extract
+from retrieval.answers.extractive import extract
 from retrieval.answers.results import Answer, ArticleStance, Citation
 from retrieval.answers.stance import STANCE_MODEL, article_stance, is_yes_no, load_stance_model, verdict
 from retrieval.errors import UserError
@@ -97,7 +97,7 @@ def ask(
     because = ""
     if is_yes_no(searched):
         answer.verdict, because = _verdict(library, answer, searched)
-    retracted = sum(h.retracted for h in result.hits[:TOP_ARTICLES])
+    retracted = retracted_above(result.hits, answer.cited_pmids)
     answer.bottom_line = bottom_line(answer.cited, retracted, answer.verdict, because)
     timings["total"] = _ms(started)
     return answer
@@ -112,6 +112,12 @@ def _verdict(library: Library, answer: Answer, question: str) -> tuple[str, str]
     judged = [(h, article_stance(model, read, h.article)) for h in answer.cited if h.article is not None]
     answer.stances = {h.pmid: ArticleStance(s.label, s.sentence) for h, s in judged}
     return verdict([(s, h.level) for h, s in judged])
+
+
+def retracted_above(hits: list[Hit], cited: list[str]) -> int:
+    """Retracted articles ranked above the first one the answer cites: better matches it did not quote."""
+    first = next((i for i, h in enumerate(hits) if h.pmid in cited), len(hits))
+    return sum(h.retracted for h in hits[:first])
 
 
 def _abstain(answer: Answer, closest: list[Hit], message: str, started: float) -> Answer:

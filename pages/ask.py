@@ -151,6 +151,8 @@ def show_answer(answer: Answer, filter_line: str) -> None:
     with st.container(border=True):
         verdict = VERDICT_BADGES.get(answer.verdict or "")
         st.markdown(f"{verdict + ' ' if verdict else ''}**Bottom line:** {md(answer.bottom_line)}")
+        if answer.read_as:
+            st.caption(f"Read as: {md(answer.read_as_text)}.")
         if answer.stances:
             charts.consensus([s.stance for s in answer.stances.values()])
         for sentence, pmids in cited_sentences(answer):

@@ -172,6 +172,8 @@ def print_answer(answer: Answer) -> None:
         print_articles("Closest articles (they do not answer the question):", answer.evidence)
         return
     print(f"Bottom line: {answer.bottom_line}")
+    if answer.read_as:
+        print(f"Read as: {answer.read_as_text}")
     for citation in answer.citations if answer.quoted else []:
         print(f"- {citation.sentence} [{citation.pmid}]")
     if not answer.quoted:

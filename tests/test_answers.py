@@ -280,3 +280,10 @@ def test_each_part_of_a_question_gets_its_best_sentence_first():
     parts = np.array([[0.9 - i / 100, 0.1] for i in range(MAX_SENTENCES)] + [[0.1, 0.8]])
     assert "cholesterol fell by 30%" not in [c.sentence for c in select(pool, vectors)]
     assert "cholesterol fell by 30%" in [c.sentence for c in select(pool, vectors, parts)]
+
+
+def test_an_answer_says_how_it_read_the_question(fixture_library: Library):
+    answer = ask(fixture_library, "Does rosuvastatn reduce cardiovascular events in adults with high CRP?")
+    assert answer.read_as == {"rosuvastatn": "rosuvastatin"}
+    assert answer.as_json()["read_as"] == {"rosuvastatn": "rosuvastatin"}
+    assert answer.read_as_text == "rosuvastatn → rosuvastatin"

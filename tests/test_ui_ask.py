@@ -125,3 +125,9 @@ def test_the_answer_style_cannot_be_switched_off(fixture_library, monkeypatch):
     style = at.segmented_control[0]
     assert style.label == "Answer style"
     assert style.proto.required and style.value == "Extractive"
+
+
+def test_the_answer_shows_how_a_misspelt_word_was_read(fixture_library, monkeypatch):
+    question = "Does rosuvastatn reduce cardiovascular events in adults with high C-reactive protein?"
+    at = asked(monkeypatch, fixture_library, question)
+    assert "Read as: rosuvastatn → rosuvastatin." in texts(at)

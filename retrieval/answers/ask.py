@@ -74,7 +74,7 @@ def ask(
     subjects = subject_coverage(library, searched)
     timings["subjects"] = _ms(t0)
     answer = Answer(question=question.strip(), answer=NO_EVIDENCE, abstained=True, mode=mode, timings_ms=timings)
-    answer.missing = subjects.missing
+    answer.missing, answer.read_as = subjects.missing, subjects.read_as
     if not result.hits or load_rule(library).abstains(features(result, subjects)):
         return _abstain(answer, result.hits, subjects.missing_sentence() or NO_EVIDENCE, started)
 

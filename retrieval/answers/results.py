@@ -47,6 +47,8 @@ class Answer:
     missing: list[str] = field(default_factory=list)  # subjects of the question no article mentions
     verdict: str | None = None  # yes | no | mixed | insufficient for a yes/no question, else None
     stances: dict[str, ArticleStance] = field(default_factory=dict)  # per evidence PMID, yes/no questions only
+    # words of the question read under the library's name for them: a brand, a lay word, a typing slip
+    read_as: dict[str, str] = field(default_factory=dict)
 
     @property
     def cited_pmids(self) -> list[str]:
@@ -61,6 +63,11 @@ class Answer:
     def related(self) -> list[Hit]:
         cited = set(self.cited_pmids)
         return [h for h in self.evidence if h.pmid not in cited]
+
+    @property
+    def read_as_text(self) -> str:
+        """ "Zoloft → sertraline; rosuvastatn → rosuvastatin": how the question's words were looked up."""
+        return "; ".join(f"{written} → {name}" for written, name in self.read_as.items())
 
     @property
     def quoted_after_llm(self) -> bool:
@@ -84,6 +91,7 @@ class Answer:
             "abstained": self.abstained,
             "verdict": self.verdict,
             "missing": self.missing,
+            "read_as": self.read_as,
             "bottom_line": self.bottom_line,
             "citations": [c.as_dict() for c in self.citations],
             "evidence": [evidence(h) for h in self.evidence],

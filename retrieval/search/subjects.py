@@ -137,6 +137,11 @@ class SubjectCoverage:
         return [s.text for s in self.subjects if not s.articles and not s.everyday]
 
     @property
+    def read_as(self) -> dict[str, str]:
+        """The subjects looked up under another name, as written -> the library's name ("Zoloft" -> sertraline)."""
+        return {s.text: s.read_as for s in self.subjects if s.read_as and s.articles}
+
+    @property
     def present(self) -> list[Subject]:
         return [s for s in self.subjects if s.articles]
 

@@ -1,4 +1,4 @@
-"""Entity training command line: a fixed step count, and with it training on BC5CDR dev."""
+"""Entity training command line: a fixed step count (and with it training on BC5CDR dev), a fixed dictionary share."""
 
 from __future__ import annotations
 
@@ -55,3 +55,16 @@ def test_a_fixed_step_count_keeps_the_last_pipeline_not_the_best_on_dev(
     assert (tmp_path / "ner" / "which").read_text() == kept
     assert stats["kept"] == kept
     assert stats["stopped_by"] == "max_epochs"
+
+
+def test_min_share_fixes_the_dictionary_share_instead_of_choosing_it_on_dev(tmp_path: Path, monkeypatch):
+    seen = {}
+
+    def fake_fit_dictionary(raw, out, min_share):
+        seen["min_share"] = min_share
+        raise Stop
+
+    monkeypatch.setattr(train, "fit_dictionary", fake_fit_dictionary)
+    with pytest.raises(Stop):
+        train.main(["--raw", str(RAW), "--out", str(tmp_path), "--skip-ner", "--min-share", "0.5"])
+    assert seen == {"min_share": 0.5}

@@ -174,14 +174,15 @@ def train_ner(
         shutil.rmtree(work, ignore_errors=True)
 
 
-def fit_dictionary(raw: Path, out: Path) -> tuple[Dictionary, dict]:
-    """Choose the dictionary's share on BC5CDR dev with names fitted without dev, then fit on train + dev.
-    Returns the dictionary fitted without dev (to choose the relation settings honestly) and a report."""
+def fit_dictionary(raw: Path, out: Path, min_share: float | None) -> tuple[Dictionary, dict]:
+    """Choose the dictionary's share on BC5CDR dev with names fitted without dev (or take ``min_share``),
+    then fit on train + dev. Returns the dictionary fitted without dev (to choose the relation settings
+    honestly) and a report."""
     from retrieval.library.entities.recognizer import Recognizer
-    from retrieval.library.entities.selection import choose_min_share, dictionary_corpora
+    from retrieval.library.entities.selection import MIN_SHARES, choose_min_share, dictionary_corpora
 
     recognizer = Recognizer(out / "ner")
-    without_dev, report = choose_min_share(raw, recognizer)
+    without_dev, report = choose_min_share(raw, recognizer, MIN_SHARES if min_share is None else (min_share,))
     shipped = Dictionary.fit(recognizer.nlp, dictionary_corpora(raw, ("train", "dev")))
     shipped = Dictionary(shipped.entries, without_dev.min_share)
     shipped.to_json(out / "dictionary.json")
@@ -239,6 +240,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--skip-ner", action="store_true", help="keep the NER pipeline in --out; refit dictionary, concepts, relations"
     )
+    ap.add_argument(
+        "--min-share",
+        type=float,
+        default=None,
+        help="the dictionary's share, fixed rather than chosen on bc5cdr dev (which cannot choose it once the"
+        " NER pipeline is trained on bc5cdr dev)",
+    )
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="spaCy config override")
     args = ap.parse_args(argv)
     raw = args.raw.resolve()
@@ -283,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
             provenance[key] = before.get(key, provenance.get(key))
         for key in ("ner_training", "ner_model_selection"):
             provenance["data"][key] = before.get("data", {}).get(key, provenance["data"][key])
-    without_dev, provenance["dictionary"] = fit_dictionary(raw, args.out)
+    without_dev, provenance["dictionary"] = fit_dictionary(raw, args.out, args.min_share)
     provenance["concepts"], provenance["relations"] = fit_concepts_and_relations(raw, args.out, without_dev)
     from retrieval.library.entities import Extractor
     from retrieval.library.entities.evaluation import evaluate, model_size_bytes

@@ -8,7 +8,8 @@ Writes into ``retrieval/library/entities/model/`` (or ``--out``):
   for training, and documents whose PMID is in any test split are dropped from training.
 - ``dictionary.json``: the names BC5CDR train + dev and CHR dev annotate, with how often each is
   annotated where it occurs; the share below which a name is not matched is the one that gave the
-  best mention F1 on BC5CDR dev with the names of train (and CHR) alone (``selection.py``);
+  best mention F1 on BC5CDR dev with the names of train (and CHR) alone (``selection.py``), or
+  ``--min-share`` where the NER pipeline has been trained on BC5CDR dev;
 - ``concepts.json``: mention → concept dictionary from the annotations of BC5CDR train + dev;
 - ``relations.json``: the chemical-induced-disease classifier and its prior, fitted on BC5CDR
   train + dev, with the settings (nearest-name similarity, regularisation, threshold) that gave

@@ -191,16 +191,16 @@ def test_extractor_finds_drugs_diseases_and_the_induced_relation():
 
 def test_dictionary_and_abbreviations_find_what_the_pipeline_alone_misses():
     text = (
-        "We studied lead and ketoprofen in rats. Ketoprofen caused gastric ulcers. "
-        "Nitroglycerin (NTG) was given to ten patients; headache after NTG was mild."
+        "We studied lead and chlorothiazide in rats. Chlorothiazide caused gastric ulcers. "
+        "Lidocaine (LID) was given to ten patients; headache after LID was mild."
     )
     ex = extractor()
     alone = {(e.text, e.label_) for e in ex.recognizer.nlp(text).ents}
     found = [(e.text, e.type) for e in ex.extract([text])[0].entities]
-    wanted = {("ketoprofen", "Chemical"), ("Ketoprofen", "Chemical"), ("NTG", "Chemical")}
+    wanted = {("chlorothiazide", "Chemical"), ("Chlorothiazide", "Chemical"), ("LID", "Chemical")}
     assert wanted <= set(found)
     assert wanted - alone, "the pipeline alone finds these: pick a sentence it misses"
-    assert ("NTG", "Disease") not in found  # the abbreviation takes its long form's type
+    assert ("LID", "Disease") not in found  # the abbreviation takes its long form's type
     assert ("lead", "Chemical") not in found  # "lead" is annotated in too few of its occurrences
 
 

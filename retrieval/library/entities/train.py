@@ -2,12 +2,14 @@
 
 Writes into ``retrieval/library/entities/model/`` (or ``--out``):
 
-- ``ner/``: the spaCy pipeline (``ner.cfg``) trained on BC5CDR train, NCBI-disease train and CHR
-  dev (the only CHR split here); BC5CDR dev picks the best checkpoint. No test split is read
+- ``ner/``: the spaCy pipeline (``ner.cfg``) trained on ``--sources`` (by default BC5CDR train and
+  NCBI-disease train); BC5CDR dev picks the best checkpoint, unless ``--max-steps`` fixes the
+  stopping point instead, which is how BC5CDR dev can itself be trained on. No test split is read
   for training, and documents whose PMID is in any test split are dropped from training.
 - ``dictionary.json``: the names BC5CDR train + dev and CHR dev annotate, with how often each is
   annotated where it occurs; the share below which a name is not matched is the one that gave the
-  best mention F1 on BC5CDR dev with the names of train (and CHR) alone (``selection.py``);
+  best mention F1 on BC5CDR dev with the names of train (and CHR) alone (``selection.py``), or
+  ``--min-share`` where the NER pipeline has been trained on BC5CDR dev;
 - ``concepts.json``: mention → concept dictionary from the annotations of BC5CDR train + dev;
 - ``relations.json``: the chemical-induced-disease classifier and its prior, fitted on BC5CDR
   train + dev, with the settings (nearest-name similarity, regularisation, threshold) that gave
@@ -130,7 +132,12 @@ def to_docbin(
     }
 
 
-def train_ner(raw: Path, out: Path, sources: list[str], overrides: dict[str, object], max_minutes: float) -> dict:
+def train_ner(
+    raw: Path, out: Path, sources: list[str], overrides: dict[str, object], max_minutes: float, fixed_steps: bool
+) -> dict:
+    """Train the spaCy pipeline into ``out``. With ``fixed_steps`` the pipeline as it stands after
+    the last step is kept (``model-last``): BC5CDR dev may then be training data, so its score
+    cannot pick a checkpoint; otherwise the checkpoint best on BC5CDR dev is kept."""
     from spacy.cli.train import train as spacy_train
 
     import retrieval.library.entities.tokenizer  # noqa: F401  registers the tokenizer callback
@@ -160,20 +167,23 @@ def train_ner(raw: Path, out: Path, sources: list[str], overrides: dict[str, obj
         stats["train_seconds"] = round(time.monotonic() - started, 1)
         if out.exists():
             shutil.rmtree(out)
-        shutil.copytree(work / "out" / "model-best", out)
+        kept = "model-last" if fixed_steps else "model-best"
+        shutil.copytree(work / "out" / kept, out)
+        stats["kept"] = kept
         return stats
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def fit_dictionary(raw: Path, out: Path) -> tuple[Dictionary, dict]:
-    """Choose the dictionary's share on BC5CDR dev with names fitted without dev, then fit on train + dev.
-    Returns the dictionary fitted without dev (to choose the relation settings honestly) and a report."""
+def fit_dictionary(raw: Path, out: Path, min_share: float | None) -> tuple[Dictionary, dict]:
+    """Choose the dictionary's share on BC5CDR dev with names fitted without dev (or take ``min_share``),
+    then fit on train + dev. Returns the dictionary fitted without dev (to choose the relation settings
+    honestly) and a report."""
     from retrieval.library.entities.recognizer import Recognizer
-    from retrieval.library.entities.selection import choose_min_share, dictionary_corpora
+    from retrieval.library.entities.selection import MIN_SHARES, choose_min_share, dictionary_corpora
 
     recognizer = Recognizer(out / "ner")
-    without_dev, report = choose_min_share(raw, recognizer)
+    without_dev, report = choose_min_share(raw, recognizer, MIN_SHARES if min_share is None else (min_share,))
     shipped = Dictionary.fit(recognizer.nlp, dictionary_corpora(raw, ("train", "dev")))
     shipped = Dictionary(shipped.entries, without_dev.min_share)
     shipped.to_json(out / "dictionary.json")
@@ -220,9 +230,23 @@ def main(argv: list[str] | None = None) -> int:
         help="NER training data, corpus:split (test splits are refused)",
     )
     ap.add_argument("--max-epochs", type=int, default=None)
+    ap.add_argument(
+        "--max-steps",
+        type=int,
+        default=None,
+        help="stop NER training after this many steps and keep that pipeline rather than the best on bc5cdr dev"
+        " (needed to train on bc5cdr:dev)",
+    )
     ap.add_argument("--max-minutes", type=float, default=60, help="stop NER training after this long (best dev kept)")
     ap.add_argument(
         "--skip-ner", action="store_true", help="keep the NER pipeline in --out; refit dictionary, concepts, relations"
+    )
+    ap.add_argument(
+        "--min-share",
+        type=float,
+        default=None,
+        help="the dictionary's share, fixed rather than chosen on bc5cdr dev (which cannot choose it once the"
+        " NER pipeline is trained on bc5cdr dev)",
     )
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="spaCy config override")
     args = ap.parse_args(argv)
@@ -230,10 +254,14 @@ def main(argv: list[str] | None = None) -> int:
     sources = [s.strip() for s in args.sources.split(",") if s.strip()]
     if any(s.endswith(":test") for s in sources):
         ap.error("test splits are never trained on")
+    if "bc5cdr:dev" in sources and args.max_steps is None and not args.skip_ner:
+        ap.error("bc5cdr:dev picks the best checkpoint, so training on it needs --max-steps")
     args.out.mkdir(parents=True, exist_ok=True)
     overrides: dict[str, object] = {}
     if args.max_epochs is not None:
         overrides["training.max_epochs"] = args.max_epochs
+    if args.max_steps is not None:
+        overrides["training.max_steps"] = args.max_steps
     for item in args.set:
         key, _, value = item.partition("=")
         overrides[key] = json.loads(value) if value[:1] in '0123456789-[{tf"' else value
@@ -243,7 +271,9 @@ def main(argv: list[str] | None = None) -> int:
         "data": {
             "raw": "../shared/data/raw",
             "ner_training": sources,
-            "ner_model_selection": "bc5cdr:dev",
+            "ner_model_selection": "bc5cdr:dev"
+            if args.max_steps is None
+            else f"fixed: the pipeline after step {args.max_steps}",
             "dictionary": DICTIONARY_DATA,
             "concepts_and_relations": ["bc5cdr:train", "bc5cdr:dev"],
         },
@@ -251,15 +281,18 @@ def main(argv: list[str] | None = None) -> int:
         "overrides": overrides,
     }
     if not args.skip_ner:
-        provenance["ner_data"] = train_ner(raw, args.out / "ner", sources, overrides, args.max_minutes)
+        provenance["ner_data"] = train_ner(
+            raw, args.out / "ner", sources, overrides, args.max_minutes, args.max_steps is not None
+        )
     elif (args.out / "provenance.json").is_file():  # keep what the NER pipeline was trained with
         before = json.loads((args.out / "provenance.json").read_text())
         ner_command = before["command"].split(" (then")[0]
         provenance["command"] = f"{ner_command} (then, for the rest: {provenance['command']})"
         for key in ("overrides", "ner_data"):
             provenance[key] = before.get(key, provenance.get(key))
-        provenance["data"]["ner_training"] = before.get("data", {}).get("ner_training", sources)
-    without_dev, provenance["dictionary"] = fit_dictionary(raw, args.out)
+        for key in ("ner_training", "ner_model_selection"):
+            provenance["data"][key] = before.get("data", {}).get(key, provenance["data"][key])
+    without_dev, provenance["dictionary"] = fit_dictionary(raw, args.out, args.min_share)
     provenance["concepts"], provenance["relations"] = fit_concepts_and_relations(raw, args.out, without_dev)
     from retrieval.library.entities import Extractor
     from retrieval.library.entities.evaluation import evaluate, model_size_bytes

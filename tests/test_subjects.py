@@ -134,8 +134,8 @@ CHICKENPOX = Article(
 def test_a_lay_term_is_read_as_its_clinical_name(library_factory):
     library = library_factory([CHICKENPOX, PUMPS])
     coverage = subject_coverage(library, "Does the chickenpox vaccine protect kids with leukemia?")
-    [lay] = [s for s in coverage.subjects if s.text == "chickenpox"]
-    assert lay.read_as == "varicella" and lay.articles == 1 and coverage.missing == []
+    [lay] = [s for s in coverage.subjects if s.text == "chickenpox vaccine"]
+    assert lay.read_as == "varicella vaccine" and lay.articles == 1 and coverage.missing == []
     assert coverage.together == ["92000003"]
     # a lay term whose clinical name the library lacks too is still missing
     assert subject_coverage(library, "Do kids with bedwetting grow out of it?").missing == ["bedwetting"]
@@ -199,3 +199,19 @@ def test_a_group_of_people_or_a_lay_term_the_library_never_names_is_missing(libr
     assert subject_coverage(library, "Does CPAP help truck drivers?").missing == ["truck drivers"]
     assert subject_coverage(library, "Is varicella common in prisoners?").missing == ["prisoners"]
     assert subject_coverage(library, "Is a nose job safe after chickenpox?").missing == ["nose job"]
+
+
+def test_a_lay_term_with_a_head_noun_is_one_subject(library_factory):
+    zoster = Article(
+        pmid="92000010",
+        title="Herpes zoster in older adults",
+        year=2012,
+        abstract=[AbstractSection("Zoster pain lasted longer in adults over 70.")],
+    )
+    library = library_factory([zoster, CHICKENPOX])
+    # the library holds zoster but no zoster vaccine, and varicella and a varicella vaccine
+    assert subject_coverage(library, "How well does the shingles vaccine work after 70?").missing == [
+        "shingles vaccine"
+    ]
+    assert subject_coverage(library, "Does the chickenpox vaccine protect kids?").missing == []
+    assert subject_coverage(library, "Do continuous glucose monitors help?").missing == ["continuous glucose monitors"]

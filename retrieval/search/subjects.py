@@ -64,7 +64,8 @@ MAX_TOGETHER = 10_000  # articles listed when asking which mention every subject
 FAMILY_MIN_LENGTH = 8  # words this long are matched by all but their last FAMILY_CUT letters among articles
 FAMILY_CUT = 2
 _ROMAN = re.compile(r"[IVX]{1,4}")  # "stage IV", "type II": numbers, not names
-NAMED_AT_MOST = 5  # missing subjects a sentence names
+NAMED_AT_MOST = 5
+_HEAD_AFTER = re.compile(r"[ -](\w+)")  # the word right after a lay term  # missing subjects a sentence names
 REREAD_AT_MOST = 20  # a multi-word subject found in this few articles is checked for its word order; pages of reading
 VERB_AND_ADVERB_ENDINGS = ("ly", "ates", "ating", "izes", "izing", "ises", "ising")
 # Nouns that turn the name before them into another thing: the Marburg virus is not the city of Marburg.
@@ -83,7 +84,7 @@ NAMED_BY_MODIFIERS = frozenset(
         *("therapy", "therapies", "stimulation", "stimulator", "denervation", "thermoplasty", "ablation"),
         *("recorder", "recorders", "reserve", "device", "devices", "implant", "implants", "transplantation"),
         *("vaccine", "vaccines", "vaccination", "virus", "viruses", "cigarette", "cigarettes"),
-        *("pump", "pumps", "fasting"),
+        *("pump", "pumps", "fasting", "monitor", "monitors"),
     }
 )
 # Groups of people a question may be about ("in prisoners", "for truck drivers"): everyday words, some of them
@@ -345,14 +346,25 @@ def subject_coverage(library: Library, question: str) -> SubjectCoverage:
 
 def _lay_terms_read_clinically(library: Library, question: str) -> list[tuple[LayTerm, tuple[str, ...], int]]:
     """The question's lay terms the library names only clinically, each with the clinical name it uses most
-    (as words) and how many articles use it: "chickenpox" is read as varicella."""
+    (as words) and how many articles use it: "chickenpox" is read as varicella.
+
+    A head noun after the term belongs to it ("shingles vaccine" is a zoster vaccine): the library may hold
+    zoster and never a zoster vaccine, and then the subject is missing (0 articles).
+    """
     read = []
     for term in lay_terms(question):
         if library.store.matching_count(spellings(tuple(words_of(term.text)))):
             continue  # the library uses the lay term itself
         counts = {name: library.store.matching_count(spellings(tuple(words_of(name)))) for name in term.clinical}
         best = max(counts, key=counts.__getitem__)
-        if counts[best]:
+        if not counts[best]:
+            continue
+        head = _HEAD_AFTER.match(question, term.end)
+        if head and head.group(1).lower() in HEAD_NOUNS:
+            term = LayTerm(term.start, head.end(), question[term.start : head.end()], term.clinical)
+            words = (*words_of(best), head.group(1).lower())
+            read.append((term, words, library.store.matching_count(spellings(words))))
+        else:
             read.append((term, tuple(words_of(best)), counts[best]))
     return read
 

@@ -5,7 +5,9 @@ record, clustered 384-d vectors written in the embedding's blocks): one keeps BL
 from its first vector. Measured for each: bytes on disk per vector, reading every vector back
 (what an index rebuild reads), rebuilding an exact index from the store, and reading the 500
 random vectors an IVF-PQ search re-ranks with. The BLOB store is then moved to shards as a
-library crossing ``vector_shards_min_vectors`` is. float16 is checked against float32 on the
+library crossing ``vector_shards_min_vectors`` is; in the shard store a share of the records is
+deleted and the shards compacted, as the end of an ingest does once their dead share passes
+``vector_shard_compact_dead_share``. float16 is checked against float32 on the
 same vectors (cosine of the round trip, exact top-10 overlap), and on a real library's vectors
 with ``--library``. The figures choose ``vector_shards_min_vectors`` (``docs/scale.md``).
 """
@@ -33,10 +35,11 @@ from retrieval.settings import get_settings
 
 HELP = "bytes per vector, read-back and index rebuild time of BLOB and float16 shard vector storage"
 RECORD_BLOCK = 10_000  # synthetic records committed in one transaction
+DELETED_SHARE = 0.3  # records deleted before the shards are compacted: over the default threshold of 0.25
 AGREEMENT_VECTORS = 100_000  # vectors the float16 check searches (all of them below this size)
 K = 10
 STORAGE_HEADERS = ["vectors", "storage", "bytes/vector", "database MB", "shards MB", "write s", "read all s"]
-STORAGE_HEADERS += ["rebuild s", f"{RERANK_POOL} by id p50 ms", "p95 ms", "move s"]
+STORAGE_HEADERS += ["rebuild s", f"{RERANK_POOL} by id p50 ms", "p95 ms", "move s", "compact s"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -111,9 +114,8 @@ def measure_size(n: int, args: argparse.Namespace, tmp: Path) -> list[dict]:
         row["bytes_per_vector"] = round(row["total_bytes"] / n, 1)
         store = Store(folder / "library.sqlite")
         row |= measure_reads(store, n, args.repeats, args.draws, args.seed)
-        if storage == "blobs":
-            row |= measure_move(folder, n)
         store.close()
+        row |= measure_move(folder, n) if storage == "blobs" else measure_compaction(folder, n, args.seed)
         rows.append(row)
     for storage in ("blobs", "shards"):
         shutil.rmtree(tmp / f"{storage}-{n}")
@@ -127,6 +129,24 @@ def measure_move(folder: Path, n: int) -> dict:
     store.close()
     assert moved == n, f"moved {moved} of {n} vectors"
     return {"move_to_shards_s": round(ms / 1000, 1), "after_move": disk_bytes(folder)}
+
+
+def measure_compaction(folder: Path, n: int, seed: int) -> dict:
+    """Delete ``DELETED_SHARE`` of the records, then compact: seconds, rows and bytes given back, and whether every
+    live vector reads back bit for bit."""
+    store = Store(folder / "library.sqlite")
+    gone = np.random.default_rng(seed).choice(n, int(n * DELETED_SHARE), replace=False)
+    store.delete_articles([str(i) for i in gone], "bench")
+    before = np.vstack([v for _, v in store.iter_vectors()])
+    done, ms = timed(lambda: store.compact_vectors(get_settings().vector_shard_compact_dead_share))
+    after = np.vstack([v for _, v in store.iter_vectors()])
+    store.close()
+    assert len(after) == n - len(gone) and np.array_equal(before, after), "compaction changed a vector"
+    return {
+        "compact_s": round(ms / 1000, 1),
+        "compacted": {"shards": done.shards, "rows": done.rows, "bytes": done.bytes},
+        "after_compaction": disk_bytes(folder),
+    }
 
 
 def fp16_agreement(vectors: np.ndarray, queries: np.ndarray, k: int = K) -> dict:
@@ -202,6 +222,7 @@ def run(args: argparse.Namespace) -> BenchResult:
                     r[lookup]["p50_ms"],
                     r[lookup]["p95_ms"],
                     r.get("move_to_shards_s"),
+                    r.get("compact_s"),
                 ]
                 for r in rows
             ],
@@ -220,6 +241,8 @@ def run(args: argparse.Namespace) -> BenchResult:
         "bytes/vector: the whole store (database with its records and chunks, plus shards) over the vectors.",
         "rebuild: an exact (flat) index filled from the store, so the reading dominates; move: the BLOB store's"
         " vectors moved to shards (the database keeps the freed pages for the chunks that come next).",
+        f"compact: {DELETED_SHARE:.0%} of the shard store's records deleted, then its shards rewritten with their"
+        " live rows only (Store.compact_vectors, as the end of an ingest); every live vector reads back the same.",
     ]
     return BenchResult(
         command="vector-store",

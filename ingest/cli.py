@@ -134,6 +134,18 @@ STORED_AS = {
 }
 
 
+def shard_line(shards: dict) -> str:
+    """The shard files' rows, the dead share the next compaction acts on, and what the last one gave back."""
+    line = (
+        f"{shards['files']:,} files, {shards['rows']:,} rows, {shards['dead_rows']:,} dead"
+        f" ({shards['dead_share']:.1%}; a shard is compacted above {shards['compact_above']:.0%})"
+    )
+    last = shards["last_compaction"]
+    if last:
+        line += f"; last compacted {last['at']}: {last['shards']} shards, {last['bytes'] / 1e6:,.1f} MB given back"
+    return line
+
+
 def show_status(library: Library, args: argparse.Namespace) -> int:
     status = library.status()
     if args.json:
@@ -147,6 +159,8 @@ def show_status(library: Library, args: argparse.Namespace) -> int:
     print(f"vectors         {status['vectors']:,} in a {status['index_type']} index, stored {stored}")
     built = f"{status['embedding_backend']}, built on {status['embedding_device']}"
     print(f"embedding model {status['embedding_model']} ({built})")
+    if status["vector_shards"]["rows"]:
+        print(f"vector shards   {shard_line(status['vector_shards'])}")
     print(f"keyword index   {status['keyword_engine']}")
     print(f"data            {status['data_bytes'] / 1e6:,.1f} MB in {status['data_dir']}")
     if last:
@@ -164,6 +178,9 @@ def run_check(library: Library, args: argparse.Namespace) -> int:
         for problem in report.problems:
             print(f"problem: {problem}")
         print("repaired: store and index agree now" if report.ok else "not ok: run `python -m ingest check --repair`")
+    if report.stray_vector_files and not args.json:
+        print(f"note: {report.stray_vector_files} vector shard files belong to no row (a stopped compaction's);")
+        print("      the next ingest or `python -m ingest check --repair` removes them")
     return 0 if report.ok else 1
 
 

@@ -65,6 +65,16 @@ class Settings(BaseSettings):
     vector_shards_min_vectors: int = Field(
         100_000, description="From this many chunks on, vectors are kept as float16 shards beside the store."
     )
+    # Shards are append-only, so the rows of replaced or deleted chunks stay in them. At the end of each ingest
+    # a shard whose dead rows exceed this share of its rows is rewritten with its live rows only: a library
+    # updated daily stays within about this share of its live size, and a shard is copied only once enough of
+    # it is dead to be worth a full read and write (768 MiB for a full shard).
+    vector_shard_compact_dead_share: float = Field(
+        0.25,
+        ge=0.0,
+        le=1.0,
+        description="A vector shard is compacted once more than this share of its rows belong to no chunk.",
+    )
 
     # Keyword (BM25) leg, retrieval.library.keyword. FTS5 needs nothing installed and holds up to some hundred
     # thousand records; tantivy (the optional extra, `make install-tantivy`) holds at a million (docs/scale.md).

@@ -161,8 +161,8 @@ def test_a_write_killed_after_its_bytes_and_before_its_commit_is_overwritten_by_
     (committed,) = library.store.shard_states()
     real_append = ShardFiles.append
 
-    def dies_after_writing(self, shard, start, vectors):
-        real_append(self, shard, start, vectors)
+    def dies_after_writing(self, shard, start, vectors, generation=0):
+        real_append(self, shard, start, vectors, generation)
         raise KeyboardInterrupt  # the process stops before the rows pointing at these bytes are committed
 
     monkeypatch.setattr(ShardFiles, "append", dies_after_writing)
@@ -207,11 +207,11 @@ def test_a_blob_library_that_outgrows_its_blobs_moves_them_to_shards_resumably(t
     real_append = ShardFiles.append
     calls = []
 
-    def dies_on_the_third_block(self, shard, start, vectors):
+    def dies_on_the_third_block(self, shard, start, vectors, generation=0):
         calls.append(len(vectors))
         if len(calls) == 3:
             raise KeyboardInterrupt
-        real_append(self, shard, start, vectors)
+        real_append(self, shard, start, vectors, generation)
 
     monkeypatch.setattr(ShardFiles, "append", dies_on_the_third_block)
     grown = Library(Settings(data_dir=tmp_path, vector_shards_min_vectors=chunks))

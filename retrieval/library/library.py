@@ -20,7 +20,7 @@ from retrieval.library.keyword import bulk as bulk_keywords
 from retrieval.library.keyword import rebuild as rebuild_keywords
 from retrieval.library.keyword import sync as sync_keywords
 from retrieval.library.records import Article
-from retrieval.library.store import ArticleEntities, Chunker, Store, UpsertResult, insert_chunks
+from retrieval.library.store import ArticleEntities, Chunker, Compaction, Store, UpsertResult, insert_chunks
 from retrieval.library.vector_index import SyncReport, VectorIndex, index_ids
 from retrieval.settings import Settings, get_settings
 
@@ -39,6 +39,8 @@ class CheckReport:
     pending_embeddings: int = 0
     keyword_index_off_by: int = 0  # articles the keyword index holds more (or, negative, fewer) than the store
     damaged_vector_shards: int = 0  # shard files missing or shorter than the rows the store committed to them
+    misplaced_vectors: int = 0  # chunks pointing at a shard row the store never committed
+    stray_vector_files: int = 0  # shard files no committed row names (a stopped compaction's): not a problem
     repaired: bool = False
     problems: list[str] = field(default_factory=list)
 
@@ -193,12 +195,19 @@ class Library:
         return found
 
     def sync_index(self) -> SyncReport:
-        """Move the vectors of a library grown past BLOBs to shards (resumable), then make the index match."""
+        """Move the vectors of a library grown past BLOBs to shards (resumable), make the index match, then
+        compact the shards that replaced and deleted chunks have left mostly dead (the index keys vectors by
+        chunk id, so moving rows within the shards never touches it)."""
         self.store.move_vectors_to_shards()
         dim = self._dimension()
         report = self.index.sync(self.store, dim)
         self._pin()
+        self.compact_vectors()
         return report
+
+    def compact_vectors(self) -> Compaction:
+        """Rewrite the vector shards whose dead share exceeds the setting; remove files a stop left behind."""
+        return self.store.compact_vectors(self.settings.vector_shard_compact_dead_share)
 
     def _dimension(self) -> int:
         ids = self.store.embedded_ids()[:1]
@@ -231,8 +240,22 @@ class Library:
             "keyword_engine": library_engine(self.store, self.settings),
             "data_dir": str(self.settings.data_dir),
             "vector_storage": self.store.vector_storage(),
+            "vector_shards": self._shard_status(),
             "data_bytes": sum(f.stat().st_size for f in files if f.exists()) + self.store.shards.disk_bytes(),
             "last_ingest": runs[0] if runs else None,
+        }
+
+    def _shard_status(self) -> dict:
+        """The shard files' rows, how many of them no chunk reads any more, and the last compaction."""
+        states = self.store.shard_states()
+        rows, live = sum(s.rows for s in states), sum(s.live for s in states)
+        return {
+            "files": sum(1 for s in states if s.rows),
+            "rows": rows,
+            "dead_rows": rows - live,
+            "dead_share": round((rows - live) / rows, 4) if rows else 0.0,
+            "compact_above": self.settings.vector_shard_compact_dead_share,
+            "last_compaction": self.store.last_compaction() or None,
         }
 
     def check(self, repair: bool = False) -> CheckReport:
@@ -248,18 +271,23 @@ class Library:
         report.keyword_index_off_by = self.keywords.count() - self.store.article_count()
         if len(present) != len(np.unique(present)):
             report.problems.append("the index holds duplicate ids")
-        damaged = [s for s in self.store.shard_states() if s.damaged]
+        states = self.store.shard_states()
+        damaged = [s for s in states if s.damaged]
         report.damaged_vector_shards = len(damaged)
         report.problems += [
-            f"vector shard {self.store.shards.path(s.shard).name} holds {s.intact:,} of its {s.rows:,} rows"
+            f"vector shard {self.store.shards.path(s.shard, s.generation).name} holds {s.intact:,} of its {s.rows:,}"
+            " rows"
             for s in damaged
         ]
+        report.misplaced_vectors = self.store.misplaced_vectors()
+        report.stray_vector_files = len(self.store.shards.stray({(s.shard, s.generation) for s in states}))
         for name in (
             "vectors_without_chunk",
             "chunks_without_vector",
             "articles_without_chunk",
             "pending_embeddings",
             "keyword_index_off_by",
+            "misplaced_vectors",
         ):
             if getattr(report, name):
                 report.problems.append(f"{name.replace('_', ' ')}: {getattr(report, name)}")
@@ -276,6 +304,7 @@ class Library:
         for state in self.store.shard_states():
             if state.damaged:
                 self.store.forget_lost_vectors(state)  # embedded again below
+        self.store.forget_misplaced_vectors()  # embedded again below
         if report.keyword_index_off_by:
             self.rebuild_keyword_index()
         with self.store.transaction() as conn:
@@ -287,3 +316,4 @@ class Library:
         ids = index_ids(self.index.index) if self.index.index is not None else np.zeros(0, np.int64)
         # Duplicate ids cannot be removed one at a time: rebuild from the stored vectors.
         self.index.sync(self.store, self._dimension(), rebuild=len(ids) != len(np.unique(ids)))
+        self.compact_vectors()

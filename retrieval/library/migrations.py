@@ -240,6 +240,24 @@ CREATE TABLE vector_shards (
 );
 """
 
+# Compaction of vector shards (retrieval.library.vector_shards): a compacted shard's live rows move to the file
+# of its next generation. ``live`` counts the chunks pointing at a shard, kept by triggers as chunks are deleted
+# or given a vector elsewhere, so the dead share of every shard is known without reading the chunks; the
+# partial index finds one shard's live rows in row order.
+SHARD_COMPACTION = """
+ALTER TABLE vector_shards ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE vector_shards ADD COLUMN live INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX chunks_shard ON chunks(shard, shard_row) WHERE shard IS NOT NULL;
+UPDATE vector_shards SET live = (SELECT count(*) FROM chunks WHERE chunks.shard = vector_shards.shard);
+CREATE TRIGGER chunks_shard_gone AFTER DELETE ON chunks WHEN OLD.shard IS NOT NULL BEGIN
+    UPDATE vector_shards SET live = live - 1 WHERE shard = OLD.shard;
+END;
+CREATE TRIGGER chunks_shard_moved AFTER UPDATE OF shard ON chunks WHEN OLD.shard IS NOT NEW.shard BEGIN
+    UPDATE vector_shards SET live = live - 1 WHERE shard = OLD.shard;
+    UPDATE vector_shards SET live = live + 1 WHERE shard = NEW.shard;
+END;
+"""
+
 MIGRATIONS: list[str] = [
     ARTICLES,
     COLLECTIONS,
@@ -249,6 +267,7 @@ MIGRATIONS: list[str] = [
     SAVED_SEARCH_OWNERS,
     KEYWORD_SYNC,
     VECTOR_SHARDS,
+    SHARD_COMPACTION,
 ]
 
 

@@ -30,7 +30,7 @@ from retrieval.errors import UserError
 from retrieval.library.filters import SearchFilters
 from retrieval.library.migrations import migrate
 from retrieval.library.records import Article, json_hash
-from retrieval.library.vector_shards import SHARD_FOLDER, SHARD_ROWS, ShardFiles
+from retrieval.library.vector_shards import DTYPE, SHARD_FOLDER, SHARD_ROWS, DamagedShardError, ShardFiles
 
 Chunker = Callable[[Article], list[str]]
 ID_BATCH = 500  # ids bound in one ``IN (...)``: well under SQLite's limit on bound parameters
@@ -39,7 +39,13 @@ DEFERRED_META = "fts5_deferred_triggers"  # the FTS5 triggers' SQL while a bulk 
 STORAGE_META = "vector_storage"
 BLOBS, MOVING, SHARDS = "blobs", "moving", "shards"
 EMBEDDED = "(vector IS NOT NULL OR shard IS NOT NULL)"  # a chunk with a vector, in either place
+MISPLACED = (  # a chunk (alias c) that points at no committed shard row
+    "c.shard IS NOT NULL AND NOT EXISTS"
+    " (SELECT 1 FROM vector_shards v WHERE v.shard = c.shard AND c.shard_row < v.rows)"
+)
 MOVE_BLOCK = 20_000  # BLOB vectors moved to shards in one transaction (30 MB of float32)
+COMPACTION_META = "vector_compaction"  # what the last compaction that rewrote anything did, and when
+READ_TRIES = 3  # reads of vectors begun again when a compaction removed the file their snapshot named
 
 
 class UnknownCollectionError(UserError):
@@ -100,10 +106,26 @@ class ShardState:
     rows: int
     dim: int
     intact: int
+    generation: int = 0
+    live: int = 0  # rows some chunk points at; the rest belong to replaced or deleted chunks
 
     @property
     def damaged(self) -> bool:
         return self.intact < self.rows
+
+    @property
+    def dead(self) -> int:
+        return self.rows - self.live
+
+
+@dataclass(frozen=True)
+class Compaction:
+    """What one compaction did: shards rewritten with their live rows only, rows and bytes given back."""
+
+    shards: int = 0
+    rows: int = 0
+    bytes: int = 0
+    stray_bytes: int = 0  # files left by a compaction or a first write that was stopped, removed
 
 
 @dataclass(frozen=True)
@@ -313,28 +335,32 @@ class Store:
         """Write vectors past the last shard's committed rows (a new shard when full), then point their chunks at
         them; the caller's commit is what makes the rows count (``retrieval.library.vector_shards``)."""
         dim = vectors.shape[1]
-        last = conn.execute("SELECT shard, rows, dim FROM vector_shards ORDER BY shard DESC LIMIT 1").fetchone()
+        last = conn.execute(
+            "SELECT shard, rows, dim, generation FROM vector_shards ORDER BY shard DESC LIMIT 1"
+        ).fetchone()
         if last is None:
-            shard, rows = 0, 0
+            shard, rows, generation = 0, 0, 0
         elif last["rows"] >= SHARD_ROWS or last["dim"] != dim:
-            shard, rows = last["shard"] + 1, 0
+            shard, rows, generation = last["shard"] + 1, 0, 0
         else:
-            shard, rows = last["shard"], last["rows"]
+            shard, rows, generation = last["shard"], last["rows"], last["generation"]
         done = 0
         while done < len(ids):
             take = min(SHARD_ROWS - rows, len(ids) - done)
-            self.shards.append(shard, rows, vectors[done : done + take])
-            conn.executemany(
-                "UPDATE chunks SET vector = NULL, shard = ?, shard_row = ? WHERE chunk_id = ?",
-                [(shard, rows + i, int(cid)) for i, cid in enumerate(ids[done : done + take])],
-            )
-            conn.execute(
+            self.shards.append(shard, rows, vectors[done : done + take], generation)
+            conn.execute(  # first, so the triggers that count each shard's live rows find its row
                 "INSERT INTO vector_shards (shard, rows, dim) VALUES (?, ?, ?)"
                 " ON CONFLICT (shard) DO UPDATE SET rows = excluded.rows",
                 (shard, rows + take, dim),
             )
+            conn.executemany(
+                "UPDATE chunks SET vector = NULL, shard = ?, shard_row = ? WHERE chunk_id = ?",
+                [(shard, rows + i, int(cid)) for i, cid in enumerate(ids[done : done + take])],
+            )
             done += take
-            shard, rows = (shard + 1, 0) if rows + take >= SHARD_ROWS else (shard, rows + take)
+            shard, rows, generation = (
+                (shard + 1, 0, 0) if rows + take >= SHARD_ROWS else (shard, rows + take, generation)
+            )
 
     def move_vectors_to_shards(self, progress: Callable[[int], None] | None = None) -> int:
         """Move a library's BLOB vectors to shards once it has outgrown them, a block a transaction; return how many.
@@ -365,8 +391,66 @@ class Store:
 
     def shard_states(self) -> list[ShardState]:
         """Every shard the store committed rows to, with the rows its file still holds."""
-        rows = self.conn.execute("SELECT shard, rows, dim FROM vector_shards ORDER BY shard").fetchall()
-        return [ShardState(r[0], r[1], r[2], self.shards.intact_rows(r[0], r[2])) for r in rows]
+        return self._shard_states(self.conn)
+
+    def _shard_states(self, conn: sqlite3.Connection) -> list[ShardState]:
+        rows = conn.execute("SELECT shard, rows, dim, generation, live FROM vector_shards ORDER BY shard").fetchall()
+        return [ShardState(r[0], r[1], r[2], self.shards.intact_rows(r[0], r[2], r[3]), r[3], r[4]) for r in rows]
+
+    def compact_vectors(self, dead_share: float) -> Compaction:
+        """Rewrite every shard whose dead rows exceed ``dead_share`` of its rows with its live rows only.
+
+        Files no committed generation names (left by a stop at any point of a compaction or of a
+        first write to a new shard) are removed first, inside a write transaction, so no writer is
+        between writing such a file and committing it. A damaged shard is left to the check.
+        """
+        with self.transaction() as conn:
+            committed = {(s.shard, s.generation) for s in self._shard_states(conn)}
+            stray_bytes = self.shards.remove(self.shards.stray(committed))
+        due = [s for s in self.shard_states() if s.dead > dead_share * s.rows and s.dead and not s.damaged]
+        done = Compaction(stray_bytes=stray_bytes)
+        for state in due:
+            freed = self._compact_shard(state.shard)
+            done = Compaction(done.shards + 1, done.rows + state.dead, done.bytes + freed, stray_bytes)
+        if done.shards:
+            record = {"at": utc_now(), "shards": done.shards, "rows": done.rows, "bytes": done.bytes}
+            self.set_meta(COMPACTION_META, json.dumps(record))
+        return done
+
+    def _compact_shard(self, shard: int) -> int:
+        """Copy a shard's live rows to its next generation's file (fsynced), point its chunks there in one
+        transaction, then remove the old file; return the bytes given back. A stop before the commit leaves the
+        new file stray, a stop after it the old one: either way the library reads whole rows, and the next
+        compaction removes the stray file."""
+        with self.transaction() as conn:
+            state = conn.execute("SELECT rows, dim, generation FROM vector_shards WHERE shard = ?", (shard,)).fetchone()
+            live = conn.execute(
+                "SELECT chunk_id, shard_row FROM chunks WHERE shard = ? ORDER BY shard_row", (shard,)
+            ).fetchall()
+            old_rows = np.fromiter((r[1] for r in live), dtype=np.int64, count=len(live))
+            self.shards.copy_live(shard, state["generation"], old_rows, state["rows"], state["dim"])
+            conn.executemany(
+                "UPDATE chunks SET shard_row = ? WHERE chunk_id = ?", [(i, r[0]) for i, r in enumerate(live)]
+            )
+            conn.execute(
+                "UPDATE vector_shards SET rows = ?, generation = ? WHERE shard = ?",
+                (len(live), state["generation"] + 1, shard),
+            )
+        old = self.shards.path(shard, state["generation"])
+        return self.shards.remove([old]) - len(live) * state["dim"] * DTYPE.itemsize
+
+    def last_compaction(self) -> dict:
+        """When the library's vector shards were last compacted and what that gave back (empty: never)."""
+        return self.get_json_meta(COMPACTION_META)
+
+    def misplaced_vectors(self) -> int:
+        """Chunks pointing at a shard the store does not know or past its committed rows (none, if all is well)."""
+        return self.conn.execute(f"SELECT count(*) FROM chunks c WHERE {MISPLACED}").fetchone()[0]
+
+    def forget_misplaced_vectors(self) -> int:
+        """Make chunks pointing at no committed row pending again (to be embedded anew); return how many."""
+        with self.transaction() as conn:
+            return conn.execute(f"UPDATE chunks AS c SET shard = NULL, shard_row = NULL WHERE {MISPLACED}").rowcount
 
     def forget_lost_vectors(self, state: ShardState) -> int:
         """Make the chunks whose vectors a damaged shard lost pending again (to be embedded anew); return how many.
@@ -382,7 +466,7 @@ class Store:
                 conn.execute("UPDATE vector_shards SET rows = ? WHERE shard = ?", (state.intact, state.shard))
             else:
                 conn.execute("DELETE FROM vector_shards WHERE shard = ?", (state.shard,))
-            self.shards.cut(state.shard, state.intact, state.dim)
+            self.shards.cut(state.shard, state.intact, state.dim, state.generation)
         return lost
 
     def embedded_ids(self) -> np.ndarray:
@@ -400,20 +484,20 @@ class Store:
             )
             last = -1
             while True:
-                rows = self.conn.execute(query, (last, batch)).fetchall()
+                rows, ids_read, vectors = self._read_vectors(query, (last, batch))
                 if not rows:
                     return
                 last = rows[-1][0]
-                yield self._unpack(rows)
+                yield ids_read, vectors
         else:
             for part in batches([int(i) for i in ids]):
                 sql = (
                     f"SELECT chunk_id, vector, shard, shard_row FROM chunks WHERE {EMBEDDED}"
                     f" AND chunk_id IN ({_marks(part)})"
                 )
-                rows = self.conn.execute(sql, part).fetchall()
+                rows, ids_read, vectors = self._read_vectors(sql, part)
                 if rows:
-                    yield self._unpack(rows)
+                    yield ids_read, vectors
 
     def vectors(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(ids, vectors) of those ``ids`` that are embedded: what an approximate index re-ranks with."""
@@ -430,24 +514,54 @@ class Store:
                 f"SELECT chunk_id, vector, shard, shard_row, pmid FROM chunks WHERE {EMBEDDED}"
                 f" AND pmid IN ({_marks(part)})"
             )
-            rows = self.conn.execute(sql, part).fetchall()
+            rows, _, vectors = self._read_vectors(sql, part)
             if not rows:
                 continue
-            _, vectors = self._unpack(rows)
             for row, vector in zip(rows, vectors, strict=True):
                 pmid = row["pmid"]
                 sums[pmid] = sums[pmid] + vector if pmid in sums else vector.copy()
         return {p: v / (np.linalg.norm(v) or 1.0) for p, v in sums.items()}
 
+    def _read_vectors(self, sql: str, params: Sequence) -> tuple[list[sqlite3.Row], np.ndarray, np.ndarray]:
+        """Rows (chunk_id, vector, shard, shard_row, ...) and their (ids, float32 vectors), read in one snapshot.
+
+        Chunk pointers and shard generations must come from the same snapshot: a compaction
+        committed between the two reads would pair old row numbers with the new file. A compaction
+        removes the old file after its commit, so a snapshot taken just before may name a file that
+        is gone: the read is then begun again, and only a shard still short is damage.
+        """
+        for _ in range(READ_TRIES - 1):
+            try:
+                return self._read_once(sql, params)
+            except DamagedShardError:
+                continue
+        return self._read_once(sql, params)
+
+    def _read_once(self, sql: str, params: Sequence) -> tuple[list[sqlite3.Row], np.ndarray, np.ndarray]:
+        conn = self.conn
+        own = not conn.in_transaction  # inside a write transaction the snapshot is that transaction's
+        if own:
+            conn.execute("BEGIN")
+        try:
+            rows = conn.execute(sql, params).fetchall()
+            return (rows, *self._unpack(rows)) if rows else (rows, np.zeros(0, np.int64), np.zeros((0, 0)))
+        finally:
+            if own:
+                conn.execute("COMMIT")
+
     def _unpack(self, rows: list[sqlite3.Row]) -> tuple[np.ndarray, np.ndarray]:
-        """(ids, float32 vectors) of rows (chunk_id, vector, shard, shard_row), each vector read from where it lies."""
+        """(ids, float32 vectors) of rows (chunk_id, vector, shard, shard_row), each vector read from where it lies.
+
+        Called inside the transaction that read ``rows``, so the shards' generations match their pointers."""
         ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
         in_blobs = [i for i, r in enumerate(rows) if r[1] is not None]
         in_shards = [i for i, r in enumerate(rows) if r[1] is None]
         if not in_shards:
             return ids, np.vstack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
-        committed = {r[0]: (r[1], r[2]) for r in self.conn.execute("SELECT shard, rows, dim FROM vector_shards")}
-        dim = committed[rows[in_shards[0]][2]][1]
+        shards = self.conn.execute("SELECT shard, generation, rows, dim FROM vector_shards")
+        committed = {r[0]: (r[1], r[2], r[3]) for r in shards}
+        self.shards.release({(shard, c[0]) for shard, c in committed.items()})
+        dim = committed[rows[in_shards[0]][2]][2]
         vectors = np.empty((len(rows), dim), dtype=np.float32)
         for i in in_blobs:
             vectors[i] = np.frombuffer(rows[i][1], dtype=np.float32)
@@ -456,7 +570,8 @@ class Store:
         positions = np.array(in_shards, dtype=np.int64)
         for shard in np.unique(shard_of):
             mine = shard_of == shard
-            vectors[positions[mine]] = self.shards.gather(int(shard), row_of[mine], *committed[int(shard)])
+            generation, held, width = committed[int(shard)]
+            vectors[positions[mine]] = self.shards.gather(int(shard), generation, row_of[mine], held, width)
         return ids, vectors
 
     def chunk_rows(self, ids: Sequence[int]) -> dict[int, ChunkRow]:

@@ -194,9 +194,10 @@ _CUES: dict[str, re.Pattern] = {
         re.I,
     ),
 }
-_HARM_WORDS = frozenset(
-    {"risk", "harm", "harmful", "worse", "complication", "complications", "adverse", "safe", "safely", "safety"}
-)
+# The classifier's "asks about a risk" words (its features were fitted with exactly these); safety words too
+# turn "no difference in harm" into a yes, for the no-effect rule
+_RISK_WORDS = frozenset({"risk", "harm", "harmful", "worse", "complication", "complications", "adverse"})
+_SAFETY_WORDS = frozenset({"safe", "safely", "safety"})
 _NO_EFFECT = re.compile(
     r"\b(?:do|does|did) not (?:support|improve|reduce|increase|affect|influence|predict|change|differ|correlate|"
     r"decrease|prevent|provide)\b|\bno (?:significant |direct |clear |major |statistically significant )?"
@@ -238,10 +239,10 @@ def _p_values(text: str) -> tuple[int, int]:
 
 
 def question_leans(q_words: Sequence[str]) -> tuple[bool, bool]:
-    """Whether a question is negated ("Is X not …?") and whether it asks about a harm ("risk", "safe"): both
-    turn a finding of "no difference" into a yes."""
+    """Whether a question is negated ("Is X not …?") and whether it asks about a risk: both turn a finding of
+    "no difference" into a yes."""
     negated = bool(set(q_words) & {"not", "no", "without", "never"} or any(w.endswith("n't") for w in q_words))
-    return negated, bool(set(q_words) & _HARM_WORDS)
+    return negated, bool(set(q_words) & _RISK_WORDS)
 
 
 def states_no_effect(question: str, sentence: str) -> bool:
@@ -252,9 +253,11 @@ def states_no_effect(question: str, sentence: str) -> bool:
     or neutral; on PubMedQA dev, 24 of the 29 articles whose deciding sentence says so answer no. A
     sentence that turns ("…, but it increased …") is left to the classifier.
     """
-    negated, harm = question_leans(words(question))
+    q_words = words(question)
+    negated, risk = question_leans(q_words)
+    safety = bool(set(q_words) & _SAFETY_WORDS)
     contrasted = _CONTRAST.search(sentence)  # "did not affect X, but it increased Y"
-    return not negated and not harm and not contrasted and bool(_NO_EFFECT.search(sentence))
+    return not (negated or risk or safety or contrasted) and bool(_NO_EFFECT.search(sentence))
 
 
 def features(question: str, sentences: Sequence[str], kind: str = "") -> Counter:

@@ -28,7 +28,7 @@ from retrieval.guard import check
 from retrieval.library import Library
 from retrieval.library.filters import SearchFilters
 from retrieval.search.hybrid import run_search
-from retrieval.search.lay_terms import clinical_names
+from retrieval.search.lay_terms import with_clinical_names
 from retrieval.search.results import Hit
 from retrieval.search.subjects import subject_coverage
 
@@ -107,8 +107,7 @@ def _verdict(library: Library, answer: Answer, question: str) -> tuple[str, str]
     """The verdict of a yes/no question over the cited articles' stances, and what it rests on."""
     own = library_file(library.settings.data_dir, STANCE_MODEL)
     model = load_stance_model(own if own.is_file() else None)  # the library's own fit, else the shipped one
-    # abstracts name the molecule and the condition, not the brand or the lay word: read the question with both
-    read = " ".join([question, *clinical_names(question)])
+    read = with_clinical_names(question)
     judged = [(h, article_stance(model, read, h.article)) for h in answer.cited if h.article is not None]
     answer.stances = {h.pmid: ArticleStance(s.label, s.sentence) for h, s in judged}
     return verdict([(s, h.level) for h, s in judged])

@@ -224,8 +224,14 @@ def lay_terms(question: str) -> list[LayTerm]:
 
 
 def clinical_names(question: str) -> list[str]:
-    """The clinical names of every lay term of ``question``: what keyword search adds to it."""
+    """The clinical names of every lay term of ``question``."""
     return [name for term in lay_terms(question) for name in term.clinical]
+
+
+def with_clinical_names(question: str) -> str:
+    """The question followed by the clinical names of its lay terms: what keyword search and the verdict read,
+    since abstracts name the molecule and the condition, not the brand or the lay word."""
+    return " ".join([question, *clinical_names(question)])
 
 
 def _key(text: str) -> str:

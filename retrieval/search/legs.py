@@ -19,7 +19,7 @@ import numpy as np
 
 from retrieval.library import Library
 from retrieval.library.store import FilterClause
-from retrieval.search.lay_terms import clinical_names
+from retrieval.search.lay_terms import with_clinical_names
 
 SELECTOR_MAX_FRACTION = 0.25  # filters passing fewer articles than this use a FAISS ID selector
 OVERFETCH = 4  # chunks asked of FAISS per wanted article (an article has several chunks)
@@ -32,8 +32,7 @@ def bm25_leg(
 
     Lay terms bring their clinical names along ("chickenpox" searches varicella too): abstracts use those.
     """
-    expanded = " ".join([query, *clinical_names(query)])
-    return library.keywords.search(expanded, limit, clause, allowed)
+    return library.keywords.search(with_clinical_names(query), limit, clause, allowed)
 
 
 @dataclass

@@ -320,65 +320,63 @@ def word_family(words: tuple[str, ...]) -> str:
 def subject_coverage(library: Library, question: str) -> SubjectCoverage:
     """Which of the question's subjects the library mentions, and the articles that mention them all."""
     coverage = SubjectCoverage()
-    lay = _lay_terms_read_clinically(library, question)
+    read, unknown = _read_lay_terms(library, question)
     named = _subject_spans(question)
     for (start, end), words in named:
         text = question[start:end]
-        term = next((t for t in lay if t[0].start < end and start < t[0].end), None)
-        if term is not None:  # "chickenpox": the library calls it varicella
-            coverage.subjects.append(Subject(term[0].text, term[1], term[2], " ".join(term[1])))
+        lay = next((r for r in read if r.term.start < end and start < r.term.end), None)
+        if lay is not None:  # "chickenpox": the library calls it varicella
+            coverage.subjects.append(Subject(lay.term.text, lay.words, lay.articles, " ".join(lay.words)))
             continue
         words, read_as = _spelled_as_indexed(library, words)
         coverage.subjects.append(Subject(text, words, _mentions(library, text, words), read_as))
-    coverage.subjects = list({s.text: s for s in coverage.subjects}.values())  # a lay term once
     taken = {word for _, words in named for word in words}
-    taken |= {word for term, _, _ in lay for word in words_of(term.text)}
+    taken |= {word for r in read for word in words_of(r.term.text)}
     if library.store.holds_at_least(ABSENT_MIN_ARTICLES):
         unused = _unused_names(library, question, taken) + _absent_populations(library, question, taken)
-        unused += [(term.text, tuple(words_of(term.text))) for term in _lay_terms_unknown(library, question)]
+        unused += [(term.text, tuple(words_of(term.text))) for term in unknown]
         coverage.subjects.extend(Subject(text, words, 0, everyday=True) for text, words in unused)
-        coverage.subjects = list({s.text.lower(): s for s in coverage.subjects}.values())
+    coverage.subjects = list({s.text.lower(): s for s in coverage.subjects}.values())  # a lay term once
     if coverage.present:
         together = " AND ".join(f"({spellings(s.words)} OR {word_family(s.words)})" for s in coverage.present)
         coverage.together = library.store.matching_pmids(together, MAX_TOGETHER)
     return coverage
 
 
-def _lay_terms_read_clinically(library: Library, question: str) -> list[tuple[LayTerm, tuple[str, ...], int]]:
-    """The question's lay terms the library names only clinically, each with the clinical name it uses most
-    (as words) and how many articles use it: "chickenpox" is read as varicella.
+@dataclass(frozen=True)
+class ClinicalReading:
+    """A lay term read under the clinical name the library uses most: its words and how many articles use them."""
 
-    A head noun after the term belongs to it ("shingles vaccine" is a zoster vaccine): the library may hold
-    zoster and never a zoster vaccine, and then the subject is missing (0 articles).
+    term: LayTerm
+    words: tuple[str, ...]
+    articles: int
+
+
+def _read_lay_terms(library: Library, question: str) -> tuple[list[ClinicalReading], list[LayTerm]]:
+    """The question's lay terms the library names only clinically ("chickenpox" is read as varicella), and
+    those it names in no way, neither as written nor clinically (a "nose job" where no article mentions
+    rhinoplasty): a lay term names a thing, so those are missing.
+
+    A head noun after a term belongs to it ("shingles vaccine" is a zoster vaccine): the library may hold
+    zoster and never a zoster vaccine, and then the reading finds 0 articles.
     """
-    read = []
+    read, unknown = [], []
     for term in lay_terms(question):
         if library.store.matching_count(spellings(tuple(words_of(term.text)))):
             continue  # the library uses the lay term itself
         counts = {name: library.store.matching_count(spellings(tuple(words_of(name)))) for name in term.clinical}
         best = max(counts, key=counts.__getitem__)
         if not counts[best]:
+            unknown.append(term)
             continue
         head = _HEAD_AFTER.match(question, term.end)
         if head and head.group(1).lower() in HEAD_NOUNS:
             term = LayTerm(term.start, head.end(), question[term.start : head.end()], term.clinical)
             words = (*words_of(best), head.group(1).lower())
-            read.append((term, words, library.store.matching_count(spellings(words))))
+            read.append(ClinicalReading(term, words, library.store.matching_count(spellings(words))))
         else:
-            read.append((term, tuple(words_of(best)), counts[best]))
-    return read
-
-
-def _lay_terms_unknown(library: Library, question: str) -> list[LayTerm]:
-    """The question's lay terms that the library names in no way, neither as written nor clinically: a
-    "nose job" where no article mentions rhinoplasty. A lay term names a thing, so it is missing."""
-    return [
-        term
-        for term in lay_terms(question)
-        if not any(
-            library.store.matching_count(spellings(tuple(words_of(name)))) for name in (term.text, *term.clinical)
-        )
-    ]
+            read.append(ClinicalReading(term, tuple(words_of(best)), counts[best]))
+    return read, unknown
 
 
 def _absent_populations(library: Library, question: str, taken: set[str]) -> list[tuple[str, tuple[str, ...]]]:

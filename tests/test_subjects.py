@@ -215,3 +215,37 @@ def test_a_lay_term_with_a_head_noun_is_one_subject(library_factory):
     ]
     assert subject_coverage(library, "Does the chickenpox vaccine protect kids?").missing == []
     assert subject_coverage(library, "Do continuous glucose monitors help?").missing == ["continuous glucose monitors"]
+
+
+CUPS_AND_NEEDLES = Article(
+    pmid="92000011",
+    title="Needle-free injection and medicine cups for children with back pain",
+    year=2010,
+    abstract=[AbstractSection("Cups and needles were compared; Tai and others ran a chi-square test. Yoga helped.")],
+)
+
+
+def test_a_word_found_only_through_its_stem_is_not_mentioned(library_factory):
+    library = library_factory([CUPS_AND_NEEDLES])
+    # the full-text index finds "cupping" as "cup" and "needling" as "needl": neither is written
+    assert subject_coverage(library, "Is cupping effective for back pain?").missing == ["cupping"]
+    assert subject_coverage(library, "Does dry needling help back pain?").missing == ["needling"]
+    assert subject_coverage(library, "Do needles hurt children?").missing == []  # a plural is the same word
+
+
+def test_a_rare_dictionary_word_is_no_typing_slip():
+    assert is_subject_word("needling") and not is_subject_word("theyd")
+
+
+def test_a_therapy_named_in_everyday_words_the_library_never_names_is_missing(library_factory, monkeypatch):
+    library = library_factory([CUPS_AND_NEEDLES])
+    monkeypatch.setattr(subjects, "ABSENT_MIN_ARTICLES", 1)
+    assert subject_coverage(library, "Does tai chi help children with back pain?").missing == ["tai chi"]
+    assert subject_coverage(library, "Does yoga help children with back pain?").missing == []
+    assert subject_coverage(library, "Does a ketogenic diet help?").missing == ["ketogenic diet"]
+
+
+def test_the_question_in_library_words_replaces_what_was_read_another_way(library_factory):
+    library = library_factory([CHICKENPOX])
+    coverage = subject_coverage(library, "Is Chickenpox worse in adults?")
+    assert coverage.in_library_words("Is Chickenpox worse in adults?") == "Is varicella worse in adults?"

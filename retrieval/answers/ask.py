@@ -28,7 +28,6 @@ from retrieval.guard import check
 from retrieval.library import Library
 from retrieval.library.filters import SearchFilters
 from retrieval.search.hybrid import run_search
-from retrieval.search.lay_terms import with_clinical_names
 from retrieval.search.results import Hit
 from retrieval.search.subjects import subject_coverage
 
@@ -96,7 +95,7 @@ def ask(
     answer.evidence = _cited_first(result.hits, answer.citations)
     because = ""
     if is_yes_no(searched):
-        answer.verdict, because = _verdict(library, answer, searched)
+        answer.verdict, because = _verdict(library, answer, subjects.in_library_words(searched))
     retracted = retracted_above(result.hits, answer.cited_pmids)
     answer.bottom_line = bottom_line(answer.cited, retracted, answer.verdict, because)
     timings["total"] = _ms(started)
@@ -107,8 +106,7 @@ def _verdict(library: Library, answer: Answer, question: str) -> tuple[str, str]
     """The verdict of a yes/no question over the cited articles' stances, and what it rests on."""
     own = library_file(library.settings.data_dir, STANCE_MODEL)
     model = load_stance_model(own if own.is_file() else None)  # the library's own fit, else the shipped one
-    read = with_clinical_names(question)
-    judged = [(h, article_stance(model, read, h.article)) for h in answer.cited if h.article is not None]
+    judged = [(h, article_stance(model, question, h.article)) for h in answer.cited if h.article is not None]
     answer.stances = {h.pmid: ArticleStance(s.label, s.sentence) for h, s in judged}
     return verdict([(s, h.level) for h, s in judged])
 

@@ -23,8 +23,9 @@ library's full-text index:
   ("water pill") are lay wording and left alone; so are words built like adjectives or verbs
   ("trustworthy", "personalised", "acid-blocking");
 - in such a library too, a group of people no article names ("prisoners", "truck drivers": ``POPULATIONS``),
-  and a lay term the library names in no way, neither as written nor clinically (a "nose job" where no
-  article mentions rhinoplasty), are missing;
+  a therapy named in everyday words that no article names ("tai chi": ``EVERYDAY_THERAPIES``), and a lay
+  term the library names in no way, neither as written nor clinically (a "nose job" where no article
+  mentions rhinoplasty), are missing;
 - an acronym that is also an English word (TENS, PET) is mentioned only where an article writes it
   in capitals: the full-text index does not tell "TENS" from "tens of patients";
 - a subject is mentioned when one article holds all its words side by side or
@@ -44,6 +45,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from retrieval.library import Library
+from retrieval.search.everyday_names import POPULATION_SETTINGS, POPULATIONS, everyday_therapies
 from retrieval.search.lay_terms import LayTerm, lay_terms
 from retrieval.search.spelling import other_spellings
 from retrieval.text import STOP_WORDS, word_spans
@@ -63,6 +65,7 @@ NOT_NAME_ENDINGS = ("worthy", "ised", "ized")  # "trustworthy", "personalised": 
 MAX_TOGETHER = 10_000  # articles listed when asking which mention every subject
 FAMILY_MIN_LENGTH = 8  # words this long are matched by all but their last FAMILY_CUT letters among articles
 FAMILY_CUT = 2
+DERIVED_SUFFIX = 3  # a porter stem this much shorter than its word has dropped a suffix, not a plural ending
 _ROMAN = re.compile(r"[IVX]{1,4}")  # "stage IV", "type II": numbers, not names
 NAMED_AT_MOST = 5
 _HEAD_AFTER = re.compile(r"[ -](\w+)")  # the word right after a lay term  # missing subjects a sentence names
@@ -84,28 +87,7 @@ NAMED_BY_MODIFIERS = frozenset(
         *("therapy", "therapies", "stimulation", "stimulator", "denervation", "thermoplasty", "ablation"),
         *("recorder", "recorders", "reserve", "device", "devices", "implant", "implants", "transplantation"),
         *("vaccine", "vaccines", "vaccination", "virus", "viruses", "cigarette", "cigarettes"),
-        *("pump", "pumps", "fasting", "monitor", "monitors"),
-    }
-)
-# Groups of people a question may be about ("in prisoners", "for truck drivers"): everyday words, some of them
-# too common for ABSENT_ZIPF, that still name the population asked about. In a library of ABSENT_MIN_ARTICLES or
-# more, one no article names is missing; so is a group named with the trade or setting before it ("truck
-# drivers", "shift workers") when no article names the two together.
-POPULATIONS = frozenset(
-    {
-        *("prisoners", "prisoner", "inmates", "inmate", "drivers", "workers", "soldiers", "veterans", "sailors"),
-        *("seafarers", "fishermen", "farmers", "miners", "firefighters", "police", "astronauts", "divers"),
-        *("pilots", "athletes", "runners", "swimmers", "cyclists", "footballers", "dancers", "musicians"),
-        *("monks", "nuns", "refugees", "migrants", "immigrants", "homeless", "vegans", "vegetarians", "teachers"),
-        *("bodybuilders", "mountaineers", "climbers", "jockeys", "boxers", "gamers"),
-    }
-)
-# Trades and settings that make a group of people another group: "truck drivers" are not all drivers.
-POPULATION_SETTINGS = frozenset(
-    {
-        *("truck", "lorry", "taxi", "bus", "train", "racing", "shift", "night", "sex", "farm", "factory", "coal"),
-        *("construction", "office", "healthcare", "health-care", "flight", "military", "marathon", "ultramarathon"),
-        *("professional", "elite", "deep-sea", "scuba", "rugby", "football", "soccer", "ballet"),
+        *("pump", "pumps", "fasting", "monitor", "monitors", "diet", "diets"),
     }
 )
 MODIFIER_ZIPF = 4.8
@@ -141,6 +123,13 @@ class SubjectCoverage:
     def read_as(self) -> dict[str, str]:
         """The subjects looked up under another name, as written -> the library's name ("Zoloft" -> sertraline)."""
         return {s.text: s.read_as for s in self.subjects if s.read_as and s.articles}
+
+    def in_library_words(self, question: str) -> str:
+        """The question with each subject it names another way written as the library names it ("For kids
+        getting a tonsillectomy"): what a reader of the abstracts compares with their words."""
+        for written, name in sorted(self.read_as.items(), key=lambda item: -len(item[0])):
+            question = re.sub(rf"(?<![\w-]){re.escape(written)}(?![\w-])", name, question, flags=re.IGNORECASE)
+        return question
 
     @property
     def present(self) -> list[Subject]:
@@ -178,7 +167,18 @@ def is_code(word: str) -> bool:
 
 def _slip_of_common_word(word: str) -> bool:
     """A rare word one typing slip from an everyday word ("theyd", "diabtes") is that word misspelled."""
+    if word in _dictionary():  # "needling" is no misspelt "needing"
+        return False
     return any(zipf(other) >= RARE_ZIPF for other in _one_slip(word) if len(other) > 3)
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> frozenset[str]:
+    """English words as dictionaries list them (Webster's and GCIDE): a rare word in it is a real word, not a
+    typing slip."""
+    from english_words import get_english_words_set
+
+    return frozenset(get_english_words_set(["web2", "gcide"], lower=True))
 
 
 @lru_cache(maxsize=4096)
@@ -334,6 +334,7 @@ def subject_coverage(library: Library, question: str) -> SubjectCoverage:
     taken |= {word for r in read for word in words_of(r.term.text)}
     if library.store.holds_at_least(ABSENT_MIN_ARTICLES):
         unused = _unused_names(library, question, taken) + _absent_populations(library, question, taken)
+        unused += _absent_therapies(library, question, taken)
         unused += [(term.text, tuple(words_of(term.text))) for term in unknown]
         coverage.subjects.extend(Subject(text, words, 0, everyday=True) for text, words in unused)
     coverage.subjects = list({s.text.lower(): s for s in coverage.subjects}.values())  # a lay term once
@@ -362,7 +363,7 @@ def _read_lay_terms(library: Library, question: str) -> tuple[list[ClinicalReadi
     """
     read, unknown = [], []
     for term in lay_terms(question):
-        if library.store.matching_count(spellings(tuple(words_of(term.text)))):
+        if _mentions(library, term.text, tuple(words_of(term.text))):
             continue  # the library uses the lay term itself
         counts = {name: library.store.matching_count(spellings(tuple(words_of(name)))) for name in term.clinical}
         best = max(counts, key=counts.__getitem__)
@@ -397,6 +398,17 @@ def _absent_populations(library: Library, question: str, taken: set[str]) -> lis
     return found
 
 
+def _absent_therapies(library: Library, question: str, taken: set[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """Therapies named in everyday words (``EVERYDAY_THERAPIES``: "tai chi", "cupping") that no article names."""
+    found = []
+    for start, end in everyday_therapies(question):
+        text = question[start:end]
+        words = tuple(words_of(text))
+        if not set(words) & taken and not _mentions(library, text, words):
+            found.append((text, words))
+    return found
+
+
 def _mentions(library: Library, text: str, words: tuple[str, ...]) -> int:
     """Articles mentioning a subject.
 
@@ -409,19 +421,46 @@ def _mentions(library: Library, text: str, words: tuple[str, ...]) -> int:
     match = spellings(words)
     count = library.store.matching_count(match)
     if count and text.isupper() and len(words) == 1 and zipf(words[0]) >= RARE_ZIPF:
-        # "tens of patients" may fill thousands of articles: read them a page at a time, up to the first "TENS"
-        written = re.compile(rf"\b{re.escape(text)}\b")
-        pmids = library.store.matching_pmids(match, MAX_TOGETHER)
-        for start in range(0, len(pmids), REREAD_AT_MOST):
-            texts = library.store.titles_and_abstracts(pmids[start : start + REREAD_AT_MOST])
-            if any(written.search(f"{title} {abstract}") for title, abstract in texts.values()):
-                return count
-        return 0
+        # "tens of patients" may fill thousands of articles
+        return count if _written_somewhere(library, match, re.compile(rf"\b{re.escape(text)}\b")) else 0
+    if count and len(words) == 1 and _stem_drops_suffix(words[0]):
+        return count if _written_somewhere(library, match, _inflected(words[0])) else 0
     if len(_parts(words)) > 1 and 0 < count <= REREAD_AT_MOST and min(zipf(p) for p in _parts(words)) >= RARE_ZIPF:
         written = _in_order(words)
         texts = library.store.titles_and_abstracts(library.store.matching_pmids(match, REREAD_AT_MOST))
         return sum(1 for title, abstract in texts.values() if written.search(f"{title} {abstract}"))
     return count
+
+
+def _stem_drops_suffix(word: str) -> bool:
+    """Whether the full-text index finds ``word`` by a stem that also stands for other words: the porter stem
+    drops a suffix ("cupping" is indexed as "cup", "mindfulness" as "mind"), not just a plural ending."""
+    return word.isalpha() and len(word) - len(_porter(word)) >= DERIVED_SUFFIX
+
+
+def _inflected(word: str) -> re.Pattern[str]:
+    """``word`` as written, singular or plural, in either spelling: "cupping" but not "cups"."""
+    base = word[:-1] if word.endswith("s") and not word.endswith(("ss", "us", "is")) else word
+    forms = [base, *(" ".join(other) for other in other_spellings((base,)))]
+    return re.compile(rf"\b(?:{'|'.join(map(re.escape, forms))})(?:s|es)?\b", re.IGNORECASE)
+
+
+def _written_somewhere(library: Library, match: str, written: re.Pattern[str]) -> bool:
+    """Whether an article the FTS5 ``match`` finds writes ``written``, read a page at a time up to the first."""
+    pmids = library.store.matching_pmids(match, MAX_TOGETHER)
+    for start in range(0, len(pmids), REREAD_AT_MOST):
+        texts = library.store.titles_and_abstracts(pmids[start : start + REREAD_AT_MOST])
+        if any(written.search(f"{title} {abstract}") for title, abstract in texts.values()):
+            return True
+    return False
+
+
+def _used(library: Library, word: str) -> bool:
+    """Whether an article uses ``word`` itself, not only another word of its stem."""
+    match = phrase((word,))
+    if not library.store.matching_count(match):
+        return False
+    return not _stem_drops_suffix(word) or _written_somewhere(library, match, _inflected(word))
 
 
 def _common_start(a: str, b: str) -> str:
@@ -462,7 +501,7 @@ def _unused_names(library: Library, question: str, taken: set[str]) -> list[tupl
 
     found = []
     for i in range(len(spans)):
-        if not uncommon(i) or zipf(lower[i]) < RARE_ZIPF or library.store.matching_count(phrase((lower[i],))):
+        if not uncommon(i) or zipf(lower[i]) < RARE_ZIPF or _used(library, lower[i]):
             continue
         first = i - 1 if i and uncommon(i - 1) and _adjacent(question, spans[i - 1], spans[i]) else i
         last = i + 1 if i + 1 < len(spans) and uncommon(i + 1) and _adjacent(question, spans[i], spans[i + 1]) else i
@@ -476,7 +515,7 @@ def _spelled_as_indexed(library: Library, words: tuple[str, ...]) -> tuple[tuple
     """The words with each unindexed one replaced by an indexed word one typing slip away, if there is one."""
     fixed = list(words)
     for i, word in enumerate(words):
-        if len(word) < MIN_TYPO_LENGTH or not word.isalpha() or library.store.matching_count(phrase((word,))):
+        if len(word) < MIN_TYPO_LENGTH or not word.isalpha() or word in _dictionary() or _used(library, word):
             continue
         # a typing slip is rarer than the word meant: "asprin" is aspirin, but "phototherapy" is no
         # misspelt phytotherapy

@@ -1,0 +1,65 @@
+"""Things people name in everyday words: groups of people, and therapies.
+
+The subject check (``retrieval.search.subjects``) finds what a question is about
+mostly by rare words ("dupilumab"). Some subjects are named in everyday words
+that a library can hold without ever naming the subject: "truck drivers" in a
+library with trucks and drivers, "tai chi" in one with "chi-square" and an
+author called Tai. These tables name such subjects, so that a library that
+never writes one is said to lack it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# Groups of people a question may be about ("in prisoners", "for truck drivers"): everyday words, some of them
+# too common for ABSENT_ZIPF, that still name the population asked about. In a library of ABSENT_MIN_ARTICLES or
+# more, one no article names is missing; so is a group named with the trade or setting before it ("truck
+# drivers", "shift workers") when no article names the two together.
+POPULATIONS = frozenset(
+    {
+        *("prisoners", "prisoner", "inmates", "inmate", "drivers", "workers", "soldiers", "veterans", "sailors"),
+        *("seafarers", "fishermen", "farmers", "miners", "firefighters", "police", "astronauts", "divers"),
+        *("pilots", "athletes", "runners", "swimmers", "cyclists", "footballers", "dancers", "musicians"),
+        *("monks", "nuns", "refugees", "migrants", "immigrants", "homeless", "vegans", "vegetarians", "teachers"),
+        *("bodybuilders", "mountaineers", "climbers", "jockeys", "boxers", "gamers"),
+    }
+)
+# Trades and settings that make a group of people another group: "truck drivers" are not all drivers.
+POPULATION_SETTINGS = frozenset(
+    {
+        *("truck", "lorry", "taxi", "bus", "train", "racing", "shift", "night", "sex", "farm", "factory", "coal"),
+        *("construction", "office", "healthcare", "health-care", "flight", "military", "marathon", "ultramarathon"),
+        *("professional", "elite", "deep-sea", "scuba", "rugby", "football", "soccer", "ballet"),
+    }
+)
+
+# Therapies named in everyday words (or words that are stems of everyday ones: "cupping" is indexed as "cup"):
+# asked about one, a library that never writes its name does not cover it, whatever it says about
+# neighbouring therapies. The names of things, not of kinds of treatment ("exercise", "diet").
+EVERYDAY_THERAPIES = frozenset(
+    {
+        *("tai chi", "qi gong", "yoga", "pilates", "meditation", "mindfulness", "hypnosis", "hypnotherapy"),
+        *("massage", "cupping", "dry needling", "art therapy", "music therapy", "dance therapy", "drama therapy"),
+        *("play therapy", "pet therapy", "animal-assisted therapy", "equine therapy", "horse riding therapy"),
+        *("light therapy", "bright light therapy", "red light therapy", "cold water immersion", "ice bath"),
+        *("ice baths", "cold showers", "cold plunge", "forest bathing", "breathing exercises", "talk therapy"),
+        *("group therapy", "family therapy", "couples therapy", "sleep hygiene", "sleep restriction"),
+        *("time-restricted eating", "juice cleanse", "spinal manipulation", "foam rolling", "laughter therapy"),
+        *("hot stone massage", "mud therapy", "wild swimming", "sound therapy", "magnet therapy"),
+        *("copper bracelets", "salt therapy", "oil pulling", "nasal irrigation", "ear candling"),
+    }
+)
+
+
+@lru_cache(maxsize=1)
+def _therapy_pattern() -> re.Pattern[str]:
+    names = sorted(EVERYDAY_THERAPIES, key=len, reverse=True)  # "bright light therapy" before "light therapy"
+    alternatives = "|".join(re.escape(name).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]*") for name in names)
+    return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
+
+
+def everyday_therapies(question: str) -> list[tuple[int, int]]:
+    """Character spans of the therapies of ``EVERYDAY_THERAPIES`` the question names."""
+    return [match.span() for match in _therapy_pattern().finditer(question)]

@@ -287,3 +287,37 @@ def test_an_answer_says_how_it_read_the_question(fixture_library: Library):
     assert answer.read_as == {"rosuvastatn": "rosuvastatin"}
     assert answer.as_json()["read_as"] == {"rosuvastatn": "rosuvastatin"}
     assert answer.read_as_text == "rosuvastatn → rosuvastatin"
+
+
+def test_a_named_drug_is_quoted_only_from_an_article_that_mentions_it(library_factory):
+    from retrieval.answers.extractive import answering_hits
+    from retrieval.library.records import AbstractSection, Article
+
+    transporter = Article(
+        pmid="93000001",
+        title="Duloxetine and norepinephrine transporter blockade in healthy volunteers",
+        year=2004,
+        abstract=[AbstractSection("Duloxetine blocked the norepinephrine transporter at usual doses.")],
+    )
+    gabapentin = Article(
+        pmid="93000002",
+        title="Gabapentin for painful diabetic neuropathy",
+        year=1998,
+        abstract=[AbstractSection("Gabapentin reduced daily pain scores in painful diabetic neuropathy.")],
+    )
+    library = library_factory([transporter, gabapentin])
+    question = "Is duloxetine effective for painful diabetic neuropathy?"
+    subjects = subject_coverage(library, question)
+    assert "duloxetine" in subjects.chemicals and subjects.together == []
+    hits = run_search(library, question, k=10).hits
+    # no article names duloxetine with neuropathy: the gabapentin article is never the one quoted
+    assert [h.pmid for h in answering_hits(hits, subjects)] == ["93000001"]
+    without = [h for h in hits if h.pmid != "93000001"]
+    assert answering_hits(without, subjects) == []
+    assert subjects.elsewhere_sentence() == (
+        "The library mentions duloxetine, but in no article about the rest of this question."
+    )
+
+
+def test_a_brand_the_recogniser_misses_is_still_a_drug(fixture_library: Library):
+    assert subject_coverage(fixture_library, "Does Botox help chronic migraine?").subjects[0].chemical

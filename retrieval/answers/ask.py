@@ -20,7 +20,7 @@ from typing import Literal
 from retrieval.answers.abstention import features, load_rule
 from retrieval.answers.bottom_line import bottom_line
 from retrieval.answers.calibrated import library_file
-from retrieval.answers.extractive import extract
+from retrieval.answers.extractive import answering_hits, extract
 from retrieval.answers.results import Answer, ArticleStance, Citation
 from retrieval.answers.stance import STANCE_MODEL, article_stance, is_yes_no, load_stance_model, verdict
 from retrieval.errors import UserError
@@ -76,6 +76,8 @@ def ask(
     answer.missing, answer.read_as = subjects.missing, subjects.read_as
     if not result.hits or load_rule(library).abstains(features(result, subjects)):
         return _abstain(answer, result.hits, subjects.missing_sentence() or NO_EVIDENCE, started)
+    if subjects.chemicals and not answering_hits(result.hits, subjects):  # the drug only in unrelated articles
+        return _abstain(answer, result.hits, subjects.elsewhere_sentence(), started)
 
     if mode == "llm":
         usable = [h for h in result.hits if not h.retracted][: library.settings.llm_articles]

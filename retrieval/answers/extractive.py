@@ -93,13 +93,19 @@ class Extract:
 def answering_hits(hits: list[Hit], subjects: SubjectCoverage | None) -> list[Hit]:
     """The hits that may be quoted: not retracted, with an abstract, and mentioning every subject the library holds.
 
-    When no top hit mentions them all, the abstention rule has already weighed that; the hits as ranked are used.
+    When no top hit mentions them all, the abstention rule has already weighed that, and the hits that mention
+    a drug the question names are used (the hits as ranked when it names none). None, when no hit mentions
+    one: quoting another drug's article is the answer a clinician must not get.
     """
     usable = [h for h in hits if not h.retracted and h.article is not None and h.article.has_abstract]
     if subjects is None or not subjects.present:
         return usable
     together = set(subjects.together)
-    return [h for h in usable if h.pmid in together] or usable
+    answering = [h for h in usable if h.pmid in together]
+    if answering or not subjects.chemicals:
+        return answering or usable
+    naming = set(subjects.naming_chemicals)
+    return [h for h in usable if h.pmid in naming]
 
 
 def candidates(hits: list[Hit], question: str, subjects: SubjectCoverage | None) -> list[Candidate]:

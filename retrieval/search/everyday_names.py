@@ -1,4 +1,4 @@
-"""Things people name in everyday words: groups of people, and therapies.
+"""Things people name in everyday words: groups of people, therapies and a few conditions.
 
 The subject check (``retrieval.search.subjects``) finds what a question is about
 mostly by rare words ("dupilumab"). Some subjects are named in everyday words
@@ -35,9 +35,10 @@ POPULATION_SETTINGS = frozenset(
     }
 )
 
-# Therapies named in everyday words (or words that are stems of everyday ones: "cupping" is indexed as "cup"):
-# asked about one, a library that never writes its name does not cover it, whatever it says about
-# neighbouring therapies. The names of things, not of kinds of treatment ("exercise", "diet").
+# Therapies, and a few conditions, named in everyday words (or words that are stems of everyday ones:
+# "cupping" is indexed as "cup"): asked about one, a library that never writes its name does not cover it,
+# whatever it says about neighbouring therapies. The names of things, not of kinds of treatment ("exercise").
+# A condition with a clinical name belongs in ``retrieval.search.lay_terms`` instead.
 EVERYDAY_THERAPIES = frozenset(
     {
         *("tai chi", "qi gong", "yoga", "pilates", "meditation", "mindfulness", "hypnosis", "hypnotherapy"),
@@ -49,6 +50,9 @@ EVERYDAY_THERAPIES = frozenset(
         *("time-restricted eating", "juice cleanse", "spinal manipulation", "foam rolling", "laughter therapy"),
         *("hot stone massage", "mud therapy", "wild swimming", "sound therapy", "magnet therapy"),
         *("copper bracelets", "salt therapy", "oil pulling", "nasal irrigation", "ear candling"),
+        # conditions named in everyday words that abstracts name no other way
+        *("jet lag", "brain fog", "long covid", "growing pains", "restless legs", "burning mouth"),
+        *("motion sickness", "sea sickness", "night terrors", "writer's cramp", "sick building syndrome"),
     }
 )
 

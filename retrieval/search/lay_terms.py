@@ -165,6 +165,8 @@ LAY_TERMS: dict[str, tuple[str, ...]] = {
     "grommets": ("tympanostomy tubes", "ventilation tubes"),
     "nappy": ("diaper",),
     "nappies": ("diapers", "diaper"),
+    "nicotine patch": ("transdermal nicotine",),
+    "nicotine patches": ("transdermal nicotine",),
     "water pill": ("diuretic",),
     "water pills": ("diuretics", "diuretic"),
     "blood thinner": ("anticoagulant", "anticoagulation"),

@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from retrieval.library import Library
+from retrieval.search.brand_names import BRAND_NAMES
 from retrieval.search.everyday_names import POPULATION_SETTINGS, POPULATIONS, everyday_therapies
 from retrieval.search.lay_terms import LayTerm, lay_terms
 from retrieval.search.spelling import other_spellings
@@ -87,7 +88,8 @@ NAMED_BY_MODIFIERS = frozenset(
         *("therapy", "therapies", "stimulation", "stimulator", "denervation", "thermoplasty", "ablation"),
         *("recorder", "recorders", "reserve", "device", "devices", "implant", "implants", "transplantation"),
         *("vaccine", "vaccines", "vaccination", "virus", "viruses", "cigarette", "cigarettes"),
-        *("pump", "pumps", "fasting", "monitor", "monitors", "diet", "diets"),
+        *("pump", "pumps", "fasting", "monitor", "monitors", "diet", "diets", "cooling", "patch", "patches"),
+        *("balloon", "balloons"),
     }
 )
 MODIFIER_ZIPF = 4.8
@@ -101,6 +103,7 @@ class Subject:
     articles: int  # articles that mention it (all its words); 0: the library never does
     read_as: str = ""  # the library's spelling, when the question's was one typing slip away
     everyday: bool = False  # an everyday word no article uses ("astronauts"), not a name
+    chemical: bool = False  # a drug or other chemical (the entity recogniser's reading, or a brand name)
 
 
 @dataclass
@@ -109,6 +112,21 @@ class SubjectCoverage:
 
     subjects: list[Subject] = field(default_factory=list)
     together: list[str] = field(default_factory=list)  # PMIDs of articles mentioning every present subject
+    naming_chemicals: list[str] = field(default_factory=list)  # PMIDs of articles mentioning one of ``chemicals``
+
+    @property
+    def chemicals(self) -> list[str]:
+        """The drugs and other chemicals the question names that the library holds."""
+        return [s.text for s in self.subjects if s.articles and s.chemical]
+
+    def elsewhere_sentence(self) -> str:
+        """Why no answer quotes an article: the library names the question's drugs only in articles about
+        something else ("" when it names none)."""
+        names = self.chemicals
+        if not names:
+            return ""
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        return f"The library mentions {listed}, but in no article about the rest of this question."
 
     @property
     def missing(self) -> list[str]:
@@ -322,14 +340,18 @@ def subject_coverage(library: Library, question: str) -> SubjectCoverage:
     coverage = SubjectCoverage()
     read, unknown = _read_lay_terms(library, question)
     named = _subject_spans(question)
+    chemical_spans = _chemical_spans(question) if named else []
     for (start, end), words in named:
         text = question[start:end]
         lay = next((r for r in read if r.term.start < end and start < r.term.end), None)
         if lay is not None:  # "chickenpox": the library calls it varicella
-            coverage.subjects.append(Subject(lay.term.text, lay.words, lay.articles, " ".join(lay.words)))
+            brand = lay.term.text.lower() in BRAND_NAMES
+            reading = " ".join(lay.words)
+            coverage.subjects.append(Subject(lay.term.text, lay.words, lay.articles, reading, chemical=brand))
             continue
         words, read_as = _spelled_as_indexed(library, words)
-        coverage.subjects.append(Subject(text, words, _mentions(library, text, words), read_as))
+        chemical = any(a < end and start < b for a, b in chemical_spans) or text.lower() in _drug_names()
+        coverage.subjects.append(Subject(text, words, _mentions(library, text, words), read_as, chemical=chemical))
     taken = {word for _, words in named for word in words}
     taken |= {word for r in read for word in words_of(r.term.text)}
     if library.store.holds_at_least(ABSENT_MIN_ARTICLES):
@@ -339,9 +361,31 @@ def subject_coverage(library: Library, question: str) -> SubjectCoverage:
         coverage.subjects.extend(Subject(text, words, 0, everyday=True) for text, words in unused)
     coverage.subjects = list({s.text.lower(): s for s in coverage.subjects}.values())  # a lay term once
     if coverage.present:
-        together = " AND ".join(f"({spellings(s.words)} OR {word_family(s.words)})" for s in coverage.present)
-        coverage.together = library.store.matching_pmids(together, MAX_TOGETHER)
+        coverage.together = _naming_all(library, coverage.present)
+    if coverage.chemicals:  # one drug suffices: "a quinolone like ofloxacin" is answered by an ofloxacin article
+        drugs = [s for s in coverage.present if s.chemical]
+        coverage.naming_chemicals = sorted({pmid for drug in drugs for pmid in _naming_all(library, [drug])})
     return coverage
+
+
+def _naming_all(library: Library, subjects: list[Subject]) -> list[str]:
+    """PMIDs of the articles that name every one of ``subjects``, each as written or by its word family."""
+    every = " AND ".join(f"({spellings(s.words)} OR {word_family(s.words)})" for s in subjects)
+    return library.store.matching_pmids(every, MAX_TOGETHER)
+
+
+@lru_cache(maxsize=1)
+def _drug_names() -> frozenset[str]:
+    """Brands and the generics they stand for: drugs, where the entity recogniser misses a brand ("Botox")."""
+    return frozenset(BRAND_NAMES) | {generic for generics in BRAND_NAMES.values() for generic in generics}
+
+
+def _chemical_spans(question: str) -> list[tuple[int, int]]:
+    """Character spans of the drugs and other chemicals the entity recogniser reads in the question."""
+    from retrieval.library.entities import extractor
+
+    [found] = extractor().extract([question])
+    return [(e.start, e.end) for e in found.entities if e.type == "Chemical"]
 
 
 @dataclass(frozen=True)

@@ -249,3 +249,10 @@ def test_the_question_in_library_words_replaces_what_was_read_another_way(librar
     library = library_factory([CHICKENPOX])
     coverage = subject_coverage(library, "Is Chickenpox worse in adults?")
     assert coverage.in_library_words("Is Chickenpox worse in adults?") == "Is varicella worse in adults?"
+
+
+def test_a_drug_is_named_by_its_recognised_name_and_a_brand_by_its_generics(fixture_library: Library):
+    coverage = subject_coverage(fixture_library, "Is Coumadin safe, and does doxorubicin cardiotoxicity last?")
+    names = {s.text: s.drug_names for s in coverage.subjects}
+    assert names["Coumadin"] == (("coumadin",), ("warfarin",))
+    assert names["doxorubicin cardiotoxicity"] == (("doxorubicin",),)  # the drug, not the whole subject

@@ -103,7 +103,13 @@ class Subject:
     articles: int  # articles that mention it (all its words); 0: the library never does
     read_as: str = ""  # the library's spelling, when the question's was one typing slip away
     everyday: bool = False  # an everyday word no article uses ("astronauts"), not a name
-    chemical: bool = False  # a drug or other chemical (the entity recogniser's reading, or a brand name)
+    # the names of the drug or other chemical it is (the entity recogniser's reading, or a brand and its
+    # generics), each as words; none when it is no drug. "doxorubicin cardiotoxicity" is doxorubicin's.
+    drug_names: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def chemical(self) -> bool:
+        return bool(self.drug_names)
 
 
 @dataclass
@@ -345,13 +351,13 @@ def subject_coverage(library: Library, question: str) -> SubjectCoverage:
         text = question[start:end]
         lay = next((r for r in read if r.term.start < end and start < r.term.end), None)
         if lay is not None:  # "chickenpox": the library calls it varicella
-            brand = lay.term.text.lower() in BRAND_NAMES
+            drugs = _drug_names(lay.term.text, (), [])
             reading = " ".join(lay.words)
-            coverage.subjects.append(Subject(lay.term.text, lay.words, lay.articles, reading, chemical=brand))
+            coverage.subjects.append(Subject(lay.term.text, lay.words, lay.articles, reading, drug_names=drugs))
             continue
         words, read_as = _spelled_as_indexed(library, words)
-        chemical = any(a < end and start < b for a, b in chemical_spans) or text.lower() in _drug_names()
-        coverage.subjects.append(Subject(text, words, _mentions(library, text, words), read_as, chemical=chemical))
+        drugs = _drug_names(text, words, [question[a:b] for a, b in chemical_spans if a < end and start < b])
+        coverage.subjects.append(Subject(text, words, _mentions(library, text, words), read_as, drug_names=drugs))
     taken = {word for _, words in named for word in words}
     taken |= {word for r in read for word in words_of(r.term.text)}
     if library.store.holds_at_least(ABSENT_MIN_ARTICLES):
@@ -363,8 +369,8 @@ def subject_coverage(library: Library, question: str) -> SubjectCoverage:
     if coverage.present:
         coverage.together = _naming_all(library, coverage.present)
     if coverage.chemicals:  # one drug suffices: "a quinolone like ofloxacin" is answered by an ofloxacin article
-        drugs = [s for s in coverage.present if s.chemical]
-        coverage.naming_chemicals = sorted({pmid for drug in drugs for pmid in _naming_all(library, [drug])})
+        names = [Subject(" ".join(n), n, 1) for s in coverage.present for n in s.drug_names]
+        coverage.naming_chemicals = sorted({pmid for name in names for pmid in _naming_all(library, [name])})
     return coverage
 
 
@@ -374,10 +380,21 @@ def _naming_all(library: Library, subjects: list[Subject]) -> list[str]:
     return library.store.matching_pmids(every, MAX_TOGETHER)
 
 
+def _drug_names(text: str, words: tuple[str, ...], recognised: list[str]) -> tuple[tuple[str, ...], ...]:
+    """The names a subject goes by as a drug: the recogniser's drug inside it, or the subject itself when it
+    is a brand or generic of the brand table (the recogniser misses "Botox"), a brand with its generics
+    (articles on Coumadin say warfarin); none when it is no drug."""
+    key = text.lower()
+    if key in BRAND_NAMES:
+        return (tuple(words_of(key)), *(tuple(words_of(generic)) for generic in BRAND_NAMES[key]))
+    if recognised or key in _generics():
+        return tuple(dict.fromkeys(tuple(_lookup_form(w) for w in words_of(name)) for name in recognised)) or (words,)
+    return ()
+
+
 @lru_cache(maxsize=1)
-def _drug_names() -> frozenset[str]:
-    """Brands and the generics they stand for: drugs, where the entity recogniser misses a brand ("Botox")."""
-    return frozenset(BRAND_NAMES) | {generic for generics in BRAND_NAMES.values() for generic in generics}
+def _generics() -> frozenset[str]:
+    return frozenset(generic for generics in BRAND_NAMES.values() for generic in generics)
 
 
 def _chemical_spans(question: str) -> list[tuple[int, int]]:

@@ -256,3 +256,18 @@ def test_a_drug_is_named_by_its_recognised_name_and_a_brand_by_its_generics(fixt
     names = {s.text: s.drug_names for s in coverage.subjects}
     assert names["Coumadin"] == (("coumadin",), ("warfarin",))
     assert names["doxorubicin cardiotoxicity"] == (("doxorubicin",),)  # the drug, not the whole subject
+
+
+def test_a_type_letter_names_which_one(library_factory, monkeypatch):
+    hepatitis = Article(
+        pmid="92000012",
+        title="Hepatitis B vaccination of health-care workers",
+        year=2001,
+        abstract=[AbstractSection("Hepatitis B e antigen was rare; hepatitis, e.g. drug-induced, was not.")],
+    )
+    library = library_factory([hepatitis])
+    monkeypatch.setattr(subjects, "ABSENT_MIN_ARTICLES", 1)
+    assert subject_coverage(library, "Is hepatitis B common in nurses?").missing == []
+    # neither "hepatitis B e antigen" nor "hepatitis, e.g." is hepatitis E
+    assert subject_coverage(library, "Is hepatitis E common in nurses?").missing == ["hepatitis E"]
+    assert subject_coverage(library, "Does the meningococcal B vaccine work?").missing == ["meningococcal B vaccine"]

@@ -53,6 +53,6 @@ def relevant_search(
 ) -> RelevantHits:
     """The ``k`` best articles for ``query`` that pass the relevance bar."""
     result = run_search(library, query, filters, k, prefer_strong_designs)
-    subjects = subject_coverage(library, query)
+    subjects = subject_coverage(library, query, drugs=False)
     together = set(subjects.together)
     return RelevantHits([h for h in result.hits if passes(h, subjects, together)], len(result.hits), subjects)

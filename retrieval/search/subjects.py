@@ -68,6 +68,7 @@ FAMILY_MIN_LENGTH = 8  # words this long are matched by all but their last FAMIL
 FAMILY_CUT = 2
 DERIVED_SUFFIX = 3  # a porter stem this much shorter than its word has dropped a suffix, not a plural ending
 _ROMAN = re.compile(r"[IVX]{1,4}")  # "stage IV", "type II": numbers, not names
+_TYPE_LETTER = re.compile(r"[A-HJ-Z]")  # "hepatitis C", "meningococcal B": the letter names which one
 NAMED_AT_MOST = 5
 _HEAD_AFTER = re.compile(r"[ -](\w+)")  # the word right after a lay term  # missing subjects a sentence names
 REREAD_AT_MOST = 20  # a multi-word subject found in this few articles is checked for its word order; pages of reading
@@ -235,7 +236,7 @@ def _subject_spans(question: str) -> list[tuple[tuple[int, int], tuple[str, ...]
                 runs[-1].append((start, end))
             else:
                 runs.append([(start, end)])
-        elif joins and word.lower() in HEAD_NOUNS:
+        elif joins and (word.lower() in HEAD_NOUNS or _TYPE_LETTER.fullmatch(word)):
             runs[-1].append((start, end))
     for named in _named_by_modifiers(question, spans) + _capitalised_names(question, spans):
         if not any(run[0][0] <= named[0][0] and named[-1][1] <= run[-1][1] for run in runs):
@@ -341,12 +342,16 @@ def word_family(words: tuple[str, ...]) -> str:
     return f"NEAR({' '.join(parts)}, {NEAR_SLACK})" if len(parts) > 1 else parts[0]
 
 
-def subject_coverage(library: Library, question: str) -> SubjectCoverage:
-    """Which of the question's subjects the library mentions, and the articles that mention them all."""
+def subject_coverage(library: Library, question: str, drugs: bool = True) -> SubjectCoverage:
+    """Which of the question's subjects the library mentions, and the articles that mention them all.
+
+    ``drugs``: also read which subjects are drugs (the entity recogniser: its model loads once, then a few
+    milliseconds a question); an answer needs that, a search's relevance bar does not.
+    """
     coverage = SubjectCoverage()
     read, unknown = _read_lay_terms(library, question)
     named = _subject_spans(question)
-    chemical_spans = _chemical_spans(question) if named else []
+    chemical_spans = _chemical_spans(question) if named and drugs else []
     for (start, end), words in named:
         text = question[start:end]
         lay = next((r for r in read if r.term.start < end and start < r.term.end), None)
@@ -362,7 +367,7 @@ def subject_coverage(library: Library, question: str) -> SubjectCoverage:
     taken |= {word for r in read for word in words_of(r.term.text)}
     if library.store.holds_at_least(ABSENT_MIN_ARTICLES):
         unused = _unused_names(library, question, taken) + _absent_populations(library, question, taken)
-        unused += _absent_therapies(library, question, taken)
+        unused += _absent_therapies(library, question, taken) + _absent_types(library, question, taken)
         unused += [(term.text, tuple(words_of(term.text))) for term in unknown]
         coverage.subjects.extend(Subject(text, words, 0, everyday=True) for text, words in unused)
     coverage.subjects = list({s.text.lower(): s for s in coverage.subjects}.values())  # a lay term once
@@ -456,6 +461,28 @@ def _absent_populations(library: Library, question: str, taken: set[str]) -> lis
         words = tuple(lower[first : i + 1])
         if not library.store.matching_count(spellings(words)):
             found.append((question[spans[first][0] : spans[i][1]], words))
+    return found
+
+
+def _absent_types(library: Library, question: str, taken: set[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """Everyday words with a letter naming the type ("hepatitis E", "vitamin K", "influenza B vaccine") that no
+    article names: the library may hold hepatitis B and never hepatitis E."""
+    spans = word_spans(question)
+    found = []
+    for i in range(1, len(spans)):
+        if not _TYPE_LETTER.fullmatch(question[slice(*spans[i])]) or not _adjacent(question, spans[i - 1], spans[i]):
+            continue
+        before = _lookup_form(question[slice(*spans[i - 1])])
+        if before in taken or before in STOP_WORDS or len(before) < 4 or not before.isalpha():
+            continue
+        last = i + 1 if i + 1 < len(spans) and question[slice(*spans[i + 1])].lower() in HEAD_NOUNS else i
+        text = question[spans[i - 1][0] : spans[last][1]]
+        words = tuple(_lookup_form(question[slice(*span)]) for span in spans[i - 1 : last + 1])
+        # the letter as a capital right after the word: "hepatitis, e.g." and "hepatitis B e antigen" are no
+        # hepatitis E
+        written = re.compile(rf"\b(?i:{re.escape(before)})\w{{0,3}}[\s-]+{question[slice(*spans[i])]}\b(?!\.)")
+        if not _written_somewhere(library, phrase(words[:2]), written):
+            found.append((text, words))
     return found
 
 

@@ -271,3 +271,21 @@ def test_a_type_letter_names_which_one(library_factory, monkeypatch):
     # neither "hepatitis B e antigen" nor "hepatitis, e.g." is hepatitis E
     assert subject_coverage(library, "Is hepatitis E common in nurses?").missing == ["hepatitis E"]
     assert subject_coverage(library, "Does the meningococcal B vaccine work?").missing == ["meningococcal B vaccine"]
+
+
+def test_a_substance_named_in_everyday_words_is_a_subject_when_present_and_missing_when_not(
+    library_factory, monkeypatch
+):
+    fish_oil = Article(
+        pmid="92000013",
+        title="Fish oil and heart rhythm",
+        year=1999,
+        abstract=[AbstractSection("Fish oil lowered arrhythmias; energy intake from drinks was unchanged.")],
+    )
+    library = library_factory([fish_oil])
+    monkeypatch.setattr(subjects, "ABSENT_MIN_ARTICLES", 1)
+    [oil] = subject_coverage(library, "Does fish oil help the heart?").subjects
+    assert oil.text == "fish oil" and oil.articles == 1
+    # "energy intake from drinks" names no energy drinks
+    assert subject_coverage(library, "Are energy drinks bad for the heart?").missing == ["energy drinks"]
+    assert is_subject_word("poppers")  # a plural of a dictionary word is no typing slip either

@@ -102,8 +102,10 @@ def answering_hits(hits: list[Hit], subjects: SubjectCoverage | None) -> list[Hi
         return usable
     together = set(subjects.together)
     answering = [h for h in usable if h.pmid in together]
-    if answering or not subjects.chemicals:
-        return answering or usable
+    if answering:
+        return answering
+    if not subjects.chemicals:
+        return usable
     naming = set(subjects.naming_chemicals)
     return [h for h in usable if h.pmid in naming]
 

@@ -1,4 +1,4 @@
-"""Things people name in everyday words: groups of people, therapies and a few conditions.
+"""Things people name in everyday words: groups of people, therapies, substances and a few conditions.
 
 The subject check (``retrieval.search.subjects``) finds what a question is about
 mostly by rare words ("dupilumab"). Some subjects are named in everyday words
@@ -35,11 +35,12 @@ POPULATION_SETTINGS = frozenset(
     }
 )
 
-# Therapies, and a few conditions, named in everyday words (or words that are stems of everyday ones:
-# "cupping" is indexed as "cup"): asked about one, a library that never writes its name does not cover it,
-# whatever it says about neighbouring therapies. The names of things, not of kinds of treatment ("exercise").
-# A condition with a clinical name belongs in ``retrieval.search.lay_terms`` instead.
-EVERYDAY_THERAPIES = frozenset(
+# Therapies, substances and a few conditions named in everyday words (or words that are stems of everyday
+# ones: "cupping" is indexed as "cup"). Asked about one, a library that never writes its name does not cover
+# it, whatever it says about neighbouring therapies; one it does name is what an answer must quote. The names
+# of things, not of kinds of treatment ("exercise"). A thing with a clinical name belongs in
+# ``retrieval.search.lay_terms`` instead.
+EVERYDAY_NAMES = frozenset(
     {
         *("tai chi", "qi gong", "yoga", "pilates", "meditation", "mindfulness", "hypnosis", "hypnotherapy"),
         *("massage", "cupping", "dry needling", "art therapy", "music therapy", "dance therapy", "drama therapy"),
@@ -50,6 +51,10 @@ EVERYDAY_THERAPIES = frozenset(
         *("time-restricted eating", "juice cleanse", "spinal manipulation", "foam rolling", "laughter therapy"),
         *("hot stone massage", "mud therapy", "wild swimming", "sound therapy", "magnet therapy"),
         *("copper bracelets", "salt therapy", "oil pulling", "nasal irrigation", "ear candling"),
+        # substances
+        *("fish oil", "cod liver oil", "energy drinks", "energy drink", "bath salts", "green tea", "red wine"),
+        *("dark chocolate", "coconut oil", "apple cider vinegar", "manuka honey", "tea tree oil", "royal jelly"),
+        *("evening primrose oil", "milk thistle", "aloe vera", "bone broth", "black seed oil", "sports drinks"),
         # conditions named in everyday words that abstracts name no other way
         *("jet lag", "brain fog", "long covid", "growing pains", "restless legs", "burning mouth"),
         *("motion sickness", "sea sickness", "night terrors", "writer's cramp", "sick building syndrome"),
@@ -58,12 +63,12 @@ EVERYDAY_THERAPIES = frozenset(
 
 
 @lru_cache(maxsize=1)
-def _therapy_pattern() -> re.Pattern[str]:
-    names = sorted(EVERYDAY_THERAPIES, key=len, reverse=True)  # "bright light therapy" before "light therapy"
+def _names_pattern() -> re.Pattern[str]:
+    names = sorted(EVERYDAY_NAMES, key=len, reverse=True)  # "bright light therapy" before "light therapy"
     alternatives = "|".join(re.escape(name).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]*") for name in names)
     return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
 
 
-def everyday_therapies(question: str) -> list[tuple[int, int]]:
-    """Character spans of the therapies of ``EVERYDAY_THERAPIES`` the question names."""
-    return [match.span() for match in _therapy_pattern().finditer(question)]
+def everyday_names(question: str) -> list[tuple[int, int]]:
+    """Character spans of the things of ``EVERYDAY_NAMES`` the question names."""
+    return [match.span() for match in _names_pattern().finditer(question)]

@@ -220,6 +220,7 @@ LAY_TERMS: dict[str, tuple[str, ...]] = {
     "diabetics": ("diabetes", "diabetic"),
     # substances and people
     "booze": ("alcohol",),
+    "laughing gas": ("nitrous oxide",),
     "weed": ("cannabis", "marijuana"),
     "vaping": ("electronic cigarettes", "e-cigarettes"),
     "preemie": ("preterm infant", "premature infant"),

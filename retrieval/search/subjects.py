@@ -23,7 +23,7 @@ library's full-text index:
   ("water pill") are lay wording and left alone; so are words built like adjectives or verbs
   ("trustworthy", "personalised", "acid-blocking");
 - in such a library too, a group of people no article names ("prisoners", "truck drivers": ``POPULATIONS``),
-  a therapy named in everyday words that no article names ("tai chi": ``EVERYDAY_THERAPIES``), and a lay
+  a therapy or substance named in everyday words that no article names ("tai chi": ``EVERYDAY_NAMES``), and a lay
   term the library names in no way, neither as written nor clinically (a "nose job" where no article
   mentions rhinoplasty), are missing;
 - an acronym that is also an English word (TENS, PET) is mentioned only where an article writes it
@@ -46,7 +46,7 @@ from functools import lru_cache
 
 from retrieval.library import Library
 from retrieval.search.brand_names import BRAND_NAMES
-from retrieval.search.everyday_names import POPULATION_SETTINGS, POPULATIONS, everyday_therapies
+from retrieval.search.everyday_names import POPULATION_SETTINGS, POPULATIONS, everyday_names
 from retrieval.search.lay_terms import LayTerm, lay_terms
 from retrieval.search.spelling import other_spellings
 from retrieval.text import STOP_WORDS, word_spans
@@ -192,9 +192,15 @@ def is_code(word: str) -> bool:
 
 def _slip_of_common_word(word: str) -> bool:
     """A rare word one typing slip from an everyday word ("theyd", "diabtes") is that word misspelled."""
-    if word in _dictionary():  # "needling" is no misspelt "needing"
+    if _in_dictionary(word):  # "needling" is no misspelt "needing"
         return False
     return any(zipf(other) >= RARE_ZIPF for other in _one_slip(word) if len(other) > 3)
+
+
+def _in_dictionary(word: str) -> bool:
+    """Whether a dictionary lists ``word``, or its singular ("poppers": popper)."""
+    words = _dictionary()
+    return word in words or (word.endswith("s") and word[:-1] in words) or (word.endswith("es") and word[:-2] in words)
 
 
 @lru_cache(maxsize=1)
@@ -356,20 +362,21 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
         text = question[start:end]
         lay = next((r for r in read if r.term.start < end and start < r.term.end), None)
         if lay is not None:  # "chickenpox": the library calls it varicella
-            drugs = _drug_names(lay.term.text, (), [])
+            names = _drug_names(lay.term.text, (), [])
             reading = " ".join(lay.words)
-            coverage.subjects.append(Subject(lay.term.text, lay.words, lay.articles, reading, drug_names=drugs))
+            coverage.subjects.append(Subject(lay.term.text, lay.words, lay.articles, reading, drug_names=names))
             continue
         words, read_as = _spelled_as_indexed(library, words)
-        drugs = _drug_names(text, words, [question[a:b] for a, b in chemical_spans if a < end and start < b])
-        coverage.subjects.append(Subject(text, words, _mentions(library, text, words), read_as, drug_names=drugs))
+        names = _drug_names(text, words, [question[a:b] for a, b in chemical_spans if a < end and start < b])
+        coverage.subjects.append(Subject(text, words, _mentions(library, text, words), read_as, drug_names=names))
     taken = {word for _, words in named for word in words}
     taken |= {word for r in read for word in words_of(r.term.text)}
     if library.store.holds_at_least(ABSENT_MIN_ARTICLES):
         unused = _unused_names(library, question, taken) + _absent_populations(library, question, taken)
-        unused += _absent_therapies(library, question, taken) + _absent_types(library, question, taken)
+        unused += _absent_types(library, question, taken)
         unused += [(term.text, tuple(words_of(term.text))) for term in unknown]
         coverage.subjects.extend(Subject(text, words, 0, everyday=True) for text, words in unused)
+        coverage.subjects.extend(_everyday_named(library, question, taken))
     coverage.subjects = list({s.text.lower(): s for s in coverage.subjects}.values())  # a lay term once
     if coverage.present:
         coverage.together = _naming_all(library, coverage.present)
@@ -486,14 +493,18 @@ def _absent_types(library: Library, question: str, taken: set[str]) -> list[tupl
     return found
 
 
-def _absent_therapies(library: Library, question: str, taken: set[str]) -> list[tuple[str, tuple[str, ...]]]:
-    """Therapies named in everyday words (``EVERYDAY_THERAPIES``: "tai chi", "cupping") that no article names."""
+def _everyday_named(library: Library, question: str, taken: set[str]) -> list[Subject]:
+    """Therapies and substances named in everyday words (``EVERYDAY_NAMES``: "tai chi", "fish oil"), with the
+    articles that name them: none makes one missing; some make it a subject an answer must quote."""
     found = []
-    for start, end in everyday_therapies(question):
+    for start, end in everyday_names(question):
         text = question[start:end]
         words = tuple(words_of(text))
-        if not set(words) & taken and not _mentions(library, text, words):
-            found.append((text, words))
+        if not set(words) & taken:  # the words side by side: "energy intake from drinks" names no energy drinks
+            articles = (
+                library.store.matching_count(phrase(words)) if len(words) > 1 else _mentions(library, text, words)
+            )
+            found.append(Subject(text, words, articles, everyday=True))
     return found
 
 
@@ -603,7 +614,7 @@ def _spelled_as_indexed(library: Library, words: tuple[str, ...]) -> tuple[tuple
     """The words with each unindexed one replaced by an indexed word one typing slip away, if there is one."""
     fixed = list(words)
     for i, word in enumerate(words):
-        if len(word) < MIN_TYPO_LENGTH or not word.isalpha() or word in _dictionary() or _used(library, word):
+        if len(word) < MIN_TYPO_LENGTH or not word.isalpha() or _in_dictionary(word) or _used(library, word):
             continue
         # a typing slip is rarer than the word meant: "asprin" is aspirin, but "phototherapy" is no
         # misspelt phytotherapy

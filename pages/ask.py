@@ -200,6 +200,8 @@ def show_abstention(answer: Answer) -> None:
             f"**{md(answer.answer)}** Try other words, loosen the filters, or import articles on this topic.",
             icon=":material/search_off:",
         )
+    if answer.read_as:  # what was looked up, so that a refused brand or lay word can be checked
+        st.caption(f"Read as: {md(answer.read_as_text)}.")
     import_link("Import articles on this topic")
     if answer.evidence:
         st.subheader("Closest articles — they do not answer your question")

@@ -131,3 +131,10 @@ def test_the_answer_shows_how_a_misspelt_word_was_read(fixture_library, monkeypa
     question = "Does rosuvastatn reduce cardiovascular events in adults with high C-reactive protein?"
     at = asked(monkeypatch, fixture_library, question)
     assert "Read as: rosuvastatn → rosuvastatin." in texts(at)
+
+
+def test_a_refusal_still_shows_how_the_question_was_read(fixture_library, monkeypatch):
+    at = asked(monkeypatch, fixture_library, "Does rosuvastatn help patients with dupilumab-treated eczema?")
+    shown = texts(at)
+    assert "No article in this library mentions dupilumab" in shown
+    assert "Read as: rosuvastatn → rosuvastatin." in shown

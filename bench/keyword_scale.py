@@ -15,6 +15,7 @@ With ``--hybrid`` the whole hybrid search is timed too (``bench.keyword_hybrid``
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 import tempfile
 import time
@@ -48,6 +49,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--engine", choices=["fts5", "tantivy"], default="fts5", help="keyword engine (default fts5)")
     parser.add_argument("--bulk", action="store_true", help="load with FTS5 built once at the end (ingest --bulk)")
+    parser.add_argument(
+        "--no-rebuild",
+        action="store_true",
+        help="skip timing a rebuild of the keyword index (a quarter of an hour or more at 5M)",
+    )
+    parser.add_argument(
+        "--cold", action="store_true", help="drop the page cache before the first pass (needs root; noted if refused)"
+    )
     parser.add_argument(
         "--hybrid",
         nargs="?",
@@ -102,13 +111,14 @@ def synthetic_articles(pool: Pool, first: int, count: int, rng: np.random.Genera
 def measure(n: int, pool: Pool, questions: list[str], run: Run, folder: Path) -> dict:
     library = Library(Settings(data_dir=folder, keyword_engine=run.engine))
     row = {"records": n, "engine": run.engine, "bulk": run.bulk, **load(library, pool, n, run)}
-    _, rebuild_ms = timed(library.rebuild_keyword_index)
+    rebuild_ms = None if run.no_rebuild else timed(library.rebuild_keyword_index)[1]
     library.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    row["page_cache_dropped"] = drop_page_cache() if run.cold else None
     cold, _ = search_times(library, questions)
     warm, warm_cpu = search_times(library, questions * run.repeats)
     row |= {
-        "keyword_rebuild_s": round(rebuild_ms / 1000, 1),
-        "keyword_rebuild_per_s": round(n / (rebuild_ms / 1000)),
+        "keyword_rebuild_s": None if rebuild_ms is None else round(rebuild_ms / 1000, 1),
+        "keyword_rebuild_per_s": None if rebuild_ms is None else round(n / (rebuild_ms / 1000)),
         "keyword_bytes": library.keywords.size_bytes(),
         "fts_bytes": library.store.keyword_index_bytes(),
         "db_bytes": library.settings.db_path.stat().st_size,
@@ -128,6 +138,18 @@ class Run:
     hybrid: str | None  # the kind of synthetic vector index hybrid search is timed over; None: not timed
     repeats: int
     seed: int
+    no_rebuild: bool = False  # the rebuild is not timed (it takes as long as the load)
+    cold: bool = False  # the page cache is dropped before the first pass
+
+
+def drop_page_cache() -> bool:
+    """Write dirty pages out and drop the page cache (root only), so that the first pass reads from disk."""
+    os.sync()
+    try:
+        Path("/proc/sys/vm/drop_caches").write_text("3\n")
+    except OSError:
+        return False
+    return True
 
 
 def load(library: Library, pool: Pool, n: int, run: Run) -> dict:
@@ -185,7 +207,7 @@ def run(args: argparse.Namespace) -> BenchResult:
     n_queries = args.queries or (50 if args.quick else 200)
     pool = read_pool(args.source or settings.db_path)
     questions = [q.question for q in load_questions(PUBMEDQA, "test", n_queries)]
-    plan = Run(args.engine, args.bulk, args.hybrid, args.repeats, args.seed)
+    plan = Run(args.engine, args.bulk, args.hybrid, args.repeats, args.seed, args.no_rebuild, args.cold)
     rows = []
     for n in sizes:
         with tempfile.TemporaryDirectory(prefix="medlit-keywords-") as tmp:
@@ -236,6 +258,8 @@ def run(args: argparse.Namespace) -> BenchResult:
             "queries": len(questions),
             "repeats": args.repeats,
             "seed": args.seed,
+            "no_rebuild": args.no_rebuild,
+            "cold": args.cold,
             "source_articles": len(pool.titles),
             "source_sentences": len(pool.sentences),
         },
@@ -248,7 +272,8 @@ def run(args: argparse.Namespace) -> BenchResult:
             " synthetic records is not counted. per CPU s: records per CPU second of the process (all its threads).",
             "rebuild: the library's keyword index built again from the store (FTS5: one statement; tantivy:"
             " `python -m ingest keyword-index`).",
-            "first pass: each question once right after the build; p50/p95: the following passes (warm page cache).",
+            "first pass: each question once right after the build (with --cold, after the page cache was dropped:"
+            " page_cache_dropped says whether it was); p50/p95: the following passes (warm page cache).",
             *([HYBRID_NOTE] if args.hybrid else []),
         ],
     )

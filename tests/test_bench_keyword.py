@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
+from bench import keyword_scale
 from bench.keyword_scale import Run, measure, read_pool, synthetic_articles
 from retrieval.library import Library
 from retrieval.library.records import AbstractSection, Article
@@ -60,3 +62,16 @@ def test_keyword_measure_on_tantivy_with_a_bulk_load_and_hybrid_search(tmp_path:
     hybrid = row["hybrid"]
     assert hybrid["vectors"] == 600 and hybrid["index_kind"] == "flat"
     assert hybrid["search"]["n"] == 2 and hybrid["search"]["p50_ms"] >= hybrid["bm25"]["p50_ms"]
+
+
+def test_keyword_measure_without_the_rebuild_and_with_the_page_cache_dropped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pool = read_pool(source_library(tmp_path / "source"))
+    dropped = []
+    monkeypatch.setattr(keyword_scale, "drop_page_cache", lambda: dropped.append(1) or False)
+    plan = Run("fts5", bulk=True, hybrid=None, repeats=1, seed=0, no_rebuild=True, cold=True)
+    row = measure(300, pool, ["Do statins lower mortality?"], plan, tmp_path / "big")
+    assert row["keyword_rebuild_s"] is None and row["keyword_rebuild_per_s"] is None
+    assert dropped == [1] and row["page_cache_dropped"] is False  # refused (not root): said, not hidden
+    assert row["bm25_first_pass"]["n"] == 1 and row["bm25"]["n"] == 1

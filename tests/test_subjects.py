@@ -33,6 +33,7 @@ from tests.library_support import STATINS
         ("Does Lorenzo's oil help, as in Crohn's disease?", ["Lorenzo's", "Crohn's disease"]),
         ("Is it safe on continuous renal replacement therapy?", ["continuous renal replacement therapy"]),
         ("Can an Apple Watch pick up a fast heartbeat?", ["Apple Watch"]),
+        ("Do nicotine pouches or a ketamine nasal spray help?", ["nicotine pouches", "ketamine nasal spray"]),
         ("Inpatient Tonsillectomy: Does Hospital Type Affect Cost and Length of Stay?", ["Tonsillectomy"]),
     ],
 )

@@ -55,9 +55,12 @@ EVERYDAY_NAMES = frozenset(
         *("fish oil", "cod liver oil", "energy drinks", "energy drink", "bath salts", "green tea", "red wine"),
         *("dark chocolate", "coconut oil", "apple cider vinegar", "manuka honey", "tea tree oil", "royal jelly"),
         *("evening primrose oil", "milk thistle", "aloe vera", "bone broth", "black seed oil", "sports drinks"),
+        # procedures
+        *("hair transplant", "hair transplants", "tattoo removal", "ear piercing", "teeth whitening"),
         # conditions named in everyday words that abstracts name no other way
         *("jet lag", "brain fog", "long covid", "growing pains", "restless legs", "burning mouth"),
         *("motion sickness", "sea sickness", "night terrors", "writer's cramp", "sick building syndrome"),
+        *("sickle cell trait",),
     }
 )
 

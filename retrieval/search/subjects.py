@@ -90,7 +90,7 @@ NAMED_BY_MODIFIERS = frozenset(
         *("recorder", "recorders", "reserve", "device", "devices", "implant", "implants", "transplantation"),
         *("vaccine", "vaccines", "vaccination", "virus", "viruses", "cigarette", "cigarettes"),
         *("pump", "pumps", "fasting", "monitor", "monitors", "diet", "diets", "cooling", "patch", "patches"),
-        *("balloon", "balloons"),
+        *("balloon", "balloons", "spray", "sprays", "pouch", "pouches", "gum", "transplant", "transplants"),
     }
 )
 MODIFIER_ZIPF = 4.8

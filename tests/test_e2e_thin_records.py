@@ -145,7 +145,9 @@ def test_a_newcomer_walks_a_library_of_thin_records(thin_library: Path, shots: P
         # Collections: create one, then look at the one filled from the article and the search.
         walk.go("Collections")
         page.get_by_text("New collection").click()
-        page.get_by_label("Name", exact=True).first.fill("Postpartum haemorrhage")
+        # the new collection's own field: the chosen collection's rename field is also labelled "Name", and
+        # which of the two comes first depends on how far the page has drawn
+        page.get_by_placeholder("e.g. Sepsis guideline 2025").fill("Postpartum haemorrhage")
         page.get_by_role("button", name="Create").click()
         expect(page.get_by_text("Created “Postpartum haemorrhage”")).to_be_visible()
         walk.check_shown("A new, empty collection")

@@ -290,3 +290,15 @@ def test_a_substance_named_in_everyday_words_is_a_subject_when_present_and_missi
     # "energy intake from drinks" names no energy drinks
     assert subject_coverage(library, "Are energy drinks bad for the heart?").missing == ["energy drinks"]
     assert is_subject_word("poppers")  # a plural of a dictionary word is no typing slip either
+
+
+def test_a_lay_word_for_a_kind_of_thing_joins_the_name_before_it(library_factory):
+    hpv = Article(
+        pmid="92000014",
+        title="HPV in breast milk",
+        year=2010,
+        abstract=[AbstractSection("HPV DNA was found in two samples; no vaccination history was taken.")],
+    )
+    library = library_factory([hpv])
+    # the library names HPV and vaccination, never an HPV vaccination
+    assert subject_coverage(library, "Is the HPV jab safe for boys?").missing == ["HPV jab"]

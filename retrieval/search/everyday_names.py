@@ -1,4 +1,4 @@
-"""Things people name in everyday words: groups of people, therapies, substances and a few conditions.
+"""Things people name in everyday words: groups of people, therapies, substances, devices and a few conditions.
 
 The subject check (``retrieval.search.subjects``) finds what a question is about
 mostly by rare words ("dupilumab"). Some subjects are named in everyday words
@@ -35,7 +35,7 @@ POPULATION_SETTINGS = frozenset(
     }
 )
 
-# Therapies, substances and a few conditions named in everyday words (or words that are stems of everyday
+# Therapies, substances, devices and a few conditions named in everyday words (or words that are stems of everyday
 # ones: "cupping" is indexed as "cup"). Asked about one, a library that never writes its name does not cover
 # it, whatever it says about neighbouring therapies; one it does name is what an answer must quote. The names
 # of things, not of kinds of treatment ("exercise"). A thing with a clinical name belongs in
@@ -57,6 +57,12 @@ EVERYDAY_NAMES = frozenset(
         *("evening primrose oil", "milk thistle", "aloe vera", "bone broth", "black seed oil", "sports drinks"),
         # procedures
         *("hair transplant", "hair transplants", "tattoo removal", "ear piercing", "teeth whitening"),
+        # devices and aids
+        *("hearing aid", "hearing aids", "mouth guard", "mouth guards", "mouthguard", "ice pack", "ice packs"),
+        *("stair lift", "stairlift", "blue light glasses", "blue-light glasses", "blue light blocking glasses"),
+        *("air purifier", "air purifiers", "knee brace", "back brace", "wrist splint", "night splint", "shoe inserts"),
+        *("compression socks", "compression stockings", "weighted vest", "foam roller", "massage gun"),
+        *("fitness tracker", "fitness trackers", "step counter", "magnetic bracelets", "walking frame"),
         # conditions named in everyday words that abstracts name no other way
         *("jet lag", "brain fog", "long covid", "growing pains", "restless legs", "burning mouth"),
         *("motion sickness", "sea sickness", "night terrors", "writer's cramp", "sick building syndrome"),

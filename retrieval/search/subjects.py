@@ -367,6 +367,13 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
             coverage.subjects.append(Subject(lay.term.text, lay.words, lay.articles, reading, drug_names=names))
             continue
         words, read_as = _spelled_as_indexed(library, words)
+        after = next(
+            (r.term for r in read if r.term.start >= end and _adjacent(question, (start, end), (r.term.start, 0))), None
+        )
+        kind = next((n for n in after.clinical if n.split()[-1] in HEAD_NOUNS), None) if after else None
+        if after is not None and kind is not None:  # "HPV jab" is an HPV vaccination
+            text, words = question[start : after.end], (*words, *words_of(kind))
+            read_as = " ".join(words)
         names = _drug_names(text, words, [question[a:b] for a, b in chemical_spans if a < end and start < b])
         coverage.subjects.append(Subject(text, words, _mentions(library, text, words), read_as, drug_names=names))
     taken = {word for _, words in named for word in words}

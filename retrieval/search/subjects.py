@@ -132,8 +132,7 @@ class SubjectCoverage:
         names = self.chemicals
         if not names:
             return ""
-        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        return f"The library mentions {listed}, but in no article about the rest of this question."
+        return f"The library mentions {_listing(names, 'and')}, but in no article about the rest of this question."
 
     @property
     def missing(self) -> list[str]:
@@ -168,8 +167,12 @@ class SubjectCoverage:
         if len(missing) > NAMED_AT_MOST:  # a pasted page names hundreds: the sentence stays a sentence
             rest = len(missing) - NAMED_AT_MOST
             missing = [*missing[:NAMED_AT_MOST], f"{rest} other term{'s' if rest > 1 else ''} of the question"]
-        names = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " or " + missing[-1]
-        return f"No article in this library mentions {names}."
+        return f"No article in this library mentions {_listing(missing, 'or')}."
+
+
+def _listing(names: list[str], last: str) -> str:
+    """'a', 'a or b', 'a, b or c'."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" {last} " + names[-1]
 
 
 def is_subject_word(word: str) -> bool:
@@ -562,11 +565,8 @@ def _written_somewhere(library: Library, match: str, written: re.Pattern[str]) -
 
 
 def _used(library: Library, word: str) -> bool:
-    """Whether an article uses ``word`` itself, not only another word of its stem."""
-    match = phrase((word,))
-    if not library.store.matching_count(match):
-        return False
-    return not _stem_drops_suffix(word) or _written_somewhere(library, match, _inflected(word))
+    """Whether an article uses ``word`` itself (in either spelling), not only another word of its stem."""
+    return bool(_mentions(library, word, (word,)))
 
 
 def _common_start(a: str, b: str) -> str:

@@ -319,5 +319,28 @@ def test_a_named_drug_is_quoted_only_from_an_article_that_mentions_it(library_fa
     )
 
 
+def test_drugs_asked_about_together_are_quoted_only_together(library_factory):
+    from retrieval.library.records import AbstractSection, Article
+
+    def article(pmid: str, title: str, text: str) -> Article:
+        return Article(pmid=pmid, title=title, year=2001, abstract=[AbstractSection(text)])
+
+    library = library_factory(
+        [
+            article("93100001", "Ibuprofen and renal function", "Ibuprofen lowered renal blood flow in older adults."),
+            article("93100002", "Lithium toxicity in the elderly", "Lithium levels rose with dehydration and age."),
+            article("93100003", "Fluoroquinolone use in cystitis", "Ofloxacin cured cystitis in most women."),
+            article("93100004", "Quinolone resistance in E. coli", "Quinolone resistance rose over ten years."),
+        ]
+    )
+    # "lithium" is too common a word to be a subject alone; beside ibuprofen it is a second drug
+    answer = ask(library, "Does lithium interact with ibuprofen?")
+    assert answer.abstained and answer.cited_pmids == []
+    assert answer.answer == "The library mentions ibuprofen and lithium, but no article mentions them together."
+    # a drug given as an example of a class is one subject with it, not a combination
+    subjects = subject_coverage(library, "Is a quinolone like ofloxacin still good for cystitis?")
+    assert subjects.naming_every_chemical == ["93100003", "93100004"]
+
+
 def test_a_brand_the_recogniser_misses_is_still_a_drug(fixture_library: Library):
     assert subject_coverage(fixture_library, "Does Botox help chronic migraine?").subjects[0].chemical

@@ -108,7 +108,7 @@ def answering_hits(hits: list[Hit], subjects: SubjectCoverage | None) -> list[Hi
         return answering
     if not subjects.chemicals:
         return usable
-    naming = set(subjects.naming_chemicals)
+    naming = set(subjects.naming_every_chemical)  # drugs asked about together must be quoted together
     return [h for h in usable if h.pmid in naming]
 
 

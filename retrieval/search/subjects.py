@@ -63,6 +63,9 @@ ABSENT_ZIPF = 4.0  # an everyday word rarer than this, never used by the library
 # snoring...), a test library of 35 articles most of them.
 ABSENT_MIN_ARTICLES = 1_000
 NOT_NAME_ENDINGS = ("worthy", "ised", "ized")  # "trustworthy", "personalised": adjectives, not names
+# A drug the recogniser reads beside another, in a word rarer than this, is a subject too ("lithium" with
+# ibuprofen); more common ones ("alcohol", "water", "sugar") are left to search
+SECOND_DRUG_ZIPF = 4.0
 MAX_TOGETHER = 10_000  # articles listed when asking which mention every subject
 FAMILY_MIN_LENGTH = 8  # words this long are matched by all but their last FAMILY_CUT letters among articles
 FAMILY_CUT = 2
@@ -120,6 +123,9 @@ class SubjectCoverage:
     subjects: list[Subject] = field(default_factory=list)
     together: list[str] = field(default_factory=list)  # PMIDs of articles mentioning every present subject
     naming_chemicals: list[str] = field(default_factory=list)  # PMIDs of articles mentioning one of ``chemicals``
+    # PMIDs of articles mentioning every one of ``chemicals`` (each by one of its names): the articles that may
+    # answer "Is it safe to take ibuprofen with lisinopril?"
+    naming_every_chemical: list[str] = field(default_factory=list)
 
     @property
     def chemicals(self) -> list[str]:
@@ -132,6 +138,8 @@ class SubjectCoverage:
         names = self.chemicals
         if not names:
             return ""
+        if len(names) > 1 and not self.naming_every_chemical:
+            return f"The library mentions {_listing(names, 'and')}, but no article mentions them together."
         return f"The library mentions {_listing(names, 'and')}, but in no article about the rest of this question."
 
     @property
@@ -379,6 +387,8 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
             read_as = " ".join(words)
         names = _drug_names(text, words, [question[a:b] for a, b in chemical_spans if a < end and start < b])
         coverage.subjects.append(Subject(text, words, _mentions(library, text, words), read_as, drug_names=names))
+    if any(s.chemical for s in coverage.subjects):  # "Does lithium interact with ibuprofen?"
+        coverage.subjects.extend(_second_drugs(library, question, chemical_spans, [span for span, _ in named]))
     taken = {word for _, words in named for word in words}
     taken |= {word for r in read for word in words_of(r.term.text)}
     if library.store.holds_at_least(ABSENT_MIN_ARTICLES):
@@ -391,8 +401,12 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
     if coverage.present:
         coverage.together = _naming_all(library, coverage.present)
     if coverage.chemicals:  # one drug suffices: "a quinolone like ofloxacin" is answered by an ofloxacin article
-        names = [Subject(" ".join(n), n, 1) for s in coverage.present for n in s.drug_names]
-        coverage.naming_chemicals = sorted({pmid for name in names for pmid in _naming_all(library, [name])})
+        naming = [
+            {pmid for s in group for n in s.drug_names for pmid in _naming_all(library, [Subject(" ".join(n), n, 1)])}
+            for group in _asked_together(question, [s for s in coverage.present if s.chemical])
+        ]
+        coverage.naming_chemicals = sorted(set().union(*naming))
+        coverage.naming_every_chemical = sorted(set.intersection(*naming))
     return coverage
 
 
@@ -417,6 +431,45 @@ def _drug_names(text: str, words: tuple[str, ...], recognised: list[str]) -> tup
 @lru_cache(maxsize=1)
 def _generics() -> frozenset[str]:
     return frozenset(generic for generics in BRAND_NAMES.values() for generic in generics)
+
+
+# Words between two drugs that make the second an example of the first ("a quinolone like ofloxacin"), or
+# either one enough ("warfarin or heparin"): the two are one subject, not a combination
+_ONE_OF = re.compile(
+    r"^\W*(?:\w+\W+){0,2}?(?:like|such as|e\.?g\.?|i\.?e\.?|including|especially|namely|or|vs\.?|versus)\W", re.I
+)
+
+
+def _asked_together(question: str, drugs: list[Subject]) -> list[list[Subject]]:
+    """The question's drugs in groups an answering article must each name: every drug asked about with another
+    is its own group, a drug given as an example of another (or as an alternative) joins the other's."""
+    lower = question.lower()
+    placed = sorted(drugs, key=lambda s: lower.find(s.text.lower()))
+    groups: list[list[Subject]] = []
+    for s in placed:
+        if groups:
+            previous = groups[-1][-1]
+            between = lower[lower.find(previous.text.lower()) + len(previous.text) : lower.find(s.text.lower())]
+            if _ONE_OF.match(between + " "):
+                groups[-1].append(s)
+                continue
+        groups.append([s])
+    return groups
+
+
+def _second_drugs(
+    library: Library, question: str, chemical_spans: list[tuple[int, int]], named: list[tuple[int, int]]
+) -> list[Subject]:
+    """The drugs the recogniser reads beside a named one that are too common a word to be subjects on their own
+    ("lithium", Zipf 3.6): asked about with another drug, each must be in the article that answers."""
+    out = []
+    for start, end in chemical_spans:
+        words = tuple(_lookup_form(w) for w in words_of(question[start:end]))
+        if any(a < end and start < b for a, b in named) or not words or max(map(zipf, words)) >= SECOND_DRUG_ZIPF:
+            continue
+        text = question[start:end]
+        out.append(Subject(text, words, _mentions(library, text, words), drug_names=(words,)))
+    return out
 
 
 def _chemical_spans(question: str) -> list[tuple[int, int]]:

@@ -302,3 +302,33 @@ def test_a_lay_word_for_a_kind_of_thing_joins_the_name_before_it(library_factory
     library = library_factory([hpv])
     # the library names HPV and vaccination, never an HPV vaccination
     assert subject_coverage(library, "Is the HPV jab safe for boys?").missing == ["HPV jab"]
+
+
+def test_an_hla_allele_is_one_subject_in_either_written_form(library_factory):
+    typed = Article(
+        pmid="92000015",
+        title="HLA-DRB1*0101 and rheumatoid arthritis",
+        year=1995,
+        abstract=[AbstractSection("HLA-B was typed too; HLA-DRB1*0101 carriers had erosive disease.")],
+    )
+    library = library_factory([typed])
+    for written in ("HLA-DRB1*0101", "HLA-DRB1*01:01"):
+        [allele] = subject_coverage(library, f"Is {written} linked to rheumatoid arthritis?").subjects
+        assert allele.text == written and allele.articles == 1
+    # the library names HLA-B, never the allele asked about
+    assert subject_coverage(library, "Should I be tested for HLA-B*58:01 in arthritis?").missing == ["HLA-B*58:01"]
+
+
+def test_an_everyday_name_is_read_whole_and_a_past_tense_alone_names_nothing(library_factory, monkeypatch):
+    brewing = Article(
+        pmid="92000016",
+        title="Ethanol production in wort by immobilized yeast",
+        year=2013,
+        abstract=[AbstractSection("Sugar consumption in the wort was measured at 7 degrees.")],
+    )
+    library = library_factory([brewing])
+    monkeypatch.setattr(subjects, "ABSENT_MIN_ARTICLES", 1)
+    # brewers' wort is no St John's wort, however the apostrophe is typed
+    for written in ("St John's wort", "St. John's wort", "St John’s wort"):
+        assert subject_coverage(library, f"Does {written} help depression?").missing == [written]
+    assert "scratched" not in subject_coverage(library, "My son got scratched by a kitten: is it serious?").missing

@@ -55,6 +55,7 @@ EVERYDAY_NAMES = frozenset(
         *("fish oil", "cod liver oil", "energy drinks", "energy drink", "bath salts", "green tea", "red wine"),
         *("dark chocolate", "coconut oil", "apple cider vinegar", "manuka honey", "tea tree oil", "royal jelly"),
         *("evening primrose oil", "milk thistle", "aloe vera", "bone broth", "black seed oil", "sports drinks"),
+        *("st john's wort", "st. john's wort", "saint john's wort", "st johns wort", "st. johns wort"),
         # procedures
         *("hair transplant", "hair transplants", "tattoo removal", "ear piercing", "teeth whitening"),
         # devices and aids
@@ -63,6 +64,7 @@ EVERYDAY_NAMES = frozenset(
         *("air purifier", "air purifiers", "knee brace", "back brace", "wrist splint", "night splint", "shoe inserts"),
         *("compression socks", "compression stockings", "weighted vest", "foam roller", "massage gun"),
         *("fitness tracker", "fitness trackers", "step counter", "magnetic bracelets", "walking frame"),
+        *("standing desk", "standing desks", "sit-stand desk", "sit-stand desks"),
         # conditions named in everyday words that abstracts name no other way
         *("jet lag", "brain fog", "long covid", "growing pains", "restless legs", "burning mouth"),
         *("motion sickness", "sea sickness", "night terrors", "writer's cramp", "sick building syndrome"),
@@ -74,7 +76,9 @@ EVERYDAY_NAMES = frozenset(
 @lru_cache(maxsize=1)
 def _names_pattern() -> re.Pattern[str]:
     names = sorted(EVERYDAY_NAMES, key=len, reverse=True)  # "bright light therapy" before "light therapy"
-    alternatives = "|".join(re.escape(name).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]*") for name in names)
+    alternatives = "|".join(
+        re.escape(name).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]*").replace("'", "['’]") for name in names
+    )
     return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
 
 

@@ -259,7 +259,16 @@ def _subject_spans(question: str) -> list[tuple[tuple[int, int], tuple[str, ...]
         if not any(run[0][0] <= named[0][0] and named[-1][1] <= run[-1][1] for run in runs):
             runs = [run for run in runs if run[-1][1] <= named[0][0] or run[0][0] >= named[-1][1]] + [named]
     runs.sort()
-    return [((run[0][0], run[-1][1]), tuple(_lookup_form(question[s:e]) for s, e in run)) for run in runs]
+    out = [((run[0][0], run[-1][1]), tuple(_lookup_form(question[s:e]) for s, e in run)) for run in runs]
+    for allele in _ALLELE.finditer(question):  # "HLA-B*58:01" is one subject, not HLA-B
+        start, end = allele.span()
+        out = [o for o in out if o[0][1] <= start or o[0][0] >= end]
+        out.append(((start, end), (allele.group(1).lower(), allele.group(2) + (allele.group(3) or ""))))
+    return sorted(out)
+
+
+# An HLA allele as people write it: HLA-B*58:01, HLA-B*5801, HLA-DRB1*04:01 (abstracts write either form)
+_ALLELE = re.compile(r"\b(HLA-[A-Z]{1,4}\d?)\s?\*\s?(\d{2,4})(?::(\d{2,3}))?\b")
 
 
 def _lookup_form(word: str) -> str:
@@ -368,6 +377,9 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
     coverage = SubjectCoverage()
     read, unknown = _read_lay_terms(library, question)
     named = _subject_spans(question)
+    everyday = library.store.holds_at_least(ABSENT_MIN_ARTICLES)  # a library large enough to lack everyday words
+    for start, end in everyday_names(question) if everyday else []:  # "St John's wort": not "St John's", "wort"
+        named = [n for n in named if not (start <= n[0][0] and n[0][1] <= end and n[0] != (start, end))]
     chemical_spans = _chemical_spans(question) if named and drugs else []
     for (start, end), words in named:
         text = question[start:end]
@@ -391,7 +403,7 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
         coverage.subjects.extend(_second_drugs(library, question, chemical_spans, [span for span, _ in named]))
     taken = {word for _, words in named for word in words}
     taken |= {word for r in read for word in words_of(r.term.text)}
-    if library.store.holds_at_least(ABSENT_MIN_ARTICLES):
+    if everyday:
         unused = _unused_names(library, question, taken) + _absent_populations(library, question, taken)
         unused += _absent_types(library, question, taken)
         unused += [(term.text, tuple(words_of(term.text))) for term in unknown]
@@ -564,11 +576,20 @@ def _everyday_named(library: Library, question: str, taken: set[str]) -> list[Su
         text = question[start:end]
         words = tuple(words_of(text))
         if not set(words) & taken:  # the words side by side: "energy intake from drinks" names no energy drinks
-            articles = (
-                library.store.matching_count(phrase(words)) if len(words) > 1 else _mentions(library, text, words)
-            )
+            articles = _mentions(library, text, words) if len(words) == 1 else _phrase_mentions(library, words)
             found.append(Subject(text, words, articles, everyday=True))
     return found
+
+
+def _phrase_mentions(library: Library, words: tuple[str, ...]) -> int:
+    """Articles writing the words side by side; a word the index finds by a shorter stem counts only as written
+    ("dry needles" is no dry needling)."""
+    count = library.store.matching_count(phrase(words))
+    if count and any(_stem_drops_suffix(w) for w in words):
+        forms = [_written_forms(w) if _stem_drops_suffix(w) else re.escape(w) + r"\w*" for w in words]
+        written = re.compile(r"\b" + r"\W+".join(forms) + r"\b", re.IGNORECASE)
+        return count if _written_somewhere(library, phrase(words), written) else 0
+    return count
 
 
 def _mentions(library: Library, text: str, words: tuple[str, ...]) -> int:
@@ -581,6 +602,8 @@ def _mentions(library: Library, text: str, words: tuple[str, ...]) -> int:
     sensitive" is no insulin pump; "antivenin for rattlesnake bites" is rattlesnake antivenin).
     """
     match = spellings(words)
+    if _ALLELE.fullmatch(text):  # "HLA-B*58:01" is also written HLA-B*5801
+        match += f" OR {phrase((words[0], *re.findall(r'[0-9]+', text[len(words[0]) :])))}"
     count = library.store.matching_count(match)
     if count and text.isupper() and len(words) == 1 and zipf(words[0]) >= RARE_ZIPF:
         # "tens of patients" may fill thousands of articles
@@ -602,9 +625,14 @@ def _stem_drops_suffix(word: str) -> bool:
 
 def _inflected(word: str) -> re.Pattern[str]:
     """``word`` as written, singular or plural, in either spelling: "cupping" but not "cups"."""
+    return re.compile(rf"\b{_written_forms(word)}\b", re.IGNORECASE)
+
+
+def _written_forms(word: str) -> str:
+    """A pattern for ``word`` singular or plural, in either spelling."""
     base = word[:-1] if word.endswith("s") and not word.endswith(("ss", "us", "is")) else word
     forms = [base, *(" ".join(other) for other in other_spellings((base,)))]
-    return re.compile(rf"\b(?:{'|'.join(map(re.escape, forms))})(?:s|es)?\b", re.IGNORECASE)
+    return rf"(?:{'|'.join(map(re.escape, forms))})(?:s|es)?"
 
 
 def _written_somewhere(library: Library, match: str, written: re.Pattern[str]) -> bool:
@@ -665,6 +693,8 @@ def _unused_names(library: Library, question: str, taken: set[str]) -> list[tupl
         first = i - 1 if i and uncommon(i - 1) and _adjacent(question, spans[i - 1], spans[i]) else i
         last = i + 1 if i + 1 < len(spans) and uncommon(i + 1) and _adjacent(question, spans[i], spans[i + 1]) else i
         if found and found[-1][1] >= first:  # "tai chi" once, not twice
+            continue
+        if first == last and lower[i].endswith("ed"):  # "got scratched": a past tense alone names nothing
             continue
         found.append((first, last))
     return [(question[spans[a][0] : spans[b][1]], tuple(lower[a : b + 1])) for a, b in found]

@@ -332,3 +332,19 @@ def test_an_everyday_name_is_read_whole_and_a_past_tense_alone_names_nothing(lib
     for written in ("St John's wort", "St. John's wort", "St John’s wort"):
         assert subject_coverage(library, f"Does {written} help depression?").missing == [written]
     assert "scratched" not in subject_coverage(library, "My son got scratched by a kitten: is it serious?").missing
+
+
+def test_the_thing_whose_effect_is_asked_is_missing_when_never_written_side_by_side(library_factory, monkeypatch):
+    sleep = Article(
+        pmid="92000017",
+        title="Noise and infant sleep",
+        year=2014,
+        abstract=[AbstractSection("White blood cell counts and machine noise were recorded; compression helped.")],
+    )
+    library = library_factory([sleep])
+    monkeypatch.setattr(subjects, "ABSENT_MIN_ARTICLES", 1)
+    question = "Does a white noise machine help babies sleep?"
+    assert "white noise machine" in subject_coverage(library, question).missing
+    assert "gua sha" in subject_coverage(library, "Is gua sha good for neck pain?").missing
+    # a thing the library writes is not missing, however common its words
+    assert subject_coverage(library, "Does machine noise help babies sleep?").missing == []

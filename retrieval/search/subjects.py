@@ -405,7 +405,7 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
     taken |= {word for r in read for word in words_of(r.term.text)}
     if everyday:
         unused = _unused_names(library, question, taken) + _absent_populations(library, question, taken)
-        unused += _absent_types(library, question, taken)
+        unused += _absent_types(library, question, taken) + _absent_things(library, question, taken)
         unused += [(term.text, tuple(words_of(term.text))) for term in unknown]
         coverage.subjects.extend(Subject(text, words, 0, everyday=True) for text, words in unused)
         coverage.subjects.extend(_everyday_named(library, question, taken))
@@ -544,6 +544,36 @@ def _absent_populations(library: Library, question: str, taken: set[str]) -> lis
         if not library.store.matching_count(spellings(words)):
             found.append((question[spans[first][0] : spans[i][1]], words))
     return found
+
+
+# "Does a white noise machine help …?", "Is gua sha good for …?": two or three words between a yes/no opening and
+# the verb of an effect name the thing asked about
+_EFFECTS = (
+    "help|helps|reduce|reduces|lower|lowers|stop|stops|fix|fixes|improve|improves|work|works|speed|speeds|"
+    "prevent|prevents|relieve|relieves|ease|eases|shorten|shortens|treat|treats|cure|cures|protect|protects|"
+    "boost|boosts|slow|slows|heal|heals|calm|calms|soothe|soothes"
+)
+_QUALITIES = "good|safe|effective|useful|worth|helpful|bad|harmful|dangerous"
+_THING = r"((?:[a-z][a-z'’-]*\s+){1,2}[a-z][a-z'’-]*)"
+_ASKED_THING = re.compile(
+    rf"^\W*(?:(?:does|do|did|can|could|will|would|may|might)\s+(?:(?:a|an|the|my|your)\s+)?{_THING}\s+"
+    rf"(?:really\s+|actually\s+)?(?:{_EFFECTS})\b|(?:is|are)\s+(?:(?:a|an|the)\s+)?{_THING}\s+(?:really\s+)?"
+    rf"(?:{_QUALITIES})\b)",
+    re.IGNORECASE,
+)
+
+
+def _absent_things(library: Library, question: str, taken: set[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """The thing a question asks the effect of, named in two or three everyday words no article writes side by
+    side ("Does a white noise machine help babies sleep?", "Is gua sha good for neck pain?")."""
+    match = _ASKED_THING.match(question)
+    if match is None:
+        return []
+    text = match.group(1) or match.group(2)
+    words = tuple(_lookup_form(w) for w in words_of(text))
+    if set(words) & (taken | STOP_WORDS) or not all(w.isalpha() for w in words) or _phrase_mentions(library, words):
+        return []
+    return [(text, words)]
 
 
 def _absent_types(library: Library, question: str, taken: set[str]) -> list[tuple[str, tuple[str, ...]]]:

@@ -51,6 +51,12 @@ EVERYDAY_NAMES = frozenset(
         *("time-restricted eating", "juice cleanse", "spinal manipulation", "foam rolling", "laughter therapy"),
         *("hot stone massage", "mud therapy", "wild swimming", "sound therapy", "magnet therapy"),
         *("copper bracelets", "salt therapy", "oil pulling", "nasal irrigation", "ear candling"),
+        # psychotherapies by name
+        *("acceptance and commitment therapy", "interpersonal therapy", "interpersonal psychotherapy"),
+        *("dialectical behavior therapy", "dialectical behaviour therapy", "cognitive processing therapy"),
+        *("prolonged exposure therapy", "schema therapy", "compassion-focused therapy", "solution-focused therapy"),
+        *("motivational interviewing", "behavioral activation", "behavioural activation", "psychodynamic therapy"),
+        *("exposure and response prevention", "narrative exposure therapy", "mentalization-based treatment"),
         # substances
         *("fish oil", "cod liver oil", "energy drinks", "energy drink", "bath salts", "green tea", "red wine"),
         *("dark chocolate", "coconut oil", "apple cider vinegar", "manuka honey", "tea tree oil", "royal jelly"),

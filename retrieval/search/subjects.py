@@ -94,6 +94,7 @@ NAMED_BY_MODIFIERS = frozenset(
         *("vaccine", "vaccines", "vaccination", "virus", "viruses", "cigarette", "cigarettes"),
         *("pump", "pumps", "fasting", "monitor", "monitors", "diet", "diets", "cooling", "patch", "patches"),
         *("balloon", "balloons", "spray", "sprays", "pouch", "pouches", "gum", "transplant", "transplants"),
+        *("psychotherapy", "psychotherapies", "counselling", "counseling"),
     }
 )
 MODIFIER_ZIPF = 4.8
@@ -378,8 +379,10 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
     read, unknown = _read_lay_terms(library, question)
     named = _subject_spans(question)
     everyday = library.store.holds_at_least(ABSENT_MIN_ARTICLES)  # a library large enough to lack everyday words
-    for start, end in everyday_names(question) if everyday else []:  # "St John's wort": not "St John's", "wort"
-        named = [n for n in named if not (start <= n[0][0] and n[0][1] <= end and n[0] != (start, end))]
+    for start, end in everyday_names(question) if everyday else []:
+        # a known name is read whole: "St John's wort" is not "St John's" and "wort", and the modifiers before
+        # "GP suggested interpersonal psychotherapy" are no part of it
+        named = [n for n in named if n[0] == (start, end) or n[0][1] <= start or n[0][0] >= end]
     chemical_spans = _chemical_spans(question) if named and drugs else []
     for (start, end), words in named:
         text = question[start:end]
@@ -405,10 +408,10 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
     taken |= {word for r in read for word in words_of(r.term.text)}
     if everyday:
         unused = _unused_names(library, question, taken) + _absent_populations(library, question, taken)
-        unused += _absent_types(library, question, taken) + _absent_things(library, question, taken)
+        unused += _absent_types(library, question, taken)
         unused += [(term.text, tuple(words_of(term.text))) for term in unknown]
         coverage.subjects.extend(Subject(text, words, 0, everyday=True) for text, words in unused)
-        coverage.subjects.extend(_everyday_named(library, question, taken))
+        coverage.subjects.extend(_everyday_named(library, question, taken) + _asked_thing(library, question, taken))
     coverage.subjects = list({s.text.lower(): s for s in coverage.subjects}.values())  # a lay term once
     if coverage.present:
         coverage.together = _naming_all(library, coverage.present)
@@ -558,22 +561,24 @@ _THING = r"((?:[a-z][a-z'’-]*\s+){1,2}[a-z][a-z'’-]*)"
 _ASKED_THING = re.compile(
     rf"^\W*(?:(?:does|do|did|can|could|will|would|may|might)\s+(?:(?:a|an|the|my|your)\s+)?{_THING}\s+"
     rf"(?:really\s+|actually\s+)?(?:{_EFFECTS})\b|(?:is|are)\s+(?:(?:a|an|the)\s+)?{_THING}\s+(?:really\s+)?"
-    rf"(?:{_QUALITIES})\b)",
+    rf"(?:{_QUALITIES})\b|(?:should\s+i|should\s+we|is\s+it\s+worth)\s+(?:try|use|get|buy|trying|using|getting)\s+"
+    rf"(?:(?:a|an|the)\s+)?{_THING}\s+(?:for|to|after|during|when|if)\b|{_THING}\s+for\s+[^?]{{3,40}}\?\s*$)",
     re.IGNORECASE,
 )
 
 
-def _absent_things(library: Library, question: str, taken: set[str]) -> list[tuple[str, tuple[str, ...]]]:
-    """The thing a question asks the effect of, named in two or three everyday words no article writes side by
-    side ("Does a white noise machine help babies sleep?", "Is gua sha good for neck pain?")."""
+def _asked_thing(library: Library, question: str, taken: set[str]) -> list[Subject]:
+    """The thing a question asks the effect of, named in two or three everyday words ("Does a white noise
+    machine help babies sleep?", "Is gua sha good for neck pain?", "Bed rest for back pain?"): missing when no
+    article writes them side by side, else a subject the quoted article must name."""
     match = _ASKED_THING.match(question)
     if match is None:
         return []
-    text = match.group(1) or match.group(2)
+    text = next(group for group in match.groups() if group)
     words = tuple(_lookup_form(w) for w in words_of(text))
-    if set(words) & (taken | STOP_WORDS) or not all(w.isalpha() for w in words) or _phrase_mentions(library, words):
+    if set(words) & (taken | STOP_WORDS) or not all(w.isalpha() for w in words):
         return []
-    return [(text, words)]
+    return [Subject(text, words, _phrase_mentions(library, words), everyday=True)]
 
 
 def _absent_types(library: Library, question: str, taken: set[str]) -> list[tuple[str, tuple[str, ...]]]:

@@ -348,3 +348,11 @@ def test_the_thing_whose_effect_is_asked_is_missing_when_never_written_side_by_s
     assert "gua sha" in subject_coverage(library, "Is gua sha good for neck pain?").missing
     # a thing the library writes is not missing, however common its words
     assert subject_coverage(library, "Does machine noise help babies sleep?").missing == []
+
+
+def test_a_misspelt_brand_is_read_as_the_brand_not_as_an_everyday_word(fixture_library: Library):
+    # "linzes" is one slip from "lines" too; it names Linzess (linaclotide), which the library lacks
+    coverage = subject_coverage(fixture_library, "Does linzes help with constipation?")
+    assert coverage.missing == ["linzes"]
+    assert not subjects._slip_of_brand("lines")  # a dictionary word is no misspelt brand
+    assert subjects._slip_of_brand("zolof") == "zoloft"

@@ -56,6 +56,7 @@ RARE_ZIPF = 3.0  # words rarer than this in everyday English name something spec
 SLIP_ZIPF = 2.5  # below this, a word one slip from an everyday word is read as that word mistyped
 PROPER_NOUN_ZIPF = 4.0  # a capitalised word inside a sentence rarer than this is a name (checked on dev questions)
 MIN_TYPO_LENGTH = 6  # shorter words are too close to other real words to guess a typing slip
+MIN_BRAND_TYPO_LENGTH = 5  # a brand is a short list: "zolof" is Zoloft
 NEAR_SLACK = 2  # "renal sympathetic denervation" mentions renal denervation
 ABSENT_ZIPF = 4.0  # an everyday word rarer than this, never used by the library, names the subject (checked on dev)
 # A smaller library lacks many everyday words ("stunt", "toxicity") without lacking the subject. A judgement,
@@ -94,7 +95,7 @@ NAMED_BY_MODIFIERS = frozenset(
         *("vaccine", "vaccines", "vaccination", "virus", "viruses", "cigarette", "cigarettes"),
         *("pump", "pumps", "fasting", "monitor", "monitors", "diet", "diets", "cooling", "patch", "patches"),
         *("balloon", "balloons", "spray", "sprays", "pouch", "pouches", "gum", "transplant", "transplants"),
-        *("psychotherapy", "psychotherapies", "counselling", "counseling"),
+        *("psychotherapy", "psychotherapies", "counselling", "counseling", "embolization", "embolisation"),
     }
 )
 MODIFIER_ZIPF = 4.8
@@ -194,7 +195,17 @@ def is_subject_word(word: str) -> bool:
     if lower.endswith(VERB_AND_ADVERB_ENDINGS):  # "predominates", "markedly": rare words, but no names
         return False
     frequency = zipf(lower)
-    return len(lower) > 3 and frequency < RARE_ZIPF and not (frequency < SLIP_ZIPF and _slip_of_common_word(lower))
+    if len(lower) <= 3 or frequency >= RARE_ZIPF:
+        return False
+    return bool(_slip_of_brand(lower)) or not (frequency < SLIP_ZIPF and _slip_of_common_word(lower))
+
+
+def _slip_of_brand(word: str) -> str:
+    """The drug brand ``word`` is one typing slip from ("linzes": Linzess, "zolof": Zoloft), "" if none: a
+    brand misspelt is that brand, not the everyday word it is also one slip from ("lines")."""
+    if word in BRAND_NAMES or len(word) < MIN_BRAND_TYPO_LENGTH or _in_dictionary(word):
+        return ""
+    return min(_one_slip(word) & BRAND_NAMES.keys(), default="")
 
 
 def is_code(word: str) -> bool:
@@ -400,7 +411,8 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
         if after is not None and kind is not None:  # "HPV jab" is an HPV vaccination
             text, words = question[start : after.end], (*words, *words_of(kind))
             read_as = " ".join(words)
-        names = _drug_names(text, words, [question[a:b] for a, b in chemical_spans if a < end and start < b])
+        brand = _slip_of_brand(text.lower())
+        names = _drug_names(brand or text, words, [question[a:b] for a, b in chemical_spans if a < end and start < b])
         coverage.subjects.append(Subject(text, words, _mentions(library, text, words), read_as, drug_names=names))
     if any(s.chemical for s in coverage.subjects):  # "Does lithium interact with ibuprofen?"
         coverage.subjects.extend(_second_drugs(library, question, chemical_spans, [span for span, _ in named]))
@@ -737,16 +749,22 @@ def _unused_names(library: Library, question: str, taken: set[str]) -> list[tupl
 
 def _spelled_as_indexed(library: Library, words: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
     """The words with each unindexed one replaced by an indexed word one typing slip away, if there is one."""
-    fixed = list(words)
-    for i, word in enumerate(words):
-        if len(word) < MIN_TYPO_LENGTH or not word.isalpha() or _in_dictionary(word) or _used(library, word):
+    fixed: list[str] = []
+    for word in words:
+        fixed.append(word)
+        if len(word) < MIN_BRAND_TYPO_LENGTH or not word.isalpha() or _in_dictionary(word) or _used(library, word):
+            continue
+        if brand := _slip_of_brand(word):  # "zolof" is Zoloft, read as the sertraline abstracts name
+            fixed[-1:] = words_of(BRAND_NAMES[brand][0])
+            continue
+        if len(word) < MIN_TYPO_LENGTH:
             continue
         # a typing slip is rarer than the word meant: "asprin" is aspirin, but "phototherapy" is no
         # misspelt phytotherapy
         candidates = {_porter(c): c for c in _one_slip(word) if not zipf(word) or zipf(c) >= zipf(word)}
         found = library.store.indexed_terms(list(candidates))
         if found:
-            fixed[i] = candidates[max(found, key=lambda term: found[term])]
+            fixed[-1] = candidates[max(found, key=lambda term: found[term])]
     corrected = tuple(fixed)
     return corrected, (" ".join(corrected) if corrected != words else "")
 

@@ -356,3 +356,9 @@ def test_a_misspelt_brand_is_read_as_the_brand_not_as_an_everyday_word(fixture_l
     assert coverage.missing == ["linzes"]
     assert not subjects._slip_of_brand("lines")  # a dictionary word is no misspelt brand
     assert subjects._slip_of_brand("zolof") == "zoloft"
+
+
+def test_a_clause_before_the_verb_of_effect_is_no_thing(library_factory, monkeypatch):
+    library = library_factory([CUPS_AND_NEEDLES])
+    monkeypatch.setattr(subjects, "ABSENT_MIN_ARTICLES", 1)
+    assert subject_coverage(library, "Do hospitals provide lower quality care on weekends?").missing == []

@@ -579,6 +579,19 @@ _ASKED_THING = re.compile(
 )
 
 
+# Verbs that end a clause, not a name: "Do hospitals provide lower quality care …?" asks about hospitals
+_CLAUSE_VERBS = frozenset(
+    {
+        *("provide", "provides", "get", "gets", "have", "has", "take", "takes", "make", "makes", "give", "gives"),
+        *("keep", "keeps", "feel", "feels", "become", "becomes", "seem", "seems", "show", "shows", "tend", "tends"),
+        *("want", "wants", "try", "tries", "go", "goes", "come", "comes", "stay", "stays", "eat", "eats", "live"),
+        *("lives", "receive", "receives", "develop", "develops", "require", "requires", "suffer", "suffers"),
+        *("know", "knows", "think", "thinks", "say", "says", "find", "finds", "remain", "remains", "lead", "leads"),
+        *("bring", "brings", "allow", "allows", "actually", "really", "still", "also", "ever", "usually"),
+    }
+)
+
+
 def _asked_thing(library: Library, question: str, taken: set[str]) -> list[Subject]:
     """The thing a question asks the effect of, named in two or three everyday words ("Does a white noise
     machine help babies sleep?", "Is gua sha good for neck pain?", "Bed rest for back pain?"): missing when no
@@ -588,7 +601,7 @@ def _asked_thing(library: Library, question: str, taken: set[str]) -> list[Subje
         return []
     text = next(group for group in match.groups() if group)
     words = tuple(_lookup_form(w) for w in words_of(text))
-    if set(words) & (taken | STOP_WORDS) or not all(w.isalpha() for w in words):
+    if set(words) & (taken | STOP_WORDS | _CLAUSE_VERBS) or not all(w.isalpha() for w in words):
         return []
     return [Subject(text, words, _phrase_mentions(library, words), everyday=True)]
 

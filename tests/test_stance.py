@@ -18,6 +18,7 @@ from retrieval.answers.stance import (
     is_yes_no,
     load_stance_model,
     negated_words,
+    reports_harm,
     states_no_effect,
     verdict,
 )
@@ -274,3 +275,25 @@ def test_a_deciding_sentence_stating_no_effect_decides_no_unless_the_question_as
     assert not states_no_effect("Is furosemide safe before contrast?", sentence)
     assert not states_no_effect("Does it help?", "It did not affect insulin levels, but it increased glucose.")
     assert not states_no_effect("Does it help?", "Mortality fell by a third.")
+
+
+def test_a_finding_of_harm_answers_a_safety_question_no():
+    model = load_stance_model()
+    article = Article(
+        pmid="1",
+        title="Vitamin C supplements and cardiovascular death in women with diabetes",
+        year=2004,
+        abstract=[
+            AbstractSection(
+                "A high vitamin C intake from supplements is associated with an increased risk of cardiovascular "
+                "disease mortality in postmenopausal women with diabetes.",
+                label="CONCLUSION",
+            )
+        ],
+    )
+    # the classifier reads the finding as a yes; to "is it safe?" it is a no
+    finding = article_stance(model, "Do vitamin C supplements raise heart deaths in women with diabetes?", article)
+    safety = article_stance(model, "Are vitamin C supplements safe for the heart in women with diabetes?", article)
+    assert (finding.label, safety.label) == ("supports", "contradicts")
+    assert not reports_harm("Is it safe?", "Complications were rare and minor.")
+    assert not reports_harm("Does it work?", "It is associated with an increased risk of death.")

@@ -260,6 +260,32 @@ def states_no_effect(question: str, sentence: str) -> bool:
     return not (negated or risk or safety or contrasted) and bool(_NO_EFFECT.search(sentence))
 
 
+_SAFETY_QUESTION = re.compile(r"\b(?:safe|safely|safety|(?:ok|okay|all right) to take|can i take)\b", re.I)
+_HARM = re.compile(
+    r"\b(?:increased risk|higher risk|increases? the risk|associated with (?:an )?increased|toxicity|hepatotoxicity|"
+    r"nephrotoxicity|toxic|failure|fatal|deaths?|mortality|hazard|adverse|harm\w*|dangerous|syndrome|injury|damage|"
+    r"deleterious|bleeding|haemorrhage|hemorrhage|complications?)\b",
+    re.I,
+)
+# Words that make a harm sentence reassuring or negated: "complications were rare", "no increase in toxicity"
+_REASSURING = re.compile(
+    r"\b(?:no|not|without|never|neither|nor|none|unlikely|unable|low|lower|few|rare|rarely|minimal|minor|"
+    r"acceptable|tolerated|safe|safely|safety)\b",
+    re.I,
+)
+
+
+def reports_harm(question: str, sentence: str) -> bool:
+    """Whether a question asking if something is safe ("Is it safe to …", "Can I take X while on Y?") is answered
+    by a deciding sentence that reports harm, plainly ("is associated with an increased risk of …").
+
+    The classifier reads such a finding as a yes; to "Is it safe?" it is a no. On the hand-written dev
+    questions this turned 3 of 32 "no" answers right and none wrong; it changes none of PubMedQA dev's 9
+    questions about safety (their harm sentences say harm was rare).
+    """
+    return bool(_SAFETY_QUESTION.search(question) and _HARM.search(sentence) and not _REASSURING.search(sentence))
+
+
 def features(question: str, sentences: Sequence[str], kind: str = "") -> Counter:
     """The classifier's features of a question and its deciding sentences (raw counts; the model weighs them).
 
@@ -425,6 +451,8 @@ def article_stance(model: StanceModel, question: str, article: Article) -> Stanc
     label = max(p, key=p.__getitem__)
     if label != "contradicts" and states_no_effect(question, sentences[0]):
         label = "contradicts"
+    if label == "supports" and reports_harm(question, sentences[0]):  # a finding of harm: not safe
+        return Stance("contradicts", p["supports"], sentences[0], p)
     return Stance(label, p[label], sentences[0], p)  # type: ignore[arg-type]
 
 

@@ -18,6 +18,7 @@ from retrieval.answers.stance import (
     is_yes_no,
     load_stance_model,
     negated_words,
+    reports_dispensable,
     reports_harm,
     states_no_effect,
     verdict,
@@ -297,3 +298,10 @@ def test_a_finding_of_harm_answers_a_safety_question_no():
     assert (finding.label, safety.label) == ("supports", "contradicts")
     assert not reports_harm("Is it safe?", "Complications were rare and minor.")
     assert not reports_harm("Does it work?", "It is associated with an increased risk of death.")
+
+
+def test_a_sentence_saying_it_can_be_done_without_answers_a_need_question_no():
+    sentence = "Pretreatment ECG is of limited value for patients with a normal heart rate."
+    assert reports_dispensable("Does my baby need a heart check before propranolol?", sentence)
+    assert not reports_dispensable("Does propranolol slow the heart?", sentence)
+    assert not reports_dispensable("Is an ECG necessary?", "An ECG found arrhythmias in 3% of infants.")

@@ -286,6 +286,29 @@ def reports_harm(question: str, sentence: str) -> bool:
     return bool(_SAFETY_QUESTION.search(question) and _HARM.search(sentence) and not _REASSURING.search(sentence))
 
 
+_NEED_QUESTION = re.compile(
+    r"\b(?:necessary|needed|need|needs|required|require|requires|mandatory|essential|indicated|justified|warranted)\b",
+    re.I,
+)
+_DISPENSABLE = re.compile(
+    r"\b(?:preferred alternative|alternative to|unnecessary|not (?:necessary|needed|required|justified|warranted|"
+    r"indicated|mandatory|essential|routinely|useful)|(?:of )?limited value|(?:can|could|may) be (?:avoided|omitted)|"
+    r"safely (?:avoided|omitted)|no need|superfluous|redundant)\b",
+    re.I,
+)
+
+
+def reports_dispensable(question: str, sentence: str) -> bool:
+    """Whether a question asking if something is needed ("Is nasal packing necessary after …?", "Does my baby
+    need a heart check …?") is answered by a deciding sentence saying it can be done without ("of limited
+    value", "a preferred alternative to nasal packing").
+
+    The classifier reads the sentence's recommendation as a yes. On the hand-written dev questions this
+    turned 2 "no" answers right and none wrong; it changes none of PubMedQA dev's 25 questions about need.
+    """
+    return bool(_NEED_QUESTION.search(question) and _DISPENSABLE.search(sentence))
+
+
 def features(question: str, sentences: Sequence[str], kind: str = "") -> Counter:
     """The classifier's features of a question and its deciding sentences (raw counts; the model weighs them).
 
@@ -451,7 +474,8 @@ def article_stance(model: StanceModel, question: str, article: Article) -> Stanc
     label = max(p, key=p.__getitem__)
     if label != "contradicts" and states_no_effect(question, sentences[0]):
         label = "contradicts"
-    if label == "supports" and reports_harm(question, sentences[0]):  # a finding of harm: not safe
+    # a finding of harm answers "is it safe?" no, and "can be done without" answers "is it needed?" no
+    if label == "supports" and (reports_harm(question, sentences[0]) or reports_dispensable(question, sentences[0])):
         return Stance("contradicts", p["supports"], sentences[0], p)
     return Stance(label, p[label], sentences[0], p)  # type: ignore[arg-type]
 

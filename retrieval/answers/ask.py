@@ -30,6 +30,7 @@ from retrieval.library.filters import SearchFilters
 from retrieval.search.hybrid import run_search
 from retrieval.search.results import Hit
 from retrieval.search.subjects import subject_coverage
+from retrieval.search.unnamed import described_treatment, unnamed_sentence
 
 Mode = Literal["extractive", "llm"]
 NO_EVIDENCE = "No evidence in this library answers this question."
@@ -76,6 +77,8 @@ def ask(
     answer.missing, answer.read_as = subjects.missing, subjects.read_as
     if not result.hits or load_rule(library).abstains(features(result, subjects)):
         return _abstain(answer, result.hits, subjects.missing_sentence() or NO_EVIDENCE, started)
+    if described := described_treatment(searched):  # "the new cholesterol injection", not "the new drug dapagliflozin"
+        return _abstain(answer, result.hits, unnamed_sentence(described), started)
     if subjects.chemicals and not answering_hits(result.hits, subjects):  # the drug only in unrelated articles
         return _abstain(answer, result.hits, subjects.elsewhere_sentence(), started)
 

@@ -362,3 +362,16 @@ def test_a_clause_before_the_verb_of_effect_is_no_thing(library_factory, monkeyp
     library = library_factory([CUPS_AND_NEEDLES])
     monkeypatch.setattr(subjects, "ABSENT_MIN_ARTICLES", 1)
     assert subject_coverage(library, "Do hospitals provide lower quality care on weekends?").missing == []
+
+
+def test_a_training_is_named_by_its_modifiers(library_factory):
+    gym = Article(
+        pmid="92000018",
+        title="Resistance training in heart failure",
+        year=2009,
+        abstract=[AbstractSection("Resistance training at high intensity raised peak oxygen uptake; interval data.")],
+    )
+    library = library_factory([gym])
+    coverage = subject_coverage(library, "Is high-intensity interval training safe in heart failure?")
+    assert coverage.missing == ["high-intensity interval training"]
+    assert subject_coverage(library, "Is resistance training safe in heart failure?").missing == []

@@ -95,7 +95,7 @@ NAMED_BY_MODIFIERS = frozenset(
         *("vaccine", "vaccines", "vaccination", "virus", "viruses", "cigarette", "cigarettes"),
         *("pump", "pumps", "fasting", "monitor", "monitors", "diet", "diets", "cooling", "patch", "patches"),
         *("balloon", "balloons", "spray", "sprays", "pouch", "pouches", "gum", "transplant", "transplants"),
-        *("psychotherapy", "psychotherapies", "counselling", "counseling", "embolization", "embolisation"),
+        *("psychotherapy", "psychotherapies", "counselling", "counseling", "embolization", "embolisation", "training"),
     }
 )
 MODIFIER_ZIPF = 4.8

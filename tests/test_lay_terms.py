@@ -34,3 +34,20 @@ def test_an_operation_said_in_lay_words_is_its_clinical_name():
 def test_brand_names_are_read_as_generic_names():
     assert clinical_names("Can I take Tylenol with Coumadin?") == ["acetaminophen", "paracetamol", "warfarin"]
     assert all(term == term.lower() and names for term, names in BRAND_NAMES.items())
+
+
+def test_a_clinical_abbreviation_is_read_as_its_spelled_out_name(library_factory):
+    from retrieval.library.records import AbstractSection, Article
+    from retrieval.search.subjects import subject_coverage
+
+    asthma = Article(
+        pmid="92100001",
+        title="Salmeterol or theophylline in asthma",
+        year=2000,
+        abstract=[AbstractSection("The long-acting beta2-agonist salmeterol caused fewer adverse events.")],
+    )
+    library = library_factory([asthma])
+    coverage = subject_coverage(library, "Salmeterol vs theophylline in asthma - fewer AEs with LABA?")
+    assert coverage.missing == [] and coverage.read_as["LABA"] == "long-acting beta2-agonist"
+    # spelled out nowhere, it is still missing, under the name the question gave
+    assert subject_coverage(library, "Is salmeterol safe in HFrEF?").missing == ["HFrEF"]

@@ -7,7 +7,7 @@ subject the library does not cover, and refuses a question the library answers;
 and BM25 cannot match words no abstract uses. So a lay term found in a question
 is looked up under its clinical names, and search adds those names to its
 keyword query. Drug brand names work the same way (``retrieval.search.brand_names``:
-Zoloft is sertraline).
+Zoloft is sertraline), and so do clinical abbreviations (``retrieval.search.abbreviations``: HFrEF).
 
 Only true synonyms belong here: a lay term and the clinical name of the same
 thing. A neighbour ("snoring" for sleep apnoea, "blackout" for syncope) would
@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from retrieval.search.abbreviations import ABBREVIATIONS
 from retrieval.search.brand_names import BRAND_NAMES
 
 # lay term (lower case, as people type it) -> clinical names, most usual first
@@ -266,7 +267,7 @@ class LayTerm:
 
 
 # lay terms and drug brand names: every everyday name with the names abstracts use instead
-OTHER_NAMES: dict[str, tuple[str, ...]] = {**BRAND_NAMES, **LAY_TERMS}
+OTHER_NAMES: dict[str, tuple[str, ...]] = {**BRAND_NAMES, **ABBREVIATIONS, **LAY_TERMS}
 
 
 def lay_terms(question: str) -> list[LayTerm]:

@@ -1,0 +1,80 @@
+"""Clinical abbreviations and the words abstracts spell them out in: HFrEF is heart failure with reduced
+ejection fraction, LABA a long-acting beta-agonist.
+
+Clinicians ask tersely ("Salmeterol vs theophylline in asthma - fewer AEs with LABA?"); a library whose
+abstracts spell the term out, or predate the abbreviation, never writes it. Without this table such an
+abbreviation is read as a named subject the library lacks, and an answerable question is refused. Like
+lay terms, each is looked up under its spelled-out names (``retrieval.search.lay_terms``), and is still
+named as missing when the library holds none of them.
+
+Only abbreviations of three or more letters that are not English words: "RA", "AF" or "MI" also abbreviate
+other things, and the subject check reads them as written.
+"""
+
+from __future__ import annotations
+
+# abbreviation (lower case) -> spelled-out names, the usual first
+ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    # heart and vessels
+    "hfref": ("reduced ejection fraction", "systolic heart failure"),
+    "hfpef": ("preserved ejection fraction", "diastolic heart failure"),
+    "gdmt": ("guideline-directed medical therapy",),
+    "htn": ("hypertension",),
+    "acei": ("ACE inhibitor", "angiotensin-converting enzyme inhibitor"),
+    "arb": ("angiotensin receptor blocker", "angiotensin II receptor blocker"),
+    "arbs": ("angiotensin receptor blockers", "angiotensin II receptor blockers"),
+    "doac": ("direct oral anticoagulant",),
+    "doacs": ("direct oral anticoagulants",),
+    "noac": ("novel oral anticoagulant", "non-vitamin K antagonist oral anticoagulant"),
+    "noacs": ("novel oral anticoagulants", "non-vitamin K antagonist oral anticoagulants"),
+    "pci": ("percutaneous coronary intervention",),
+    "vte": ("venous thromboembolism",),
+    "cva": ("stroke", "cerebrovascular accident"),
+    "lvef": ("left ventricular ejection fraction",),
+    # lungs
+    "laba": ("long-acting beta-agonist", "long-acting beta2-agonist", "long-acting beta agonist"),
+    "labas": ("long-acting beta-agonists", "long-acting beta2-agonists", "long-acting beta agonists"),
+    "lama": ("long-acting muscarinic antagonist",),
+    "ics": ("inhaled corticosteroid", "inhaled corticosteroids", "inhaled steroid"),
+    "osa": ("obstructive sleep apnea", "obstructive sleep apnoea"),
+    # kidneys, liver, gut
+    "ckd": ("chronic kidney disease", "chronic renal failure"),
+    "esrd": ("end-stage renal disease",),
+    "eskd": ("end-stage kidney disease", "end-stage renal disease"),
+    "aki": ("acute kidney injury", "acute renal failure"),
+    "esa": ("erythropoiesis-stimulating agent", "erythropoietin"),
+    "esas": ("erythropoiesis-stimulating agents", "erythropoietin"),
+    "nafld": ("non-alcoholic fatty liver disease", "nonalcoholic fatty liver disease"),
+    "nash": ("non-alcoholic steatohepatitis", "nonalcoholic steatohepatitis"),
+    "hcc": ("hepatocellular carcinoma",),
+    "gerd": ("gastroesophageal reflux", "gastro-oesophageal reflux"),
+    "gord": ("gastro-oesophageal reflux", "gastroesophageal reflux"),
+    "ibd": ("inflammatory bowel disease",),
+    # diabetes and hormones
+    "t2dm": ("type 2 diabetes",),
+    "t1dm": ("type 1 diabetes",),
+    "adt": ("androgen deprivation therapy", "androgen deprivation", "androgen ablation"),
+    # cancer and blood
+    "mcrpc": ("metastatic castration-resistant prostate cancer", "hormone-refractory prostate cancer"),
+    "crpc": ("castration-resistant prostate cancer", "hormone-refractory prostate cancer"),
+    "nsclc": ("non-small cell lung cancer", "non-small-cell lung cancer"),
+    "sclc": ("small cell lung cancer", "small-cell lung cancer"),
+    "asct": ("autologous stem cell transplantation", "autologous stem cell transplant"),
+    "rrmm": ("relapsed or refractory multiple myeloma", "relapsed multiple myeloma"),
+    "len-dex": ("lenalidomide",),  # regimens under their principal drug, as combination brands are
+    "bort-dex": ("bortezomib",),
+    # nerves and mind
+    "rrms": ("relapsing-remitting multiple sclerosis",),
+    "spms": ("secondary progressive multiple sclerosis",),
+    "adhd": ("attention deficit hyperactivity disorder",),
+    # urology
+    "bph": ("benign prostatic hyperplasia", "benign prostatic hypertrophy"),
+    "luts": ("lower urinary tract symptoms",),
+    # drugs and events
+    "mtx": ("methotrexate",),
+    "nsaids": ("non-steroidal anti-inflammatory drugs", "nonsteroidal anti-inflammatory drugs"),
+    "ppi": ("proton pump inhibitor",),
+    "ppis": ("proton pump inhibitors",),
+    "aes": ("adverse events", "adverse effects"),
+    "orr": ("overall response rate", "response rate"),
+}

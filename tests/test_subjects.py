@@ -375,3 +375,15 @@ def test_a_training_is_named_by_its_modifiers(library_factory):
     coverage = subject_coverage(library, "Is high-intensity interval training safe in heart failure?")
     assert coverage.missing == ["high-intensity interval training"]
     assert subject_coverage(library, "Is resistance training safe in heart failure?").missing == []
+
+
+def test_a_thing_asked_about_in_the_words_of_evidence_is_found(library_factory, monkeypatch):
+    library = library_factory([CUPS_AND_NEEDLES])
+    monkeypatch.setattr(subjects, "ABSENT_MIN_ARTICLES", 1)
+    for question in (
+        "How effective is box breathing for panic attacks?",
+        "Is there any evidence that box breathing helps panic attacks?",
+        "What does the research say about box breathing for panic?",
+    ):
+        assert "box breathing" in subject_coverage(library, question).missing
+    assert "heating pad" in subject_coverage(library, "How well does a heating pad work for period pain?").missing

@@ -569,11 +569,18 @@ _EFFECTS = (
     "boost|boosts|slow|slows|heal|heals|calm|calms|soothe|soothes"
 )
 _QUALITIES = "good|safe|effective|useful|worth|helpful|bad|harmful|dangerous"
+# "How effective is X for Y?", "Is there any evidence that X helps Y?", "What does the research say about X?"
+_EVIDENCE_FOR = (
+    r"(?:how\s+(?:effective|useful|safe|good)\s+(?:is|are)|how\s+well\s+(?:does|do)|is\s+there\s+(?:any\s+)?"
+    r"evidence\s+(?:that|for)|what(?:\s+is|'s)\s+the\s+evidence\s+(?:for|on)|what\s+does\s+the\s+(?:research|evidence)"
+    r"\s+say\s+(?:about|on)|any\s+evidence\s+(?:that|for))"
+)
 _THING = r"((?:[a-z][a-z'’-]*\s+){1,2}[a-z][a-z'’-]*)"
 _ASKED_THING = re.compile(
     rf"^\W*(?:(?:does|do|did|can|could|will|would|may|might)\s+(?:(?:a|an|the|my|your)\s+)?{_THING}\s+"
     rf"(?:really\s+|actually\s+)?(?:{_EFFECTS})\b|(?:is|are)\s+(?:(?:a|an|the)\s+)?{_THING}\s+(?:really\s+)?"
-    rf"(?:{_QUALITIES})\b|(?:should\s+i|should\s+we|is\s+it\s+worth)\s+(?:try|use|get|buy|trying|using|getting)\s+"
+    rf"(?:{_QUALITIES})\b|{_EVIDENCE_FOR}\s+(?:(?:a|an|the)\s+)?{_THING}\s+(?:for|in|at|on|after|during|with|and|"
+    rf"{_EFFECTS})\b|(?:should\s+i|should\s+we|is\s+it\s+worth)\s+(?:try|use|get|buy|trying|using|getting)\s+"
     rf"(?:(?:a|an|the)\s+)?{_THING}\s+(?:for|to|after|during|when|if)\b|{_THING}\s+for\s+[^?]{{3,40}}\?\s*$)",
     re.IGNORECASE,
 )
@@ -600,6 +607,8 @@ def _asked_thing(library: Library, question: str, taken: set[str]) -> list[Subje
     if match is None:
         return []
     text = next(group for group in match.groups() if group)
+    while len(text.split()) > 2 and re.fullmatch(_EFFECTS, text.split()[-1], re.IGNORECASE):  # "heating pad work"
+        text = text.rsplit(maxsplit=1)[0]
     words = tuple(_lookup_form(w) for w in words_of(text))
     if set(words) & (taken | STOP_WORDS | _CLAUSE_VERBS) or not all(w.isalpha() for w in words):
         return []

@@ -384,6 +384,8 @@ def test_a_thing_asked_about_in_the_words_of_evidence_is_found(library_factory, 
         "How effective is box breathing for panic attacks?",
         "Is there any evidence that box breathing helps panic attacks?",
         "What does the research say about box breathing for panic?",
+        "Would you recommend box breathing for my panic attacks?",
+        "Has anyone tried box breathing for panic attacks?",
     ):
         assert "box breathing" in subject_coverage(library, question).missing
     assert "heating pad" in subject_coverage(library, "How well does a heating pad work for period pain?").missing

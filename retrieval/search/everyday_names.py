@@ -49,6 +49,7 @@ EVERYDAY_NAMES = frozenset(
         *("ice baths", "cold showers", "cold plunge", "forest bathing", "breathing exercises", "talk therapy"),
         *("group therapy", "family therapy", "couples therapy", "sleep hygiene", "sleep restriction"),
         *("time-restricted eating", "juice cleanse", "spinal manipulation", "foam rolling", "laughter therapy"),
+        *("alexander technique", "bowen technique", "emotional freedom technique", "tapping therapy"),
         *("hot stone massage", "mud therapy", "wild swimming", "sound therapy", "magnet therapy"),
         *("copper bracelets", "salt therapy", "oil pulling", "nasal irrigation", "ear candling"),
         # psychotherapies by name

@@ -573,7 +573,8 @@ _QUALITIES = "good|safe|effective|useful|worth|helpful|bad|harmful|dangerous"
 _EVIDENCE_FOR = (
     r"(?:how\s+(?:effective|useful|safe|good)\s+(?:is|are)|how\s+well\s+(?:does|do)|is\s+there\s+(?:any\s+)?"
     r"evidence\s+(?:that|for)|what(?:\s+is|'s)\s+the\s+evidence\s+(?:for|on)|what\s+does\s+the\s+(?:research|evidence)"
-    r"\s+say\s+(?:about|on)|any\s+evidence\s+(?:that|for))"
+    r"\s+say\s+(?:about|on)|any\s+evidence\s+(?:that|for)|(?:would|do|does|did)\s+(?:you|anyone|anybody)\s+"
+    r"(?:recommend|suggest|advise)|(?:has\s+)?(?:anyone|anybody)\s+(?:tried|used))"
 )
 _THING = r"((?:[a-z][a-z'’-]*\s+){1,2}[a-z][a-z'’-]*)"
 _ASKED_THING = re.compile(

@@ -124,9 +124,8 @@ class SubjectCoverage:
 
     subjects: list[Subject] = field(default_factory=list)
     together: list[str] = field(default_factory=list)  # PMIDs of articles mentioning every present subject
-    naming_chemicals: list[str] = field(default_factory=list)  # PMIDs of articles mentioning one of ``chemicals``
-    # PMIDs of articles mentioning every one of ``chemicals`` (each by one of its names): the articles that may
-    # answer "Is it safe to take ibuprofen with lisinopril?"
+    # PMIDs of articles mentioning every one of ``chemicals`` asked about together (each by one of its names;
+    # "a quinolone like ofloxacin" by either): the articles that may answer "Is ibuprofen safe with lisinopril?"
     naming_every_chemical: list[str] = field(default_factory=list)
 
     @property
@@ -200,6 +199,7 @@ def is_subject_word(word: str) -> bool:
     return bool(_slip_of_brand(lower)) or not (frequency < SLIP_ZIPF and _slip_of_common_word(lower))
 
 
+@lru_cache(maxsize=4096)
 def _slip_of_brand(word: str) -> str:
     """The drug brand ``word`` is one typing slip from ("linzes": Linzess, "zolof": Zoloft), "" if none: a
     brand misspelt is that brand, not the everyday word it is also one slip from ("lines")."""
@@ -427,12 +427,11 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
     coverage.subjects = list({s.text.lower(): s for s in coverage.subjects}.values())  # a lay term once
     if coverage.present:
         coverage.together = _naming_all(library, coverage.present)
-    if coverage.chemicals:  # one drug suffices: "a quinolone like ofloxacin" is answered by an ofloxacin article
+    if coverage.chemicals:
         naming = [
             {pmid for s in group for n in s.drug_names for pmid in _naming_all(library, [Subject(" ".join(n), n, 1)])}
             for group in _asked_together(question, [s for s in coverage.present if s.chemical])
         ]
-        coverage.naming_chemicals = sorted(set().union(*naming))
         coverage.naming_every_chemical = sorted(set.intersection(*naming))
     return coverage
 
@@ -568,6 +567,7 @@ _EFFECTS = (
     "prevent|prevents|relieve|relieves|ease|eases|shorten|shortens|treat|treats|cure|cures|protect|protects|"
     "boost|boosts|slow|slows|heal|heals|calm|calms|soothe|soothes"
 )
+_EFFECT_WORDS = frozenset(_EFFECTS.split("|"))
 _QUALITIES = "good|safe|effective|useful|worth|helpful|bad|harmful|dangerous"
 # "How effective is X for Y?", "Is there any evidence that X helps Y?", "What does the research say about X?"
 _EVIDENCE_FOR = (
@@ -608,7 +608,7 @@ def _asked_thing(library: Library, question: str, taken: set[str]) -> list[Subje
     if match is None:
         return []
     text = next(group for group in match.groups() if group)
-    while len(text.split()) > 2 and re.fullmatch(_EFFECTS, text.split()[-1], re.IGNORECASE):  # "heating pad work"
+    while len(text.split()) > 2 and text.split()[-1].lower() in _EFFECT_WORDS:  # "heating pad work"
         text = text.rsplit(maxsplit=1)[0]
     words = tuple(_lookup_form(w) for w in words_of(text))
     if set(words) & (taken | STOP_WORDS | _CLAUSE_VERBS) or not all(w.isalpha() for w in words):

@@ -76,6 +76,18 @@ _ABBREVIATIONS = frozenset(_ABBREVIATION_TEXT.split())
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])")
 
 
+PARENTHESIS_REACH = 60  # characters: a parenthesis opened this close before a period keeps the sentence going
+
+
+def _inside_parentheses(candidate: str) -> bool:
+    """Whether a period ends ``candidate`` inside a parenthesis opened shortly before it and not yet closed.
+
+    Only a recent one counts: a parenthesis left open by a typing slip must not swallow the rest of an abstract.
+    """
+    opened = candidate.rfind("(")
+    return opened > candidate.rfind(")") and len(candidate) - opened <= PARENTHESIS_REACH
+
+
 def split_sentences(text: str) -> list[str]:
     """Split text into sentences, respecting common abbreviations, initials and decimals."""
     text = " ".join(text.split())
@@ -87,6 +99,8 @@ def split_sentences(text: str) -> list[str]:
         candidate = text[start : match.start()].rstrip()
         last_word = candidate.rsplit(" ", 1)[-1].rstrip(".!?\"')]").lower()
         if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
+            continue
+        if _inside_parentheses(candidate):  # "reduced serum cholestanol (67. 3%) …", as some records print decimals
             continue
         sentences.append(text[start : match.end()].strip())
         start = match.end()

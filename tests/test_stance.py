@@ -18,12 +18,16 @@ from retrieval.answers.stance import (
     is_yes_no,
     load_stance_model,
     negated_words,
+    question_terms,
+    relevance,
     reports_dispensable,
     reports_harm,
     states_no_effect,
     verdict,
+    worse_sentence,
 )
 from retrieval.library.records import AbstractSection, Article
+from retrieval.text import stems
 
 ROOT = Path(__file__).resolve().parents[1]
 ANSWERABLE = ROOT / "bench" / "data" / "trust" / "answerable_questions.jsonl"
@@ -50,6 +54,8 @@ def article(sections: dict[str, str], title: str = "A study") -> Article:
         "So, is it safe to fly after a DVT?",
         "Storage of vaccines in the community: weak link in the cold chain?",
         "Hypotension in the ICU: a risk factor for delirium?",
+        "Metered-dose inhalers. Do health care providers know what to teach?",
+        "Olanzapine or risperidone first-line in first-episode schizophrenia - any difference in response?",
     ],
 )
 def test_yes_no_questions(question: str) -> None:
@@ -66,6 +72,10 @@ def test_yes_no_questions(question: str) -> None:
         "Why do some patients not respond to clopidogrel?",
         "treatment of gout",
         "",
+        "Sitagliptin add-on in T2DM uncontrolled on glimepiride - HbA1c drop?",
+        "Len-dex in RRMM real-world - ORR and DVT rate?",
+        "Ipratropium or theophylline for acute bronchodilation in stable COPD?",
+        "Side effects of alendronate?",
     ],
 )
 def test_other_questions(question: str) -> None:
@@ -305,3 +315,45 @@ def test_a_sentence_saying_it_can_be_done_without_answers_a_need_question_no():
     assert reports_dispensable("Does my baby need a heart check before propranolol?", sentence)
     assert not reports_dispensable("Does propranolol slow the heart?", sentence)
     assert not reports_dispensable("Is an ECG necessary?", "An ECG found arrhythmias in 3% of infants.")
+
+
+def test_a_case_report_titled_with_the_harm_answers_can_i_take_them_together_no():
+    model = load_stance_model()
+    article = Article(
+        pmid="1",
+        title="Serotonin syndrome from venlafaxine-tranylcypromine interaction.",
+        year=1996,
+        abstract=[
+            AbstractSection("A man on tranylcypromine was given venlafaxine; his temperature rose to 40 C.", "RESULTS"),
+            AbstractSection("This patient survived without sequelae after aggressive sedation.", "CONCLUSIONS"),
+        ],
+    )
+    assert article_stance(model, "Can I take venlafaxine while I'm on tranylcypromine?", article).label == "contradicts"
+
+
+def test_a_sentence_calling_it_harmful_answers_does_it_help_no():
+    sentences = ["Renal failure was more common.", "Furosemide may be deleterious in the prevention of nephropathy."]
+    question = "Will Lasix with IV fluids protect my kidneys from the dye?"
+    assert worse_sentence(question, sentences) == sentences[1]
+    assert worse_sentence("Is Lasix safe before the dye?", sentences) == ""  # asks no benefit
+    # said of the comparator, or negated: left to the classifier
+    assert worse_sentence(question, ["Controls, compared with the treated, showed deterioration."]) == ""
+    assert worse_sentence(question, ["Furosemide was not deleterious."]) == ""
+
+
+def test_equal_outcomes_answer_any_difference_no():
+    sentence = "Clinical outcomes with risperidone were equal to those with olanzapine."
+    assert states_no_effect("Olanzapine or risperidone - any difference in response?", sentence)
+    assert not states_no_effect("Is risperidone as good as olanzapine?", sentence)
+
+
+def test_a_lay_term_or_brand_counts_as_written_any_of_its_ways():
+    terms = question_terms("Can a water pill cause impotence?")
+    assert (frozenset(stems("water pill")), frozenset(stems("diuretic"))) in terms
+    trial = Article(
+        pmid="1",
+        title="Adverse reactions to a diuretic for mild hypertension",
+        abstract=[AbstractSection("The diuretic was found to cause impotence in more men than placebo did.")],
+    )
+    assert relevance("Can a water pill cause impotence?", trial) == 1.0
+    assert relevance("Can a sleeping pill cause impotence?", trial) < 1.0

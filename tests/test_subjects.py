@@ -246,10 +246,17 @@ def test_a_therapy_named_in_everyday_words_the_library_never_names_is_missing(li
     assert subject_coverage(library, "Does a ketogenic diet help?").missing == ["ketogenic diet"]
 
 
-def test_the_question_in_library_words_replaces_what_was_read_another_way(library_factory):
-    library = library_factory([CHICKENPOX])
-    coverage = subject_coverage(library, "Is Chickenpox worse in adults?")
-    assert coverage.in_library_words("Is Chickenpox worse in adults?") == "Is varicella worse in adults?"
+def test_the_question_in_library_words_spells_a_slip_as_the_library_and_keeps_lay_terms(fixture_library: Library):
+    question = "Does rosuvastatn prevent strokes?"
+    assert subject_coverage(fixture_library, question).in_library_words(question) == (
+        "Does rosuvastatin prevent strokes?"
+    )
+
+
+def test_the_question_in_library_words_keeps_a_lay_term_the_verdict_reads_under_all_its_names(library_factory):
+    coverage = subject_coverage(library_factory([CHICKENPOX]), "Is Chickenpox worse in adults?")
+    assert coverage.read_as == {"Chickenpox": "varicella"}
+    assert coverage.in_library_words("Is Chickenpox worse in adults?") == "Is Chickenpox worse in adults?"
 
 
 def test_a_drug_is_named_by_its_recognised_name_and_a_brand_by_its_generics(fixture_library: Library):

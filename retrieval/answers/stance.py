@@ -33,6 +33,7 @@ from typing import Literal
 
 from retrieval.library.evidence import BY_LABEL, OTHER
 from retrieval.library.records import Article
+from retrieval.search.lay_terms import lay_terms
 from retrieval.text import STOP_WORDS, split_sentences, stem, stems, words
 
 STANCE_MODEL = "stance_model.json"
@@ -59,6 +60,23 @@ _LEAD = re.compile(
 _CHOICE = re.compile(r"\bor\s+(?:only|rather|instead|by|added|mostly|through|via)\b", re.I)
 
 
+# A title-style question whose last part ends in a quantity asks for a figure ("… - response rate?") …
+_ASKS_FIGURE = re.compile(
+    r"\b(?:rates?|drop|fall|rise|change|dose|dosage|dosing|duration|incidence|prevalence|percentage|proportion|"
+    r"frequency|number|levels?|timing|how much|how long|ORR|cost)\W*$",
+    re.I,
+)
+# … one naming two alternatives asks which ("Ipratropium or theophylline for COPD?") …
+_ASKS_WHICH = re.compile(r"\w\s+or\s+(?!not\b|no\b|never\b)\w", re.I)
+# … and one naming a topic asks what is known of it ("Side effects of alendronate?").
+_NAMES_TOPIC = re.compile(
+    r"(?:side[ -]effects?|adverse (?:effects?|events?|reactions?)|dos(?:e|age|ing)|mechanisms?|causes?|"
+    r"risk factors?|symptoms?|signs|treatments?|treatment options|management|prognosis|interactions?|"
+    r"alternatives?)\s+(?:of|for|to|in|with)\b",
+    re.I,
+)
+
+
 def _starts_with_auxiliary(clause: str) -> bool:
     clause_words = words(clause)
     return bool(clause_words) and (clause_words[0] in _AUX or clause_words[0] in _AUX_TYPOS)
@@ -81,7 +99,7 @@ def is_yes_no(question: str) -> bool:
         return False
     if _CHOICE.search(text):
         return False
-    clauses = re.split(r"[,;:]\s*|\s+-\s+", text)
+    clauses = re.split(r"[,;:]\s*|\.\s+|\s+-\s+", text)  # "Metered-dose inhalers. Do providers know …?"
     first = tokens[0]
     if first in _AUX or first in _AUX_TYPOS:
         return True
@@ -94,7 +112,10 @@ def is_yes_no(question: str) -> bool:
             return False
     if first in _WH:
         return False
-    # Title-style: "Statins in the elderly: worth it?"
+    # Title-style: "Statins in the elderly: worth it?", but not "Sitagliptin add-on - HbA1c drop?"
+    last = re.split(r"[:;]\s*|\s+-\s+", text.rstrip("?. "))[-1]
+    if _ASKS_FIGURE.search(last) or _ASKS_WHICH.search(last) or _NAMES_TOPIC.match(text):
+        return False
     return text.endswith("?") and not (set(tokens) & _WH)
 
 
@@ -122,6 +143,35 @@ _FINDING = re.compile(
     r"correlat\w*|predict\w*|effective|risk|odds|ratio|p\s*[<=>])",
     re.I,
 )
+
+
+Term = tuple[frozenset[str], ...]  # one term of a question: its ways of being written, each a set of stems
+
+
+def question_terms(question: str) -> list[Term]:
+    """The terms an abstract must use to be about ``question``: each content word, and each lay term or brand
+    name as one term that any of its names matches ("water pill" or "diuretic", "Tylenol" or "paracetamol").
+
+    Without the other names, "Can a water pill for high blood pressure cause impotence?" shares two of its
+    words with the trial of bendrofluazide for mild hypertension that answers it.
+    """
+    named = lay_terms(question)
+    plain = question
+    for term in reversed(named):
+        plain = plain[: term.start] + " " + plain[term.end :]
+    terms: list[Term] = [(frozenset({s}),) for s in sorted(stems(plain))]
+    for term in named:
+        ways = tuple(frozenset(stems(name)) for name in (term.text, *term.clinical) if stems(name))
+        if ways:
+            terms.append(ways)
+    return terms
+
+
+def terms_used(terms: Sequence[Term], text_stems: set[str]) -> float:
+    """Share of ``terms`` that a text (given as its stems) writes one way or another."""
+    if not terms:
+        return 0.0
+    return sum(any(way <= text_stems for way in term) for term in terms) / len(terms)
 
 
 @dataclass(frozen=True)
@@ -154,10 +204,10 @@ def candidate_sentences(question: str, article: Article) -> list[Candidate]:
         flat = [s for _, sentences in sections for s in sentences]
         tail = flat if len(flat) <= 2 else flat[len(flat) // 2 :]
         pool = [(s, "other", (i + 1) / len(tail)) for i, s in enumerate(tail)]
-    q_stems = stems(question)
+    terms = question_terms(question)
     ranked = []
     for s, kind, position in pool:
-        overlap = len(q_stems & stems(s)) / len(q_stems) if q_stems else 0.0
+        overlap = terms_used(terms, stems(s))
         score = overlap + 0.15 * position + (0.4 if kind == "conclusion" else 0.0) + 0.15 * bool(_FINDING.search(s))
         ranked.append(Candidate(s, kind, score))
     ranked.sort(key=lambda c: -c.score)
@@ -166,7 +216,7 @@ def candidate_sentences(question: str, article: Article) -> list[Candidate]:
 
 # ------------------------------------------------------------------ features
 _NEGATOR_TEXT = """no not nor neither never none without cannot lack lacks lacking absence absent fail failed fails
-    unlikely unrelated independent"""
+    unable unlikely unrelated independent"""
 _NEGATORS = frozenset(_NEGATOR_TEXT.split())
 _SCOPE_END = re.compile(r"[.,;:!?()\[\]]|\bbut\b|\bhowever\b|\bwhereas\b|\balthough\b|\bwhile\b")
 _CUES: dict[str, re.Pattern] = {
@@ -199,6 +249,7 @@ _CUES: dict[str, re.Pattern] = {
 _RISK_WORDS = frozenset({"risk", "harm", "harmful", "worse", "complication", "complications", "adverse"})
 _SAFETY_WORDS = frozenset({"safe", "safely", "safety"})
 _NO_EFFECT = re.compile(
+    r"\b(?:unable|failed) to (?:substantiate|demonstrate|show|confirm|find|detect|establish)\b|"
     r"\b(?:do|does|did) not (?:support|improve|reduce|increase|affect|influence|predict|change|differ|correlate|"
     r"decrease|prevent|provide)\b|\bno (?:significant |direct |clear |major |statistically significant )?"
     r"(?:association|relationship|link|difference|differences|effect|benefit|advantage|correlation|impact|"
@@ -206,6 +257,9 @@ _NO_EFFECT = re.compile(
     r"different|predictive|effective|superior|necessary|useful|justified|recommended)\b|\bfailed to\b",
     re.I,
 )
+# "Any difference in response?" is answered no by outcomes that were "equal" (not so "Is A as good as B?")
+_ASKS_DIFFERENCE = re.compile(r"\b(?:differ\w*|superior|more effective|advantage)\b", re.I)
+_SAME = re.compile(r"\b(?:equal|equivalent|similar|comparable)\b", re.I)
 _CONTRAST = re.compile(r"\b(?:but|whereas|while|however|although|though|except)\b", re.I)
 _P_VALUE = re.compile(r"\bp\s*(?:value\s*)?([<=>≤≥]|&lt;|&gt;)\s*=?\s*(0?\.\d+)", re.I)
 
@@ -257,7 +311,9 @@ def states_no_effect(question: str, sentence: str) -> bool:
     negated, risk = question_leans(q_words)
     safety = bool(set(q_words) & _SAFETY_WORDS)
     contrasted = _CONTRAST.search(sentence)  # "did not affect X, but it increased Y"
-    return not (negated or risk or safety or contrasted) and bool(_NO_EFFECT.search(sentence))
+    if negated or risk or safety or contrasted:
+        return False
+    return bool(_NO_EFFECT.search(sentence) or (_ASKS_DIFFERENCE.search(question) and _SAME.search(sentence)))
 
 
 _SAFETY_QUESTION = re.compile(r"\b(?:safe|safely|safety|(?:ok|okay|all right) to take|can i take)\b", re.I)
@@ -309,6 +365,39 @@ def reports_dispensable(question: str, sentence: str) -> bool:
     return bool(_NEED_QUESTION.search(question) and _DISPENSABLE.search(sentence))
 
 
+_BENEFIT_QUESTION = re.compile(
+    r"\b(?:protect\w*|prevent\w*|improv\w*|help\w*|benefi\w*|works?|effective|reduc\w*|replace|relie\w*|better|"
+    r"ease)\b",
+    re.I,
+)
+_WORSE = re.compile(
+    r"\b(?:deleterious|detrimental|worsen\w*|deteriorat\w*|harmful|less effective|reduced efficacy|inferior|"
+    r"ineffective|no better than)\b",
+    re.I,
+)
+_NEGATED_BEFORE = re.compile(r"\b(?:no|not|without|never|nor|prevent\w*|avoid\w*|reduc\w*)\b", re.I)
+_COMPARATOR = re.compile(r"\b(?:compared|whereas|while|control|controls|placebo)\b", re.I)
+
+
+def worse_sentence(question: str, sentences: Sequence[str]) -> str:
+    """The deciding sentence, if any, that answers no to a question asking if something helps ("Will Lasix
+    protect my kidneys?", "Can GTN patches replace diclofenac?") by calling it harmful or inferior
+    ("Furosemide may be deleterious", "GTN has a reduced efficacy").
+
+    The classifier reads such sentences' significance and effect words as a yes. A sentence that also names a
+    comparator ("… compared with patients receiving medical therapy, who demonstrated further deterioration")
+    may say it of the comparator, and is left to the classifier. On the hand-written dev questions this turned
+    2 "no" answers right and none wrong; it changes none of PubMedQA dev's.
+    """
+    if not _BENEFIT_QUESTION.search(question):
+        return ""
+    for sentence in sentences:
+        found = _WORSE.search(sentence)
+        if found and not _NEGATED_BEFORE.search(sentence[: found.start()][-40:]) and not _COMPARATOR.search(sentence):
+            return sentence
+    return ""
+
+
 def features(question: str, sentences: Sequence[str], kind: str = "") -> Counter:
     """The classifier's features of a question and its deciding sentences (raw counts; the model weighs them).
 
@@ -316,7 +405,7 @@ def features(question: str, sentences: Sequence[str], kind: str = "") -> Counter
     - ``q:`` content words of the question (some questions lean one way: "still", "really", "worth");
     - cue counts (no difference, similar, significant, hedge, positive, negative, p-values) and their
       crossings with the question's form (a negated question or one asking about risk flips cues);
-    - ``shared``: share of the question's stems the sentences use; ``kind:`` where the sentences come from.
+    - ``shared``: share of the question's terms the sentences use; ``kind:`` where the sentences come from.
     """
     text = " ".join(sentences)
     f: Counter = Counter()
@@ -343,8 +432,7 @@ def features(question: str, sentences: Sequence[str], kind: str = "") -> Counter
         f["cue:p_significant"] += min(sig, 3)
     if nonsig:
         f["cue:p_nonsignificant"] += min(nonsig, 3)
-    q_stems = stems(question)
-    f["shared"] = len(q_stems & stems(text)) / len(q_stems) if q_stems else 0.0
+    f["shared"] = terms_used(question_terms(question), stems(text))
     if kind:
         f[f"kind:{kind}"] = 1.0
     return f
@@ -457,9 +545,9 @@ def deciding_sentences(question: str, article: Article, n: int = DECIDING_SENTEN
 
 
 def relevance(question: str, article: Article) -> float:
-    """Share of the question's content stems that the article's title and abstract use."""
-    q_stems = stems(question)
-    return len(q_stems & stems(f"{article.title} {article.abstract_text}")) / len(q_stems) if q_stems else 1.0
+    """Share of the question's terms (``question_terms``) that the article's title and abstract use."""
+    terms = question_terms(question)
+    return terms_used(terms, stems(f"{article.title} {article.abstract_text}")) if terms else 1.0
 
 
 def article_stance(model: StanceModel, question: str, article: Article) -> Stance:
@@ -474,9 +562,15 @@ def article_stance(model: StanceModel, question: str, article: Article) -> Stanc
     label = max(p, key=p.__getitem__)
     if label != "contradicts" and states_no_effect(question, sentences[0]):
         label = "contradicts"
-    # a finding of harm answers "is it safe?" no, and "can be done without" answers "is it needed?" no
+    # a finding of harm answers "is it safe?" no, "can be done without" answers "is it needed?" no, and
+    # "deleterious" answers "does it help?" no
     if label == "supports" and (reports_harm(question, sentences[0]) or reports_dispensable(question, sentences[0])):
         return Stance("contradicts", p["supports"], sentences[0], p)
+    if label != "contradicts" and reports_harm(question, article.title):  # a case report's title names the harm
+        return Stance("contradicts", p[label], article.title, p)
+    worse = worse_sentence(question, sentences) if label == "supports" else ""
+    if worse:
+        return Stance("contradicts", p["supports"], worse, p)
     return Stance(label, p[label], sentences[0], p)  # type: ignore[arg-type]
 
 

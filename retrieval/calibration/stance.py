@@ -268,7 +268,8 @@ def calibrate_stance(
         "objective": "best 5-fold cross-validated dev accuracy (reasoning setting) with recall on 'no' >= 0.5",
         "dev_cross_validated": chosen["scores"],
         "test": test_scores,
-        "command": "python -m retrieval calibrate-stance",
+        "command": "python -m retrieval calibrate-stance"
+        + (f" --answerable {display(extra_path)}" if extra_path else ""),
     }
     out = out or DEFAULTS_DIR / STANCE_MODEL
     model.save(out)

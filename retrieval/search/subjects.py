@@ -158,9 +158,16 @@ class SubjectCoverage:
         return {s.text: s.read_as for s in self.subjects if s.read_as and s.articles}
 
     def in_library_words(self, question: str) -> str:
-        """The question with each subject it names another way written as the library names it ("For kids
-        getting a tonsillectomy"): what a reader of the abstracts compares with their words."""
+        """The question with each subject it misspelt written as the library spells it ("Is Zolof safe?" ->
+        "Is sertraline safe?"): what a reader of the abstracts compares with their words.
+
+        A lay term or brand name stays as written: the verdict reads it under all its names
+        (``retrieval.answers.stance.question_terms``), and one library name alone would miss an article
+        using another ("Tylenol" read as acetaminophen, in an article on paracetamol).
+        """
         for written, name in sorted(self.read_as.items(), key=lambda item: -len(item[0])):
+            if _is_other_name(written):
+                continue
             question = re.sub(rf"(?<![\w-]){re.escape(written)}(?![\w-])", name, question, flags=re.IGNORECASE)
         return question
 
@@ -177,6 +184,12 @@ class SubjectCoverage:
             rest = len(missing) - NAMED_AT_MOST
             missing = [*missing[:NAMED_AT_MOST], f"{rest} other term{'s' if rest > 1 else ''} of the question"]
         return f"No article in this library mentions {_listing(missing, 'or')}."
+
+
+def _is_other_name(text: str) -> bool:
+    """Whether ``text`` is, whole, a lay term, brand name or abbreviation (``retrieval.search.lay_terms``)."""
+    found = lay_terms(text)
+    return len(found) == 1 and found[0].start == 0 and found[0].end == len(text)
 
 
 def _listing(names: list[str], last: str) -> str:

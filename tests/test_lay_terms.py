@@ -31,6 +31,10 @@ def test_an_operation_said_in_lay_words_is_its_clinical_name():
     assert clinical_names("Is sodium bicarb added to the injection?") == ["bicarbonate"]
 
 
+def test_a_dummy_pill_is_a_placebo():
+    assert clinical_names("Did it work better than a dummy pill?") == ["placebo"]
+
+
 def test_brand_names_are_read_as_generic_names():
     assert clinical_names("Can I take Tylenol with Coumadin?") == ["acetaminophen", "paracetamol", "warfarin"]
     assert all(term == term.lower() and names for term, names in BRAND_NAMES.items())

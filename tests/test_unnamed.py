@@ -32,3 +32,9 @@ def test_a_described_treatment_is_asked_for_by_name(fixture_library: Library):
 
 def test_a_description_holding_a_name_names_it():
     assert described_treatment("Is the new drug dapagliflozin safe in kidney disease?") == ""
+
+
+def test_a_description_followed_by_the_names_it_goes_by_names_it():
+    question = "Do the newer birth control pills with desogestrel or gestodene raise the risk of a heart attack?"
+    assert described_treatment(question) == ""
+    assert described_treatment("Do the newer birth control pills with fewer side effects work?") != ""

@@ -57,13 +57,18 @@ SLIP_ZIPF = 2.5  # below this, a word one slip from an everyday word is read as 
 PROPER_NOUN_ZIPF = 4.0  # a capitalised word inside a sentence rarer than this is a name (checked on dev questions)
 MIN_TYPO_LENGTH = 6  # shorter words are too close to other real words to guess a typing slip
 MIN_BRAND_TYPO_LENGTH = 5  # a brand is a short list: "zolof" is Zoloft
+# A word this long two slips from a common word (one a doubled letter) is that word mistyped ("nessesary"); the
+# common words are the most frequent ``COMMON_WORDS`` of English at Zipf ``COMMON_SLIP_ZIPF`` or more
+MIN_DOUBLE_SLIP_LENGTH = 8
+COMMON_WORDS = 30_000
+COMMON_SLIP_ZIPF = 3.5
 NEAR_SLACK = 2  # "renal sympathetic denervation" mentions renal denervation
 ABSENT_ZIPF = 4.0  # an everyday word rarer than this, never used by the library, names the subject (checked on dev)
 # A smaller library lacks many everyday words ("stunt", "toxicity") without lacking the subject. A judgement,
 # not a fit: the 5,124-article corpus lacks 21 of 66 everyday lay words of that frequency band (tummy, hives,
 # snoring...), a test library of 35 articles most of them.
 ABSENT_MIN_ARTICLES = 1_000
-NOT_NAME_ENDINGS = ("worthy", "ised", "ized")  # "trustworthy", "personalised": adjectives, not names
+NOT_NAME_ENDINGS = ("worthy", "ised", "ized", "ful")  # "trustworthy", "personalised", "wishful": adjectives
 # A drug the recogniser reads beside another, in a word rarer than this, is a subject too ("lithium" with
 # ibuprofen); more common ones ("alcohol", "water", "sugar") are left to search
 SECOND_DRUG_ZIPF = 4.0
@@ -227,10 +232,30 @@ def is_code(word: str) -> bool:
 
 
 def _slip_of_common_word(word: str) -> bool:
-    """A rare word one typing slip from an everyday word ("theyd", "diabtes") is that word misspelled."""
+    """A rare word one typing slip from an everyday word ("theyd", "diabtes") is that word misspelled; so is a
+    long one a doubled or undoubled letter and one more slip away from a common word ("nessesary")."""
     if _in_dictionary(word):  # "needling" is no misspelt "needing"
         return False
-    return any(zipf(other) >= RARE_ZIPF for other in _one_slip(word) if len(other) > 3)
+    if any(zipf(other) >= RARE_ZIPF for other in _one_slip(word) if len(other) > 3):
+        return True
+    if len(word) < MIN_DOUBLE_SLIP_LENGTH:
+        return False
+    skeleton, common = _skeleton(word), _common_skeletons()
+    return skeleton in common or any(other in common for other in _one_slip(skeleton))
+
+
+def _skeleton(word: str) -> str:
+    """``word`` with every run of one letter written once: "necessary" and "nessesary" differ by one letter."""
+    return re.sub(r"(.)\1+", r"\1", word)
+
+
+@lru_cache(maxsize=1)
+def _common_skeletons() -> frozenset[str]:
+    """Skeletons of the common English words as long as ``MIN_DOUBLE_SLIP_LENGTH`` or longer."""
+    from wordfreq import top_n_list
+
+    common = [w for w in top_n_list("en", COMMON_WORDS) if len(w) >= MIN_DOUBLE_SLIP_LENGTH and w.isalpha()]
+    return frozenset(_skeleton(w) for w in common if zipf(w) >= COMMON_SLIP_ZIPF)
 
 
 def _in_dictionary(word: str) -> bool:
@@ -438,8 +463,9 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
         coverage.subjects.extend(Subject(text, words, 0, everyday=True) for text, words in unused)
         coverage.subjects.extend(_everyday_named(library, question, taken) + _asked_thing(library, question, taken))
     coverage.subjects = list({s.text.lower(): s for s in coverage.subjects}.values())  # a lay term once
+    coverage.subjects = [s for s in coverage.subjects if not _glossed(question, s, coverage.present)]
     if coverage.present:
-        coverage.together = _naming_all(library, coverage.present)
+        coverage.together = _naming_all(library, coverage.present, question)
     if coverage.chemicals:
         naming = [
             {pmid for s in group for n in s.drug_names for pmid in _naming_all(library, [Subject(" ".join(n), n, 1)])}
@@ -449,9 +475,34 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
     return coverage
 
 
-def _naming_all(library: Library, subjects: list[Subject]) -> list[str]:
-    """PMIDs of the articles that name every one of ``subjects``, each as written or by its word family."""
-    every = " AND ".join(f"({spellings(s.words)} OR {word_family(s.words)})" for s in subjects)
+def _glossed(question: str, subject: Subject, present: list[Subject]) -> bool:
+    """Whether a subject the library lacks is another name the question gives for a present one, in
+    parentheses: "Cafergot (ergotamine with caffeine)", "ergotamine (Cafergot)".
+
+    The parenthesis must open with the present name: "tirzepatide (like semaglutide)" names two drugs.
+    """
+    if subject.articles or subject.everyday:
+        return False
+    lower, text = question.lower(), subject.text.lower()
+    at = lower.find(text)
+    if at < 0:
+        return False
+    names = [re.escape(p.text.lower()) for p in present]
+    if not names:
+        return False
+    after = re.compile(rf"\s*\(\s*(?:{'|'.join(names)})(?![\w-])")
+    before = re.compile(rf"(?<![\w-])(?:{'|'.join(names)})\s*\(\s*$")
+    closes = re.match(r"\s*\)", lower[at + len(text) :])
+    return bool(after.match(lower, at + len(text)) or (closes and before.search(lower[:at])))
+
+
+def _naming_all(library: Library, subjects: list[Subject], question: str = "") -> list[str]:
+    """PMIDs of the articles that name every one of ``subjects``, each as written or by its word family; two
+    named side by side in ``question`` ("Seroquel (quetiapine)") are one subject named either way."""
+    groups = _in_groups(question, subjects, one_of=False) if question else [[s] for s in subjects]
+    every = " AND ".join(
+        "(" + " OR ".join(f"{spellings(s.words)} OR {word_family(s.words)}" for s in group) + ")" for group in groups
+    )
     return library.store.matching_pmids(every, MAX_TOGETHER)
 
 
@@ -481,15 +532,24 @@ _ONE_OF = re.compile(
 
 def _asked_together(question: str, drugs: list[Subject]) -> list[list[Subject]]:
     """The question's drugs in groups an answering article must each name: every drug asked about with another
-    is its own group, a drug given as an example of another (or as an alternative) joins the other's."""
+    is its own group, a drug given as an example of another (or as an alternative), or named right beside it
+    (another name of it), joins the other's."""
+    return _in_groups(question, drugs, one_of=True)
+
+
+def _in_groups(question: str, subjects: list[Subject], one_of: bool) -> list[list[Subject]]:
+    """``subjects`` in the order the question names them, in groups of names for one thing: two side by side
+    ("his SSRI antidepressant", "Wellbutrin (bupropion)"), and with ``one_of`` an example or an alternative
+    ("a quinolone like ofloxacin", "warfarin or heparin")."""
     lower = question.lower()
-    placed = sorted(drugs, key=lambda s: lower.find(s.text.lower()))
+    placed = sorted(subjects, key=lambda s: lower.find(s.text.lower()))
     groups: list[list[Subject]] = []
     for s in placed:
         if groups:
             previous = groups[-1][-1]
-            between = lower[lower.find(previous.text.lower()) + len(previous.text) : lower.find(s.text.lower())]
-            if _ONE_OF.match(between + " "):
+            end, start = lower.find(previous.text.lower()) + len(previous.text), lower.find(s.text.lower())
+            between = lower[end:start]
+            if start >= end and (not re.search(r"\w", between) or (one_of and _ONE_OF.match(between + " "))):
                 groups[-1].append(s)
                 continue
         groups.append([s])
@@ -646,7 +706,8 @@ def _absent_types(library: Library, question: str, taken: set[str]) -> list[tupl
         # the letter as a capital right after the word: "hepatitis, e.g." and "hepatitis B e antigen" are no
         # hepatitis E
         written = re.compile(rf"\b(?i:{re.escape(before)})\w{{0,3}}[\s-]+{question[slice(*spans[i])]}\b(?!\.)")
-        if not _written_somewhere(library, phrase(words[:2]), written):
+        typed = _written_somewhere(library, phrase(words[:2]), written)
+        if not typed or (last > i and not library.store.matching_count(spellings(words))):  # no hepatitis E vaccine
             found.append((text, words))
     return found
 
@@ -775,19 +836,30 @@ def _unused_names(library: Library, question: str, taken: set[str]) -> list[tupl
             continue
         first = i - 1 if i and uncommon(i - 1) and _adjacent(question, spans[i - 1], spans[i]) else i
         last = i + 1 if i + 1 < len(spans) and uncommon(i + 1) and _adjacent(question, spans[i], spans[i + 1]) else i
+        if last > i and lower[last].endswith("ed"):
+            last = i
         if found and found[-1][1] >= first:  # "tai chi" once, not twice
             continue
-        if first == last and lower[i].endswith("ed"):  # "got scratched": a past tense alone names nothing
+        if lower[i].endswith("ed"):  # "got scratched", "the artery reopened": a participle names nothing
             continue
         found.append((first, last))
     return [(question[spans[a][0] : spans[b][1]], tuple(lower[a : b + 1])) for a, b in found]
 
 
+# Prefixes of time and place that leave the thing named: "post-succinylcholine myalgia", "peri-operative"
+TIME_PREFIXES = frozenset({"post", "pre", "peri", "intra"})
+
+
 def _spelled_as_indexed(library: Library, words: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
-    """The words with each unindexed one replaced by an indexed word one typing slip away, if there is one."""
+    """The words with each unindexed one replaced by an indexed word one typing slip away, if there is one, or
+    by itself without a prefix of time (``TIME_PREFIXES``)."""
     fixed: list[str] = []
     for word in words:
         fixed.append(word)
+        prefix, _, rest = word.partition("-")
+        if prefix in TIME_PREFIXES and rest and not _used(library, word) and _used(library, rest):
+            fixed[-1] = rest  # "post-succinylcholine myalgia" is succinylcholine myalgia
+            continue
         if len(word) < MIN_BRAND_TYPO_LENGTH or not word.isalpha() or _in_dictionary(word) or _used(library, word):
             continue
         if brand := _slip_of_brand(word):  # "zolof" is Zoloft, read as the sertraline abstracts name

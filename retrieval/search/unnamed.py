@@ -28,19 +28,23 @@ _SCHEDULED = (  # a medicine given on a schedule; a test or check "once a year" 
     rf"{_GIVEN}\b[^?.]{{0,40}}?\b{_TIMES}|\b{_TIMES}\s+(?:[\w-]+\s+){{0,2}}{_GIVEN}\b|"
     rf"{_GIVEN}\b[^?.]{{0,40}}?\bevery\s+(?:two|three|four|six|\d+)\s+(?:weeks|months)"
 )
+# Words after a description that lead to the name it goes by: "the newer pills with desogestrel or gestodene"
+_GLOSSES = frozenset({"", "with", "containing", "like", "such", "called", "named", "including", "e.g.", "i.e."})
 _DESCRIBED = re.compile(rf"{_NEW}|{_SCHEDULED}", re.IGNORECASE)
 
 
 def described_treatment(question: str) -> str:
     """The words describing a treatment the question does not name ("the new cholesterol injection"), or "".
 
-    A description holding a name ("the new drug dapagliflozin", "the new p-tau217 test") names it: the subject
-    check looks that up.
+    A description holding a name ("the new drug dapagliflozin", "the new p-tau217 test"), or followed by one
+    ("the newer pills with desogestrel"), names it: the subject check looks that up.
     """
     match = _DESCRIBED.search(question)
     if match is None:
         return ""
-    following = question[match.end() :].split()[:1]  # "the new drug dapagliflozin"
+    following = question[match.end() :].split()[:4]  # "the new drug dapagliflozin", "… pills with desogestrel"
+    if following and following[0].lower().strip("(") not in _GLOSSES:
+        following = following[:1]
     if any(is_subject_word(word.strip(",.;:?!()")) for word in match.group(0).split() + following):
         return ""
     return match.group(0)

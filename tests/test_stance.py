@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.answers.stance import (
+    MIN_RELEVANCE,
     OFF_TOPIC,
     Stance,
     StanceModel,
@@ -56,6 +57,7 @@ def article(sections: dict[str, str], title: str = "A study") -> Article:
         "Hypotension in the ICU: a risk factor for delirium?",
         "Metered-dose inhalers. Do health care providers know what to teach?",
         "Olanzapine or risperidone first-line in first-episode schizophrenia - any difference in response?",
+        "VKORC1 -1639 AA genotype, no CYP2C9 variant - expect a lower warfarin maintenance dose?",
     ],
 )
 def test_yes_no_questions(question: str) -> None:
@@ -345,6 +347,8 @@ def test_equal_outcomes_answer_any_difference_no():
     sentence = "Clinical outcomes with risperidone were equal to those with olanzapine."
     assert states_no_effect("Olanzapine or risperidone - any difference in response?", sentence)
     assert not states_no_effect("Is risperidone as good as olanzapine?", sentence)
+    similar = "The incidence of EPS with quetiapine is similar to that with placebo."
+    assert states_no_effect("Does Seroquel cause more tremor or restlessness than a dummy pill?", similar)
 
 
 def test_a_lay_term_or_brand_counts_as_written_any_of_its_ways():
@@ -357,3 +361,22 @@ def test_a_lay_term_or_brand_counts_as_written_any_of_its_ways():
     )
     assert relevance("Can a water pill cause impotence?", trial) == 1.0
     assert relevance("Can a sleeping pill cause impotence?", trial) < 1.0
+
+
+def test_a_long_message_is_about_the_article_naming_its_rare_words():
+    message = (
+        "My grandmother is 86 and broke her hip yesterday. The anesthetist asked whether we would prefer a spinal "
+        "or putting her fully under. A nurse friend told us regional is much safer for elderly people. Does "
+        "regional anesthesia really mean fewer complications after hip fracture surgery?"
+    )
+    trial = Article(
+        pmid="1",
+        title="Regional versus general anesthesia for hip fracture surgery in geriatric patients",
+        abstract=[AbstractSection("There is no difference in postoperative morbidity or in-patient mortality.")],
+    )
+    unrelated = Article(
+        pmid="2",
+        title="A nurse-led clinic for elderly people",
+        abstract=[AbstractSection("Friends and family told us the clinic was much safer.")],
+    )
+    assert relevance(message, trial) >= MIN_RELEVANCE > relevance(message, unrelated)

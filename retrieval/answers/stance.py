@@ -34,7 +34,8 @@ from typing import Literal
 from retrieval.library.evidence import BY_LABEL, OTHER
 from retrieval.library.records import Article
 from retrieval.search.lay_terms import lay_terms
-from retrieval.text import STOP_WORDS, split_sentences, stem, stems, words
+from retrieval.search.subjects import RARE_ZIPF, is_subject_word, zipf
+from retrieval.text import STOP_WORDS, content_words, split_sentences, stem, stems, words
 
 STANCE_MODEL = "stance_model.json"
 DEFAULTS_DIR = Path(__file__).with_name("defaults")
@@ -64,6 +65,12 @@ _CHOICE = re.compile(r"\bor\s+(?:only|rather|instead|by|added|mostly|through|via
 _ASKS_FIGURE = re.compile(
     r"\b(?:rates?|drop|fall|rise|change|dose|dosage|dosing|duration|incidence|prevalence|percentage|proportion|"
     r"frequency|number|levels?|timing|how much|how long|ORR|cost)\W*$",
+    re.I,
+)
+# (a comparison or an expectation in it makes it yes or no again) …
+_YES_NO_CUE = re.compile(
+    r"\b(?:any|lower|higher|fewer|more|less|increased?|reduced?|decreased?|better|worse|still|worth|expect\w*|"
+    r"safe|effective|need\w*|benefit\w*)\b",
     re.I,
 )
 # … one naming two alternatives asks which ("Ipratropium or theophylline for COPD?") …
@@ -114,7 +121,8 @@ def is_yes_no(question: str) -> bool:
         return False
     # Title-style: "Statins in the elderly: worth it?", but not "Sitagliptin add-on - HbA1c drop?"
     last = re.split(r"[:;]\s*|\s+-\s+", text.rstrip("?. "))[-1]
-    if _ASKS_FIGURE.search(last) or _ASKS_WHICH.search(last) or _NAMES_TOPIC.match(text):
+    figure = _ASKS_FIGURE.search(last) and not _YES_NO_CUE.search(last)  # "- expect a lower warfarin dose?"
+    if figure or _ASKS_WHICH.search(last) or _NAMES_TOPIC.match(text):
         return False
     return text.endswith("?") and not (set(tokens) & _WH)
 
@@ -126,6 +134,9 @@ DECIDING_SENTENCES = 3  # sentences the classifier reads; the first is the decid
 # Under this share of the question's content words in its title and abstract, an article is off-topic (neutral).
 # The gold articles of the hand-written dev questions use 0.33 to 0.93 of them.
 MIN_RELEVANCE = 0.3
+# How steeply a word's weight grows with its rarity (``_rarity``): cubed, "anesthesia" (Zipf 2) weighs as much as
+# 15 words like "grandmother" (Zipf 4.1), so a long message is about the article naming its few clinical words
+RARITY_POWER = 3
 OFF_TOPIC = {"supports": 0.0, "contradicts": 0.0, "neutral": 1.0}
 
 
@@ -155,16 +166,25 @@ def question_terms(question: str) -> list[Term]:
     Without the other names, "Can a water pill for high blood pressure cause impotence?" shares two of its
     words with the trial of bendrofluazide for mild hypertension that answers it.
     """
+    return [term for term, _ in _weighed_terms(question)]
+
+
+def _weighed_terms(question: str) -> list[tuple[Term, float]]:
+    """``question_terms`` with their rarity (``_rarity``); a lay term weighs as its clinical name ("high blood
+    pressure" as hypertension)."""
     named = lay_terms(question)
     plain = question
     for term in reversed(named):
         plain = plain[: term.start] + " " + plain[term.end :]
-    terms: list[Term] = [(frozenset({s}),) for s in sorted(stems(plain))]
+    rarest: dict[str, float] = {}
+    for word in content_words(plain):
+        rarest[stem(word)] = max(rarest.get(stem(word), 0.0), _rarity([word]))
+    weighed: list[tuple[Term, float]] = [((frozenset({s}),), rarest[s]) for s in sorted(rarest)]
     for term in named:
         ways = tuple(frozenset(stems(name)) for name in (term.text, *term.clinical) if stems(name))
         if ways:
-            terms.append(ways)
-    return terms
+            weighed.append((ways, _rarity(w for name in (term.text, *term.clinical) for w in words(name))))
+    return weighed
 
 
 def terms_used(terms: Sequence[Term], text_stems: set[str]) -> float:
@@ -257,8 +277,13 @@ _NO_EFFECT = re.compile(
     r"different|predictive|effective|superior|necessary|useful|justified|recommended)\b|\bfailed to\b",
     re.I,
 )
-# "Any difference in response?" is answered no by outcomes that were "equal" (not so "Is A as good as B?")
-_ASKS_DIFFERENCE = re.compile(r"\b(?:differ\w*|superior|more effective|advantage)\b", re.I)
+# "Any difference in response?" and "more tremor than a dummy pill?" are answered no by outcomes that were
+# "equal" or "similar" (not so "Is A as good as B?")
+_ASKS_DIFFERENCE = re.compile(
+    r"\b(?:differ\w*|superior|more effective|advantage)\b|"
+    r"\b(?:more|less|fewer|higher|lower|better|worse|greater|safer)\b[^?]{0,80}\bthan\b",
+    re.I,
+)
 _SAME = re.compile(r"\b(?:equal|equivalent|similar|comparable)\b", re.I)
 _CONTRAST = re.compile(r"\b(?:but|whereas|while|however|although|though|except)\b", re.I)
 _P_VALUE = re.compile(r"\bp\s*(?:value\s*)?([<=>≤≥]|&lt;|&gt;)\s*=?\s*(0?\.\d+)", re.I)
@@ -545,9 +570,24 @@ def deciding_sentences(question: str, article: Article, n: int = DECIDING_SENTEN
 
 
 def relevance(question: str, article: Article) -> float:
-    """Share of the question's terms (``question_terms``) that the article's title and abstract use."""
-    terms = question_terms(question)
-    return terms_used(terms, stems(f"{article.title} {article.abstract_text}")) if terms else 1.0
+    """Share of the question's terms (``question_terms``) that the article's title and abstract use, each
+    weighed by its rarity in everyday English.
+
+    A drug or a disease counts more than "husband", "killed" or "pretty": a long message from a patient uses
+    many words no abstract does, and unweighed, the article that answers it used under a third of them.
+    """
+    weighed = _weighed_terms(question)
+    if not weighed:
+        return 1.0
+    text = stems(f"{article.title} {article.abstract_text}")
+    return sum(w for term, w in weighed if any(way <= text for way in term)) / sum(w for _, w in weighed)
+
+
+def _rarity(words: Iterable[str]) -> float:
+    """How much a term says about a question: 7 minus the Zipf frequency of its rarest word, between 1 and 6,
+    to the power ``RARITY_POWER``. A misspelt everyday word ("nessesary", "realy") is rare but says little."""
+    rarest = min((zipf(w) for w in words if is_subject_word(w) or zipf(w) >= RARE_ZIPF), default=7.0)
+    return max(1.0, min(6.0, 7.0 - rarest)) ** RARITY_POWER
 
 
 def article_stance(model: StanceModel, question: str, article: Article) -> Stance:

@@ -197,6 +197,7 @@ LAY_TERMS: dict[str, tuple[str, ...]] = {
     "nicotine patches": ("transdermal nicotine",),
     "water pill": ("diuretic",),
     "water pills": ("diuretics", "diuretic"),
+    "swollen veins": ("varices", "varicose veins"),
     "dummy pill": ("placebo",),
     "dummy pills": ("placebo",),
     "sugar pill": ("placebo",),

@@ -425,7 +425,7 @@ def test_another_name_given_in_parentheses_is_not_missing_and_either_name_will_d
     coverage = subject_coverage(library, "Is ergotamine (Cafergot) safe in migraine?")
     assert coverage.missing == []
     # a drug compared with a present one is no other name of it
-    assert subject_coverage(library, "Is Cafergot better than ergotamine?").missing == ["Cafergot"]
+    assert subject_coverage(library, "Is Migrafex better than ergotamine?").missing == ["Migrafex"]
     # the question's two names of one drug: either one in the answering article will do
     brand = Article(pmid="92000022", title="Seroquel and restlessness", abstract=[AbstractSection("A case.")])
     library = library_factory([MIGRAINE_TRIAL, brand])
@@ -449,3 +449,32 @@ def test_a_type_with_a_head_noun_needs_the_whole_name(library_factory, monkeypat
     assert subject_coverage(library, "Is there a hepatitis E vaccine for migraine patients?").missing == [
         "hepatitis E vaccine"
     ]
+
+
+ZONISAMIDE = Article(
+    pmid="92000031",
+    title="Visual hallucinations during zonisamide treatment of epilepsy",
+    year=2003,
+    abstract=[AbstractSection("Hallucinations began after a dose increase and stopped when the dose was lowered.")],
+)
+
+
+def test_a_brand_no_table_knows_is_read_as_the_generic_the_library_names(library_factory):
+    library = library_factory([ZONISAMIDE])
+    question = "My son's Zonegran dose went up and now he sees things. Will it stop?"
+    coverage = subject_coverage(library, question)
+    assert coverage.missing == [] and coverage.read_as == {"Zonegran": "zonisamide"}
+    assert coverage.with_names_read(question) == f"{question} zonisamide"  # what search looks for
+
+
+def test_the_story_before_a_question_and_its_words_of_talk_name_no_subject(library_factory, monkeypatch):
+    library = library_factory([ZONISAMIDE])
+    monkeypatch.setattr(subjects, "ABSENT_MIN_ARTICLES", 1)
+    question = (
+        "My son is 22 and heading off backpacking. I can't tell if it's just scaremongering. "
+        "Can zonisamide cause hallucinations, or is that a hunch?"
+    )
+    assert subject_coverage(library, question).missing == []
+    # a thing named in the sentence a question refers back to is asked about
+    question = "The doctor wants to try hydrotherapy for his epilepsy. Does it help?"
+    assert subject_coverage(library, question).missing == ["hydrotherapy"]

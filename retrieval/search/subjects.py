@@ -46,9 +46,11 @@ from functools import lru_cache
 
 from retrieval.library import Library
 from retrieval.search.brand_names import BRAND_NAMES
+from retrieval.search.drug_dictionary import generic_name
 from retrieval.search.everyday_names import POPULATION_SETTINGS, POPULATIONS, everyday_names
 from retrieval.search.lay_terms import LayTerm, lay_terms
 from retrieval.search.spelling import other_spellings
+from retrieval.search.word_classes import may_name_a_thing, reads_as_talk
 from retrieval.text import STOP_WORDS, word_spans
 from retrieval.text import words as words_of
 
@@ -63,6 +65,8 @@ MIN_DOUBLE_SLIP_LENGTH = 8
 COMMON_WORDS = 30_000
 COMMON_SLIP_ZIPF = 3.5
 NEAR_SLACK = 2  # "renal sympathetic denervation" mentions renal denervation
+# A dictionary word this common, in the story before a question, is how the asker tells it ("scaremongering")
+STORY_ZIPF = 2.0
 ABSENT_ZIPF = 4.0  # an everyday word rarer than this, never used by the library, names the subject (checked on dev)
 # A smaller library lacks many everyday words ("stunt", "toxicity") without lacking the subject. A judgement,
 # not a fit: the 5,124-article corpus lacks 21 of 66 everyday lay words of that frequency band (tummy, hives,
@@ -175,6 +179,12 @@ class SubjectCoverage:
                 continue
             question = re.sub(rf"(?<![\w-]){re.escape(written)}(?![\w-])", name, question, flags=re.IGNORECASE)
         return question
+
+    def with_names_read(self, question: str) -> str:
+        """The question followed by the library's names of the subjects it names otherwise (``read_as``): what
+        search needs to find the articles on a misspelt drug or a brand ("Zonegran" finds zonisamide)."""
+        extra = [name for name in dict.fromkeys(self.read_as.values()) if name.lower() not in question.lower()]
+        return " ".join([question, *extra])
 
     @property
     def present(self) -> list[Subject]:
@@ -294,11 +304,14 @@ def question_subjects(question: str) -> list[tuple[str, tuple[str, ...]]]:
 def _subject_spans(question: str) -> list[tuple[tuple[int, int], tuple[str, ...]]]:
     """``question_subjects`` with each subject's character span in the question."""
     spans = word_spans(question)
+    talk = _talk(question, spans)
     runs: list[list[tuple[int, int]]] = []
     for i, (start, end) in enumerate(spans):
         word = question[start:end]
         joins = bool(runs) and runs[-1][-1] == spans[i - 1] and _adjacent(question, spans[i - 1], (start, end))
-        if is_subject_word(word) or (i and _is_proper_noun(word, question[spans[i - 1][1] : start])):
+        if (is_subject_word(word) and i not in talk) or (
+            i and _is_proper_noun(word, question[spans[i - 1][1] : start])
+        ):
             if joins and is_code(word) == is_code(question[slice(*runs[-1][-1])]):
                 runs[-1].append((start, end))
             else:
@@ -319,6 +332,19 @@ def _subject_spans(question: str) -> list[tuple[tuple[int, int], tuple[str, ...]
 
 # An HLA allele as people write it: HLA-B*58:01, HLA-B*5801, HLA-DRB1*04:01 (abstracts write either form)
 _ALLELE = re.compile(r"\b(HLA-[A-Z]{1,4}\d?)\s?\*\s?(\d{2,4})(?::(\d{2,3}))?\b")
+
+
+def _talk(question: str, spans: list[tuple[int, int]]) -> set[int]:
+    """Indexes of the words (of ``spans``) that are how the asker talks (``reads_as_talk``), and of the everyday
+    words of the story told before the question ("… I can't tell if it's just scaremongering. How common …?")."""
+    lower = [question[a:b].lower() for a, b in spans]
+    asked = _asking_sentences(question)
+    told = {
+        i
+        for i, (a, _) in enumerate(spans)
+        if not any(x <= a < y for x, y in asked) and _in_dictionary(lower[i]) and zipf(lower[i]) >= STORY_ZIPF
+    }
+    return told | {i for i in range(len(spans)) if reads_as_talk(lower, i)}
 
 
 def _lookup_form(word: str) -> str:
@@ -451,7 +477,12 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
             read_as = " ".join(words)
         brand = _slip_of_brand(text.lower())
         names = _drug_names(brand or text, words, [question[a:b] for a, b in chemical_spans if a < end and start < b])
-        coverage.subjects.append(Subject(text, words, _mentions(library, text, words), read_as, drug_names=names))
+        mentions = _mentions(library, text, words)
+        generic = generic_name(text) if not mentions and len(words) == 1 and not brand else ""
+        if generic and _mentions(library, generic, tuple(words_of(generic))):  # "Zonegran" is zonisamide
+            words, read_as, names = tuple(words_of(generic)), generic, (words, tuple(words_of(generic)))
+            mentions = _mentions(library, generic, words)
+        coverage.subjects.append(Subject(text, words, mentions, read_as, drug_names=names))
     if any(s.chemical for s in coverage.subjects):  # "Does lithium interact with ibuprofen?"
         coverage.subjects.extend(_second_drugs(library, question, chemical_spans, [span for span, _ in named]))
     taken = {word for _, words in named for word in words}
@@ -500,10 +531,15 @@ def _naming_all(library: Library, subjects: list[Subject], question: str = "") -
     """PMIDs of the articles that name every one of ``subjects``, each as written or by its word family; two
     named side by side in ``question`` ("Seroquel (quetiapine)") are one subject named either way."""
     groups = _in_groups(question, subjects, one_of=False) if question else [[s] for s in subjects]
-    every = " AND ".join(
-        "(" + " OR ".join(f"{spellings(s.words)} OR {word_family(s.words)}" for s in group) + ")" for group in groups
-    )
+    every = " AND ".join("(" + " OR ".join(_named_as(s) for s in group) + ")" for group in groups)
     return library.store.matching_pmids(every, MAX_TOGETHER)
+
+
+def _named_as(subject: Subject) -> str:
+    """An FTS5 query for articles naming ``subject``: as written, by its word family, or by another name of the
+    drug it is (Taxol's articles say paclitaxel)."""
+    names = dict.fromkeys([subject.words, *subject.drug_names])
+    return " OR ".join(f"{spellings(words)} OR {word_family(words)}" for words in names)
 
 
 def _drug_names(text: str, words: tuple[str, ...], recognised: list[str]) -> tuple[tuple[str, ...], ...]:
@@ -562,9 +598,12 @@ def _second_drugs(
     """The drugs the recogniser reads beside a named one that are too common a word to be subjects on their own
     ("lithium", Zipf 3.6): asked about with another drug, each must be in the article that answers."""
     out = []
+    lay = [(term.start, term.end) for term in lay_terms(question)]  # "pins and needles" is no drug called pins
     for start, end in chemical_spans:
         words = tuple(_lookup_form(w) for w in words_of(question[start:end]))
-        if any(a < end and start < b for a, b in named) or not words or max(map(zipf, words)) >= SECOND_DRUG_ZIPF:
+        if any(a < end and start < b for a, b in named + lay) or not words or max(map(zipf, words)) >= SECOND_DRUG_ZIPF:
+            continue
+        if not all(may_name_a_thing(w) for w in words):  # the recogniser can read "downside" as a drug
             continue
         text = question[start:end]
         out.append(Subject(text, words, _mentions(library, text, words), drug_names=(words,)))
@@ -814,9 +853,15 @@ def _in_order(words: tuple[str, ...]) -> re.Pattern[str]:
 
 def _unused_names(library: Library, question: str, taken: set[str]) -> list[tuple[str, tuple[str, ...]]]:
     """Uncommon everyday words no article uses ("astronauts", "sauna"), each with a neighbouring word as
-    uncommon ("tai chi", "weighted blankets"): what the question asks about, in words the library lacks."""
+    uncommon ("tai chi", "weighted blankets"): what the question asks about, in words the library lacks.
+
+    Only a word that can name a thing counts (``may_name_a_thing``: not "achy", "reckons" or "hunch"), and only
+    in the sentences that ask: the story before a patient's question ("He's on levodopa and gets jerky
+    movements …") names what they have, not what they ask about.
+    """
     spans = word_spans(question)
     lower = [_lookup_form(question[s:e]) for s, e in spans]
+    asked = _asking_sentences(question)
 
     def uncommon(i: int) -> bool:
         word = lower[i]
@@ -834,6 +879,8 @@ def _unused_names(library: Library, question: str, taken: set[str]) -> list[tupl
     for i in range(len(spans)):
         if not uncommon(i) or zipf(lower[i]) < RARE_ZIPF or _used(library, lower[i]):
             continue
+        if reads_as_talk(lower, i) or not any(a <= spans[i][0] < b for a, b in asked):
+            continue
         first = i - 1 if i and uncommon(i - 1) and _adjacent(question, spans[i - 1], spans[i]) else i
         last = i + 1 if i + 1 < len(spans) and uncommon(i + 1) and _adjacent(question, spans[i], spans[i + 1]) else i
         if last > i and lower[last].endswith("ed"):
@@ -848,6 +895,23 @@ def _unused_names(library: Library, question: str, taken: set[str]) -> list[tupl
 
 # Prefixes of time and place that leave the thing named: "post-succinylcholine myalgia", "peri-operative"
 TIME_PREFIXES = frozenset({"post", "pre", "peri", "intra"})
+
+
+_REFERS_BACK = re.compile(r"\b(?:it|this|that|these|those|they|them)\b", re.IGNORECASE)
+
+
+def _asking_sentences(question: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of ``question`` that end in a question mark, of the sentence before them
+    when they refer back to it ("… wants to try X. Does it help?"), and of what follows the last when it ends
+    in none ("Old wives' tale? my mother in law says …"); all of it when no sentence ends in a question mark."""
+    spans = [match.span() for match in re.finditer(r"[^.!?]*\?+", question)]
+    if not spans:
+        return [(0, len(question))]
+    if any(_REFERS_BACK.search(question[a:b]) for a, b in spans):  # "The physio wants to try X. Does it help?"
+        before = [m.span() for m in re.finditer(r"[^.!?]+[.!]+", question[: spans[0][0]])]
+        spans = before[-1:] + spans
+    rest = question[spans[-1][1] :].rstrip()
+    return spans if rest.endswith((".", "!")) else [*spans, (spans[-1][1], len(question))]
 
 
 def _spelled_as_indexed(library: Library, words: tuple[str, ...]) -> tuple[tuple[str, ...], str]:

@@ -1,0 +1,31 @@
+"""Other names of a drug from a well-kept drug dictionary: Clinoril is sulindac, Hepsera adefovir.
+
+MedLit's own brand table (``retrieval.search.brand_names``) holds a few hundred brands. People name
+thousands, and a brand no table knows reads as a subject the library lacks: "No article in this
+library mentions Zonegran", over a library holding zonisamide. The drug-named-entity-recognition
+package carries a dictionary of drug names (generic names, brands, other spellings) with the
+canonical name of each drug, which names the drug the way abstracts do.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+
+@lru_cache(maxsize=4096)
+def generic_name(word: str) -> str:
+    """The name, lower case, under which abstracts name the drug ``word`` is another name of (the dictionary's
+    canonical name, "adefovir" for Hepsera), or "" when the dictionary knows no drug by that name, knows two,
+    or knows it by that name already.
+
+    Only the canonical name: the dictionary's synonyms include other brands and words that are also
+    everyday words elsewhere ("copal" for sulindac).
+    """
+    from drug_named_entity_recognition import find_drugs
+
+    found = find_drugs([word], is_ignore_case=True)
+    if len(found) != 1:
+        return ""
+    canonical = re.sub(r"\s*\(.*?\)", "", found[0][0].get("name", "")).strip().lower()
+    return "" if canonical == word.lower() else canonical

@@ -1,0 +1,96 @@
+"""Whether an everyday word can name a thing, and the everyday words of a message that name none.
+
+A rare everyday word that no article uses can be what a question asks about ("Do astronauts lose
+bone?", "Are saunas safe?"), or only how the asker talks: "my legs are achy", "is that just a hunch?",
+"could it wreck my kidneys?". Read as a subject, such a word makes MedLit refuse a question the library
+answers. A word only a verb, adjective or adverb names no thing: LemmInflect's English lexicon, a
+well-kept dictionary of word forms and their parts of speech, tells which words those are. Some nouns
+name no thing a question is about either: the hedges of a message and the people in it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+# Nouns of talk about a claim, not of its subject: "is there a downside?", "or is it rubbish?"
+CONVERSATION_NOUNS = frozenset(
+    {
+        *("downside", "downsides", "upside", "upsides", "hunch", "rubbish", "nonsense", "combo", "combos", "myth"),
+        *("myths", "rumour", "rumours", "rumor", "rumors", "hype", "scam", "fad", "gimmick", "fluke", "tale"),
+        *("tales", "guesswork", "hogwash", "baloney", "claptrap", "scaremongering", "fearmongering", "hearsay"),
+    }
+)
+# The people of a patient's message: "my nan", "grandad (84)", "our prem baby"
+FAMILY_NOUNS = frozenset(
+    {
+        *("grandad", "granddad", "grandpa", "grandma", "granny", "gran", "nan", "nana", "nanna", "nanny"),
+        *("hubby", "missus", "mum", "mummy", "mom", "mommy", "dad", "daddy", "sis", "bro", "kiddo", "kiddos"),
+        *("grandkids", "grandkid", "stepdad", "stepmum", "stepmom", "fiance", "fiancee", "girlfriend"),
+        *("boyfriend", "bf", "gf", "hubs", "inlaws", "in-laws"),
+    }
+)
+
+
+# Contractions typed without their apostrophe: "theyre booking me a colonoscopy"
+CONTRACTIONS = frozenset(
+    {
+        *("theyre", "youre", "ive", "im", "hes", "shes", "dont", "doesnt", "didnt", "cant", "wont", "isnt", "wasnt"),
+        *("arent", "werent", "couldnt", "wouldnt", "shouldnt", "whats", "thats", "theres", "theyve", "weve", "youve"),
+        *("havent", "hasnt", "id", "itll", "ill", "theyll", "youll", "shell", "hell"),
+    }
+)
+# Words after which a word that can be a verb is one ("to wreck", "not overdo"; a modal opens a question, "Can
+# acupuncture …?", and is no such word), and the words that open its object ("shrink the lesions", "wreck your
+# liver", "booking me a colonoscopy")
+_BEFORE_A_VERB = frozenset({"to", "not", "never", "cannot"})
+_ADVERBS = frozenset({"really", "actually", "still", "just", "also", "even", "ever", "always", "usually"})
+_OBJECT_OPENERS = frozenset(
+    {
+        *("a", "an", "the", "my", "your", "his", "her", "our", "their", "its", "this", "that", "these", "those"),
+        *("me", "him", "us", "them", "you", "it", "some", "any"),
+    }
+)
+_PARTICLES = frozenset({"up", "down", "out", "off", "over", "back", "away", "through", "around"})
+# Some patient-data abbreviations of age and sex: "31M w/ RA", "68F", "72yo"
+_AGE_AND_SEX = re.compile(r"\d{1,3}\s?(?:m|f|yo|y/o|yr|yrs|mo)", re.IGNORECASE)
+
+
+def reads_as_talk(words: Sequence[str], i: int) -> bool:
+    """Whether the ``i``-th of a question's ``words`` (lower case, in order) is how the asker talks, not a thing
+    asked about: a word only a verb, adjective or adverb ("achy", "reckons", "overusing"), a noun of talk or
+    of family (``CONVERSATION_NOUNS``, ``FAMILY_NOUNS``), a contraction without its apostrophe, an age and sex
+    ("31M"), or a word that can be a verb used as one ("could it wreck your liver?")."""
+    word = words[i]
+    if word in CONTRACTIONS or _AGE_AND_SEX.fullmatch(word) or not may_name_a_thing(word):
+        return True
+    if "VERB" not in _readings(word):
+        return False
+    j = i - 1
+    while j >= 0 and words[j] in _ADVERBS:
+        j -= 1
+    after = words[i + 1] if i + 1 < len(words) else ""
+    if word.endswith("ing") and "NOUN" not in _readings(word):  # a verb's -ing form names an activity ("Does
+        # dry needling help?") unless an object or a particle follows it ("Would popping ephedrine …", "from
+        # overusing my voice", "the potassium creeping up")
+        unknown_after = bool(after) and after.isalpha() and not _readings(after)
+        return unknown_after or after in _OBJECT_OPENERS or after in _PARTICLES
+    return (j >= 0 and words[j] in _BEFORE_A_VERB) or after in _OBJECT_OPENERS
+
+
+def may_name_a_thing(word: str) -> bool:
+    """Whether ``word`` (lower case) can be read as a noun: LemmInflect lists a noun reading of it, or does not
+    know it (a name, a new word, a brand), or it is a verb's -ing form ("Does journaling help?"); and it is no
+    noun of talk (``CONVERSATION_NOUNS``, ``FAMILY_NOUNS``)."""
+    if word in CONVERSATION_NOUNS or word in FAMILY_NOUNS:
+        return False
+    readings = _readings(word)
+    return not readings or bool(readings & {"NOUN", "PROPN"}) or ("VERB" in readings and word.endswith("ing"))
+
+
+@lru_cache(maxsize=8192)
+def _readings(word: str) -> frozenset[str]:
+    from lemminflect import getAllLemmas
+
+    return frozenset(getAllLemmas(word))

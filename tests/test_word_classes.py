@@ -1,0 +1,39 @@
+"""How the asker talks is no subject: adjectives, verbs, hedges and family, by a dictionary of word forms."""
+
+import pytest
+
+from retrieval.search.drug_dictionary import generic_name
+from retrieval.search.word_classes import may_name_a_thing, reads_as_talk
+
+
+def talk(sentence: str) -> list[str]:
+    words = sentence.lower().split()
+    return [w for i, w in enumerate(words) if reads_as_talk(words, i)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "said"),
+    [
+        ("now her legs are really achy and weak", ["achy"]),  # an adjective only
+        ("my cardiologist reckons statins help", ["reckons"]),  # a verb only
+        ("can acupuncture actually shrink the lesions from overusing my voice", ["shrink", "overusing"]),
+        ("could that combo wreck your liver", ["combo", "wreck"]),  # a noun of talk, a verb before its object
+        ("is that just a hunch or is there a downside", ["hunch", "downside"]),
+        ("grandad 84m got confused theyre booking me in", ["grandad", "84m", "theyre"]),
+        ("would popping ephedrine an hour before help", ["popping", "before"]),
+    ],
+)
+def test_words_of_talk_are_no_things(sentence: str, said: list[str]) -> None:
+    assert set(said) <= set(talk(sentence))
+
+
+def test_things_asked_about_stay_things() -> None:
+    assert not {"astronauts", "saunas", "bone"} & set(talk("do astronauts in saunas lose bone"))
+    assert "journaling" not in talk("does journaling help ptsd")  # an activity, as the question's subject
+    assert "acupuncture" not in talk("can acupuncture help")
+    assert may_name_a_thing("refugee") and may_name_a_thing("smartwatch") and not may_name_a_thing("blurry")
+
+
+def test_a_brand_no_table_knows_is_read_as_its_generic_name() -> None:
+    assert generic_name("Zonegran") == "zonisamide" and generic_name("Hepsera") == "adefovir"
+    assert generic_name("headache") == "" and generic_name("zonisamide") == ""

@@ -478,3 +478,11 @@ def test_the_story_before_a_question_and_its_words_of_talk_name_no_subject(libra
     # a thing named in the sentence a question refers back to is asked about
     question = "The doctor wants to try hydrotherapy for his epilepsy. Does it help?"
     assert subject_coverage(library, question).missing == ["hydrotherapy"]
+
+
+def test_two_words_typed_as_one_and_where_the_asker_read_it_are_no_subjects(library_factory, monkeypatch):
+    library = library_factory([ZONISAMIDE])
+    monkeypatch.setattr(subjects, "ABSENT_MIN_ARTICLES", 1)
+    question = "I've been reading forums that say zonisamide causes hallucinations. Is that true? He sees them alot"
+    assert subject_coverage(library, question).missing == []
+    assert subjects._run_together("alot") and not subjects._run_together("tart")

@@ -15,6 +15,11 @@ from __future__ import annotations
 
 # abbreviation (lower case) -> spelled-out names, the usual first
 ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    # findings and measures
+    "wnl": ("within normal limits", "normal"),
+    "cmap": ("compound muscle action potential",),
+    "cmaps": ("compound muscle action potentials", "compound muscle action potential"),
+    "nmb": ("neuromuscular blockade", "neuromuscular blocking"),
     # heart and vessels
     "hfref": ("reduced ejection fraction", "systolic heart failure"),
     "hfpef": ("preserved ejection fraction", "diastolic heart failure"),
@@ -28,6 +33,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "noac": ("novel oral anticoagulant", "non-vitamin K antagonist oral anticoagulant"),
     "noacs": ("novel oral anticoagulants", "non-vitamin K antagonist oral anticoagulants"),
     "pci": ("percutaneous coronary intervention",),
+    "qca": ("quantitative coronary angiography",),
     "vte": ("venous thromboembolism",),
     "cva": ("stroke", "cerebrovascular accident"),
     "lvef": ("left ventricular ejection fraction",),

@@ -176,7 +176,7 @@ LAY_TERMS: dict[str, tuple[str, ...]] = {
     "kissing bug": ("triatomine",),
     "mono": ("mononucleosis",),
     "kissing disease": ("mononucleosis",),
-    "strep throat": ("streptococcal pharyngitis",),
+    "strep throat": ("streptococcal pharyngitis", "streptococcal infection", "streptococcal"),
     "tongue tie": ("ankyloglossia",),
     "tongue-tie": ("ankyloglossia",),
     "cradle cap": ("seborrheic dermatitis", "seborrhoeic dermatitis"),

@@ -20,6 +20,8 @@ CONVERSATION_NOUNS = frozenset(
         *("downside", "downsides", "upside", "upsides", "hunch", "rubbish", "nonsense", "combo", "combos", "myth"),
         *("myths", "rumour", "rumours", "rumor", "rumors", "hype", "scam", "fad", "gimmick", "fluke", "tale"),
         *("tales", "guesswork", "hogwash", "baloney", "claptrap", "scaremongering", "fearmongering", "hearsay"),
+        # where the asker read it
+        *("forum", "forums", "blog", "blogs", "website", "websites", "reddit", "facebook", "tiktok", "youtube"),
     }
 )
 # The people of a patient's message: "my nan", "grandad (84)", "our prem baby"
@@ -52,7 +54,7 @@ _OBJECT_OPENERS = frozenset(
         *("me", "him", "us", "them", "you", "it", "some", "any"),
     }
 )
-_PARTICLES = frozenset({"up", "down", "out", "off", "over", "back", "away", "through", "around"})
+_PARTICLES = frozenset({"up", "down", "out", "off", "over", "back", "away", "through", "around", "about"})
 # Some patient-data abbreviations of age and sex: "31M w/ RA", "68F", "72yo"
 _AGE_AND_SEX = re.compile(r"\d{1,3}\s?(?:m|f|yo|y/o|yr|yrs|mo)", re.IGNORECASE)
 
@@ -77,6 +79,16 @@ def reads_as_talk(words: Sequence[str], i: int) -> bool:
         unknown_after = bool(after) and after.isalpha() and not _readings(after)
         return unknown_after or after in _OBJECT_OPENERS or after in _PARTICLES
     return (j >= 0 and words[j] in _BEFORE_A_VERB) or after in _OBJECT_OPENERS
+
+
+def is_noun(word: str) -> bool:
+    """Whether LemmInflect's lexicon lists a noun reading of ``word`` ("hydrotherapy", not "pottering")."""
+    return bool(_readings(word) & {"NOUN", "PROPN"})
+
+
+def in_lexicon(word: str) -> bool:
+    """Whether LemmInflect's lexicon of English word forms knows ``word`` ("pottering", not "kratom")."""
+    return bool(_readings(word))
 
 
 def may_name_a_thing(word: str) -> bool:

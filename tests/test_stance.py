@@ -58,6 +58,8 @@ def article(sections: dict[str, str], title: str = "A study") -> Article:
         "Metered-dose inhalers. Do health care providers know what to teach?",
         "Olanzapine or risperidone first-line in first-episode schizophrenia - any difference in response?",
         "VKORC1 -1639 AA genotype, no CYP2C9 variant - expect a lower warfarin maintenance dose?",
+        "Prognosis of small hepatocellular carcinoma--is well differentiated carcinoma clinically early cancer?",
+        "She only takes the normal amount, so is that a load of rubbish?",
     ],
 )
 def test_yes_no_questions(question: str) -> None:
@@ -78,6 +80,9 @@ def test_yes_no_questions(question: str) -> None:
         "Len-dex in RRMM real-world - ORR and DVT rate?",
         "Ipratropium or theophylline for acute bronchodilation in stable COPD?",
         "Side effects of alendronate?",
+        "Be honest - what does adding atropine actually buy you?",
+        "What's the deal with steroid ear drops – is it the betamethasone?",
+        "M 60s, obs WNL, given O2 + GTN; sudden drop in BP. Likely mechanism?",
     ],
 )
 def test_other_questions(question: str) -> None:

@@ -52,10 +52,11 @@ _AUX = frozenset(_AUXILIARIES.split())
 # Common misspellings and lay forms of the auxiliaries people start questions with.
 _TYPO_TEXT = "dose doe dos si iz r u ist cna shoud shuold shold sould wil coud culd woud dont isnt cant"
 _AUX_TYPOS = frozenset(_TYPO_TEXT.split())
-_WH = frozenset(["what", "how", "which", "when", "where", "who", "whom", "whose", "why"])
+_WH = frozenset(["what", "how", "which", "when", "where", "who", "whom", "whose", "why", "what's", "how's", "who's"])
 # Openers before the auxiliary: "So, does ...", "In adults, is ...", "Please tell me: can ..."
 _LEAD = re.compile(
-    r"^(?:\s*(?:so|and|but|also|now|ok|okay|well|please|hi|hello|doctor|doc|quick question)\b[\s,:;-]*)+", re.I
+    r"^(?:\s*(?:so|and|but|also|now|ok|okay|well|please|hi|hello|doctor|doc|quick question|be honest)\b[\s,:;-]*)+",
+    re.I,
 )
 # "… A or B?" asking which of two alternatives: "or" followed by a second verb phrase, not by "not"/"no".
 _CHOICE = re.compile(r"\bor\s+(?:only|rather|instead|by|added|mostly|through|via)\b", re.I)
@@ -64,7 +65,7 @@ _CHOICE = re.compile(r"\bor\s+(?:only|rather|instead|by|added|mostly|through|via
 # A title-style question whose last part ends in a quantity asks for a figure ("… - response rate?") …
 _ASKS_FIGURE = re.compile(
     r"\b(?:rates?|drop|fall|rise|change|dose|dosage|dosing|duration|incidence|prevalence|percentage|proportion|"
-    r"frequency|number|levels?|timing|how much|how long|ORR|cost)\W*$",
+    r"frequency|number|levels?|timing|how much|how long|ORR|cost|mechanisms?|culprit|causes?)\W*$",
     re.I,
 )
 # (a comparison or an expectation in it makes it yes or no again) …
@@ -106,13 +107,14 @@ def is_yes_no(question: str) -> bool:
         return False
     if _CHOICE.search(text):
         return False
-    clauses = re.split(r"[,;:]\s*|\.\s+|\s+-\s+", text)  # "Metered-dose inhalers. Do providers know …?"
+    clauses = re.split(r"[,;:]\s*|\.\s+|\s+[-–]\s+|\s*--\s*", text)  # "Metered-dose inhalers. Do providers know …?"
     first = tokens[0]
     if first in _AUX or first in _AUX_TYPOS:
         return True
     if first in _WH and first not in ("when", "where"):  # "When a patient …, should …?" may be yes/no
         return False
-    for clause in clauses[1:]:  # "In adults with X, does Y …?", "For a child of 5, is …?"
+    for clause in clauses[1:]:  # "In adults with X, does Y …?", "For a child of 5, is …?", "…, so is that …?"
+        clause = _LEAD.sub("", clause)
         if _starts_with_auxiliary(clause):
             return True
         if words(clause)[:1] and words(clause)[0] in _WH:

@@ -35,6 +35,7 @@ from tests.library_support import STATINS
         ("Can an Apple Watch pick up a fast heartbeat?", ["Apple Watch"]),
         ("Do nicotine pouches or a ketamine nasal spray help?", ["nicotine pouches", "ketamine nasal spray"]),
         ("Inpatient Tonsillectomy: Does Hospital Type Affect Cost and Length of Stay?", ["Tonsillectomy"]),
+        ("Does a fit soon after a child's liver transplant mean epilepsy?", ["liver transplant"]),  # whose: no name
     ],
 )
 def test_subjects_are_rare_words_codes_and_names(question: str, subjects: list[str]):

@@ -418,6 +418,8 @@ def _named_by_modifiers(question: str, spans: list[tuple[int, int]]) -> list[lis
             before = question[slice(*spans[first - 1])].lower()
             if before in STOP_WORDS or before in NAMED_BY_MODIFIERS or before.endswith("ing") or before.isdigit():
                 break
+            if before.endswith(("'s", "’s")) and zipf(before[:-2]) >= MODIFIER_ZIPF:  # "a child's liver transplant"
+                break
             if zipf(before) >= MODIFIER_ZIPF or before.endswith(VERB_AND_ADVERB_ENDINGS):
                 break
             first -= 1

@@ -171,9 +171,11 @@ def question_terms(question: str) -> list[Term]:
     return [term for term, _ in _weighed_terms(question)]
 
 
-def _weighed_terms(question: str) -> list[tuple[Term, float]]:
+@lru_cache(maxsize=256)
+def _weighed_terms(question: str) -> tuple[tuple[Term, float], ...]:
     """``question_terms`` with their rarity (``_rarity``); a lay term weighs as its clinical name ("high blood
-    pressure" as hypertension)."""
+    pressure" as hypertension). Cached: a verdict reads the same question against every cited article, for its
+    sentences, features and relevance."""
     named = lay_terms(question)
     plain = question
     for term in reversed(named):
@@ -186,7 +188,7 @@ def _weighed_terms(question: str) -> list[tuple[Term, float]]:
         ways = tuple(frozenset(stems(name)) for name in (term.text, *term.clinical) if stems(name))
         if ways:
             weighed.append((ways, _rarity(w for name in (term.text, *term.clinical) for w in words(name))))
-    return weighed
+    return tuple(weighed)
 
 
 def terms_used(terms: Sequence[Term], text_stems: set[str]) -> float:

@@ -495,9 +495,10 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
         names = _drug_names(brand or text, words, [question[a:b] for a, b in chemical_spans if a < end and start < b])
         mentions = _mentions(library, text, words)
         generic = generic_name(text) if not mentions and len(words) == 1 and not brand else ""
-        if generic and _mentions(library, generic, tuple(words_of(generic))):  # "Zonegran" is zonisamide
-            words, read_as, names = tuple(words_of(generic)), generic, (words, tuple(words_of(generic)))
-            mentions = _mentions(library, generic, words)
+        generic_words = tuple(words_of(generic))
+        generic_mentions = _mentions(library, generic, generic_words) if generic else 0
+        if generic_mentions:  # "Zonegran" is zonisamide
+            words, read_as, names, mentions = generic_words, generic, (words, generic_words), generic_mentions
         coverage.subjects.append(Subject(text, words, mentions, read_as, drug_names=names))
     if any(s.chemical for s in coverage.subjects):  # "Does lithium interact with ibuprofen?"
         coverage.subjects.extend(_second_drugs(library, question, chemical_spans, [span for span, _ in named]))
@@ -877,7 +878,7 @@ def _unused_names(library: Library, question: str, taken: set[str]) -> list[tupl
     """
     spans = word_spans(question)
     lower = [_lookup_form(question[s:e]) for s, e in spans]
-    asked, asking = _asking_sentences(question), _asking_sentences(question, referred=False)
+    asked, talk = _asking_sentences(question), _talk(question, spans)
 
     def uncommon(i: int) -> bool:
         word = lower[i]
@@ -895,11 +896,8 @@ def _unused_names(library: Library, question: str, taken: set[str]) -> list[tupl
     for i in range(len(spans)):
         if not uncommon(i) or zipf(lower[i]) < RARE_ZIPF or _used(library, lower[i]):
             continue
-        if reads_as_talk(lower, i) or _run_together(lower[i]) or not any(a <= spans[i][0] < b for a, b in asked):
+        if i in talk or _run_together(lower[i]) or not any(a <= spans[i][0] < b for a, b in asked):
             continue
-        told = _in_dictionary(lower[i]) or in_lexicon(lower[i])
-        if told and not any(a <= spans[i][0] < b for a, b in asking):  # "I've read forums that
-            continue  # say …. Is that true?": the sentence referred back to lends its names, not its everyday words
         first = i - 1 if i and uncommon(i - 1) and _adjacent(question, spans[i - 1], spans[i]) else i
         last = i + 1 if i + 1 < len(spans) and uncommon(i + 1) and _adjacent(question, spans[i], spans[i + 1]) else i
         if last > i and lower[last].endswith("ed"):

@@ -98,7 +98,7 @@ def may_name_a_thing(word: str) -> bool:
     if word in CONVERSATION_NOUNS or word in FAMILY_NOUNS:
         return False
     readings = _readings(word)
-    return not readings or bool(readings & {"NOUN", "PROPN"}) or ("VERB" in readings and word.endswith("ing"))
+    return not readings or is_noun(word) or ("VERB" in readings and word.endswith("ing"))
 
 
 @lru_cache(maxsize=8192)

@@ -60,6 +60,9 @@ def article(sections: dict[str, str], title: str = "A study") -> Article:
         "VKORC1 -1639 AA genotype, no CYP2C9 variant - expect a lower warfarin maintenance dose?",
         "Prognosis of small hepatocellular carcinoma--is well differentiated carcinoma clinically early cancer?",
         "She only takes the normal amount, so is that a load of rubbish?",
+        "my mate says sugar free ones are worse for teeth?? is that right",
+        "84F ?appendicitis, WCC and CRP both normal. In the elderly can leukocytes + CRP rule appendicitis in or out?",
+        "OA/RA pts on valdecoxib - any excess CV thrombotic events vs diclofenac, ibuprofen, naproxen or placebo?",
     ],
 )
 def test_yes_no_questions(question: str) -> None:
@@ -293,6 +296,7 @@ def test_a_deciding_sentence_stating_no_effect_decides_no_unless_the_question_as
     assert not states_no_effect("Is furosemide safe before contrast?", sentence)
     assert not states_no_effect("Does it help?", "It did not affect insulin levels, but it increased glucose.")
     assert not states_no_effect("Does it help?", "Mortality fell by a third.")
+    assert states_no_effect("Do glutamate supplements stop it?", "Glutamate fails to protect against neurotoxicity.")
 
 
 def test_a_finding_of_harm_answers_a_safety_question_no():
@@ -385,3 +389,16 @@ def test_a_long_message_is_about_the_article_naming_its_rare_words():
         abstract=[AbstractSection("Friends and family told us the clinic was much safer.")],
     )
     assert relevance(message, trial) >= MIN_RELEVANCE > relevance(message, unrelated)
+
+
+def test_the_answering_article_is_on_topic_in_words_the_question_does_not_use():
+    question = "Do more babies arrive a day or two after a full moon?"
+    lunar = Article(
+        pmid="1",
+        title="Lunar phases and the time of delivery",
+        abstract=[AbstractSection("CONCLUSION: Deliveries were significantly more frequent after the lunar phase.")],
+    )
+    assert relevance(question, lunar) < MIN_RELEVANCE
+    model = load_stance_model()
+    assert article_stance(model, question, lunar).probabilities == OFF_TOPIC
+    assert article_stance(model, question, lunar, answering=True).label == "supports"

@@ -111,7 +111,8 @@ def _verdict(library: Library, answer: Answer, question: str) -> tuple[str, str]
     """The verdict of a yes/no question over the cited articles' stances, and what it rests on."""
     own = library_file(library.settings.data_dir, STANCE_MODEL)
     model = load_stance_model(own if own.is_file() else None)  # the library's own fit, else the shipped one
-    judged = [(h, article_stance(model, question, h.article)) for h in answer.cited if h.article is not None]
+    cited = [h for h in answer.cited if h.article is not None]
+    judged = [(h, article_stance(model, question, h.article, answering=i == 0)) for i, h in enumerate(cited)]
     answer.stances = {h.pmid: ArticleStance(s.label, s.sentence) for h, s in judged}
     return verdict([(s, h.level) for h, s in judged])
 

@@ -75,7 +75,8 @@ _YES_NO_CUE = re.compile(
     re.I,
 )
 # … one naming two alternatives asks which ("Ipratropium or theophylline for COPD?") …
-_ASKS_WHICH = re.compile(r"\w\s+or\s+(?!not\b|no\b|never\b)\w", re.I)
+# ("… vs naproxen or placebo?" and "rule it in or out?" name no alternative)
+_ASKS_WHICH = re.compile(r"\w\s+or\s+(?!not\b|no\b|never\b|placebo\b|sham\b|controls?\b|usual\b|out\b)\w", re.I)
 # … and one naming a topic asks what is known of it ("Side effects of alendronate?").
 _NAMES_TOPIC = re.compile(
     r"(?:side[ -]effects?|adverse (?:effects?|events?|reactions?)|dos(?:e|age|ing)|mechanisms?|causes?|"
@@ -85,8 +86,16 @@ _NAMES_TOPIC = re.compile(
 )
 
 
+# A short phrase of whom or where before the auxiliary, with no comma: "In the elderly can leukocytes …?"
+_PLACE_LEAD = re.compile(r"^(?:in|for|among)\s+(?:the\s+)?(?:[\w-]+\s+){1,2}?(?=\w)", re.I)
+
+
 def _starts_with_auxiliary(clause: str) -> bool:
     clause_words = words(clause)
+    if clause_words and clause_words[0] not in _AUX and clause_words[0] not in _AUX_TYPOS:
+        lead = _PLACE_LEAD.match(clause)
+        if lead and not set(words(lead.group(0))) & _WH:
+            clause_words = words(clause[lead.end() :])
     return bool(clause_words) and (clause_words[0] in _AUX or clause_words[0] in _AUX_TYPOS)
 
 
@@ -107,7 +116,8 @@ def is_yes_no(question: str) -> bool:
         return False
     if _CHOICE.search(text):
         return False
-    clauses = re.split(r"[,;:]\s*|\.\s+|\s+[-–]\s+|\s*--\s*", text)  # "Metered-dose inhalers. Do providers know …?"
+    # "Metered-dose inhalers. Do providers know …?", "… worse for teeth?? is that right"
+    clauses = re.split(r"[,;:]\s*|[.?]+\s+|\s+[-–]\s+|\s*--\s*", text)
     first = tokens[0]
     if first in _AUX or first in _AUX_TYPOS:
         return True
@@ -278,7 +288,8 @@ _NO_EFFECT = re.compile(
     r"decrease|prevent|provide)\b|\bno (?:significant |direct |clear |major |statistically significant )?"
     r"(?:association|relationship|link|difference|differences|effect|benefit|advantage|correlation|impact|"
     r"improvement|role)\b|\bnot (?:significantly |independently )?(?:associated|related|linked|correlated|"
-    r"different|predictive|effective|superior|necessary|useful|justified|recommended)\b|\bfailed to\b",
+    r"different|predictive|effective|superior|necessary|useful|justified|recommended)\b|\b(?:fail|fails|failed) to\b|"
+    r"\bno evidence to support\b",
     re.I,
 )
 # "Any difference in response?" and "more tremor than a dummy pill?" are answered no by outcomes that were
@@ -594,13 +605,15 @@ def _rarity(words: Iterable[str]) -> float:
     return max(1.0, min(6.0, 7.0 - rarest)) ** RARITY_POWER
 
 
-def article_stance(model: StanceModel, question: str, article: Article) -> Stance:
+def article_stance(model: StanceModel, question: str, article: Article, answering: bool = False) -> Stance:
     """Whether ``article`` answers ``question`` yes (supports), no (contradicts) or neither (neutral).
 
-    An article using under ``MIN_RELEVANCE`` of the question's content words is off-topic: neutral.
+    An article using under ``MIN_RELEVANCE`` of the question's content words is off-topic: neutral, unless it
+    is the ``answering`` one, which search and the abstention rule have already judged on topic: an article
+    on "lunar phases" answers "more babies after a full moon?" in words the question does not use.
     """
     sentences, kind = deciding_sentences(question, article)
-    if not sentences or relevance(question, article) < MIN_RELEVANCE:
+    if not sentences or (not answering and relevance(question, article) < MIN_RELEVANCE):
         return Stance("neutral", 1.0, sentences[0] if sentences else "", dict(OFF_TOPIC))
     p = model.probabilities(features(question, sentences, kind))
     label = max(p, key=p.__getitem__)

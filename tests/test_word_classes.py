@@ -21,6 +21,8 @@ def talk(sentence: str) -> list[str]:
         ("is that just a hunch or is there a downside", ["hunch", "downside"]),
         ("grandad 84m got confused theyre booking me in", ["grandad", "84m", "theyre"]),
         ("would popping ephedrine an hour before help", ["popping", "before"]),
+        ("do people who've had cancer fall more", ["who've"]),  # a contraction with its apostrophe
+        ("he runs a 10k on oxynorm 10mg", ["10k", "10mg"]),  # a distance and a dose
     ],
 )
 def test_words_of_talk_are_no_things(sentence: str, said: list[str]) -> None:

@@ -43,6 +43,15 @@ CONTRACTIONS = frozenset(
         *("havent", "hasnt", "id", "itll", "ill", "theyll", "youll", "shell", "hell"),
     }
 )
+# Shorthand of texting and of clinical notes for words that name nothing asked about: "gona", "tho", "sens/spec",
+# "mgmt", "hx of …"
+SHORTHAND = frozenset(
+    {
+        *("gona", "gonna", "wanna", "gotta", "dunno", "kinda", "sorta", "wierd", "tho", "thru", "coz", "cuz", "abt"),
+        *("ppl", "pls", "plz", "thx", "lol", "omg", "tbh", "idk", "imo", "btw", "ur", "u", "r", "n", "b4", "yr"),
+        *("sens", "spec", "mgmt", "mx", "dx", "ddx", "tx", "hx", "sx", "pmh", "pmhx", "pt", "pts", "w/", "w/o"),
+    }
+)
 # Words after which a word that can be a verb is one ("to wreck", "not overdo"; a modal opens a question, "Can
 # acupuncture …?", and is no such word), and the words that open its object ("shrink the lesions", "wreck your
 # liver", "booking me a colonoscopy")
@@ -57,15 +66,28 @@ _OBJECT_OPENERS = frozenset(
 _PARTICLES = frozenset({"up", "down", "out", "off", "over", "back", "away", "through", "around", "about"})
 # Some patient-data abbreviations of age and sex: "31M w/ RA", "68F", "72yo"
 _AGE_AND_SEX = re.compile(r"\d{1,3}\s?(?:m|f|yo|y/o|yr|yrs|mo)", re.IGNORECASE)
+# A contraction with its apostrophe ("who've", "they're", "it'll"), and a quantity typed as one word: a distance
+# or a count ("a 10k", "5km"), a dose ("10mg", "2.5ml"), a time or a span of times ("3h", "12-24h", "6-wk"), a
+# number of times ("x12", "3x")
+_CONTRACTED = re.compile(r"\w+['’](?:ve|re|ll|d|m)", re.IGNORECASE)
+_QUANTITY = re.compile(
+    r"x\d+|\d+x|\d+(?:\.\d+)?(?:-\d+(?:\.\d+)?)?-?"
+    r"(?:k|km|mi|mg|mcg|µg|ug|g|kg|ml|l|iu|units?|h|hr|hrs|d|wk|wks|mo|mos|yr|yrs|min|mins)",
+    re.IGNORECASE,
+)
 
 
 def reads_as_talk(words: Sequence[str], i: int) -> bool:
     """Whether the ``i``-th of a question's ``words`` (lower case, in order) is how the asker talks, not a thing
     asked about: a word only a verb, adjective or adverb ("achy", "reckons", "overusing"), a noun of talk or
-    of family (``CONVERSATION_NOUNS``, ``FAMILY_NOUNS``), a contraction without its apostrophe, an age and sex
-    ("31M"), or a word that can be a verb used as one ("could it wreck your liver?")."""
+    of family (``CONVERSATION_NOUNS``, ``FAMILY_NOUNS``), shorthand (``SHORTHAND``: "tho", "mgmt"), a
+    contraction ("who've", "theyre"), an age and sex
+    ("31M"), a quantity ("a 10k", "10mg"), or a word that can be a verb used as one ("could it wreck your
+    liver?")."""
     word = words[i]
-    if word in CONTRACTIONS or _AGE_AND_SEX.fullmatch(word) or not may_name_a_thing(word):
+    if word in CONTRACTIONS or word in SHORTHAND or _CONTRACTED.fullmatch(word) or not may_name_a_thing(word):
+        return True
+    if _AGE_AND_SEX.fullmatch(word) or _QUANTITY.fullmatch(word):
         return True
     if "VERB" not in _readings(word):
         return False

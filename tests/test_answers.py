@@ -340,6 +340,9 @@ def test_drugs_asked_about_together_are_quoted_only_together(library_factory):
     # a drug given as an example of a class is one subject with it, not a combination
     subjects = subject_coverage(library, "Is a quinolone like ofloxacin still good for cystitis?")
     assert subjects.naming_every_chemical == ["93100003", "93100004"]
+    # a drug only the story names is no second drug the answer must quote with the one asked about
+    story = "She had lithium for years and is fine on it. Does ibuprofen harm the kidneys in older adults?"
+    assert subject_coverage(library, story).naming_every_chemical == ["93100001"]
 
 
 def test_a_brand_the_recogniser_misses_is_still_a_drug(fixture_library: Library):

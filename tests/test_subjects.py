@@ -36,6 +36,8 @@ from tests.library_support import STATINS
         ("Do nicotine pouches or a ketamine nasal spray help?", ["nicotine pouches", "ketamine nasal spray"]),
         ("Inpatient Tonsillectomy: Does Hospital Type Affect Cost and Length of Stay?", ["Tonsillectomy"]),
         ("Does a fit soon after a child's liver transplant mean epilepsy?", ["liver transplant"]),  # whose: no name
+        ("Safe to discharge without stress test or CTCA - 6-wk MACE risk?", ["CTCA", "MACE"]),  # a dash parts them
+        ("Headache recurs within 12-24h on sumatriptan x3, mgmt?", ["sumatriptan"]),  # times and shorthand
     ],
 )
 def test_subjects_are_rare_words_codes_and_names(question: str, subjects: list[str]):
@@ -264,7 +266,17 @@ def test_a_drug_is_named_by_its_recognised_name_and_a_brand_by_its_generics(fixt
     coverage = subject_coverage(fixture_library, "Is Coumadin safe, and does doxorubicin cardiotoxicity last?")
     names = {s.text: s.drug_names for s in coverage.subjects}
     assert names["Coumadin"] == (("coumadin",), ("warfarin",))
-    assert names["doxorubicin cardiotoxicity"] == (("doxorubicin",),)  # the drug, not the whole subject
+    assert names["doxorubicin cardiotoxicity"][0] == ("doxorubicin",)  # the drug, not the whole subject
+    assert all("cardiotoxicity" not in name for name in names["doxorubicin cardiotoxicity"])
+
+
+def test_a_drug_is_also_named_as_abstracts_write_it_and_an_ion_by_its_blood_level():
+    assert ("l-dopa",) in subjects._drug_names("levodopa", ("levodopa",), ["levodopa"])
+    assert subjects._drug_names("potassium", ("potassium",), ["potassium"]) == (
+        ("potassium",),
+        ("hypokalemia",),
+        ("hyperkalemia",),
+    )
 
 
 def test_a_type_letter_names_which_one(library_factory, monkeypatch):
@@ -487,3 +499,26 @@ def test_two_words_typed_as_one_and_where_the_asker_read_it_are_no_subjects(libr
     question = "I've been reading forums that say zonisamide causes hallucinations. Is that true? He sees them alot"
     assert subject_coverage(library, question).missing == []
     assert subjects._run_together("alot") and not subjects._run_together("tart")
+
+
+def test_a_name_is_not_read_as_another_ending_of_an_indexed_stem(library_factory):
+    proven = Article(pmid="92100001", title="A proven therapy", year=2001, abstract=[AbstractSection("Proven.")])
+    assert subject_coverage(library_factory([proven]), "Is Provenge worth it?").missing == ["Provenge"]
+
+
+def test_words_apart_in_two_phrases_do_not_name_a_thing(library_factory):
+    two_phrases = Article(
+        pmid="92100002",
+        title="PG-9 in astroglia",
+        year=2001,
+        abstract=[AbstractSection("It helps cognitive processes and stimulates NGF synthesis.")],
+    )
+    one_phrase = Article(
+        pmid="92100003",
+        title="Renal sympathetic denervation",
+        year=2001,
+        abstract=[AbstractSection("Renal sympathetic denervation lowered blood pressure.")],
+    )
+    library = library_factory([two_phrases, one_phrase])
+    assert subject_coverage(library, "Does cognitive stimulation therapy help?").missing == ["cognitive stimulation"]
+    assert subject_coverage(library, "Does renal denervation help?").missing == []

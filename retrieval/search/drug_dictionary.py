@@ -29,3 +29,16 @@ def generic_name(word: str) -> str:
         return ""
     canonical = re.sub(r"\s*\(.*?\)", "", found[0][0].get("name", "")).strip().lower()
     return "" if canonical == word.lower() else canonical
+
+
+@lru_cache(maxsize=4096)
+def written_forms(name: str) -> tuple[str, ...]:
+    """Other ways abstracts write the drug ``name`` (lower case): the dictionary's synonyms written as a chemical
+    name with a hyphen ("l-dopa" for levodopa, "5-fluorouracil"), which no everyday word or other brand is."""
+    from drug_named_entity_recognition import find_drugs
+
+    found = find_drugs([name], is_ignore_case=True)
+    if len(found) != 1:
+        return ()
+    synonyms = found[0][0].get("synonyms", [])
+    return tuple(s for s in synonyms if re.fullmatch(r"(?:[a-z]|\d{1,2})-[a-z]{4,}", s) and s != name.lower())

@@ -46,7 +46,7 @@ from functools import lru_cache
 
 from retrieval.library import Library
 from retrieval.search.brand_names import BRAND_NAMES
-from retrieval.search.drug_dictionary import generic_name
+from retrieval.search.drug_dictionary import generic_name, written_forms
 from retrieval.search.everyday_names import POPULATION_SETTINGS, POPULATIONS, everyday_names
 from retrieval.search.lay_terms import LayTerm, lay_terms
 from retrieval.search.spelling import other_spellings
@@ -400,7 +400,10 @@ def _capitalised_names(question: str, spans: list[tuple[int, int]]) -> list[list
 
 
 def _adjacent(question: str, left: tuple[int, int], right: tuple[int, int]) -> bool:
-    return question[left[1] : right[0]].strip() in ("", "-")
+    """Whether two words are next to each other: nothing between them but a space or a hyphen; a dash with
+    spaces either side parts clauses ("… or CTCA - 6-wk MACE risk?")."""
+    between = question[left[1] : right[0]]
+    return between.strip() == "" or (between.strip() == "-" and not (between[0].isspace() and between[-1].isspace()))
 
 
 def _named_by_modifiers(question: str, spans: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
@@ -559,15 +562,32 @@ def _named_as(subject: Subject) -> str:
     return " OR ".join(f"{spellings(words)} OR {word_family(words)}" for words in names)
 
 
+# Ions and sugars by the word for their level in the blood: an article on low potassium says "hypokalemia"
+BLOOD_LEVELS = {
+    "potassium": "kalemia",
+    "sodium": "natremia",
+    "calcium": "calcemia",
+    "magnesium": "magnesemia",
+    "phosphate": "phosphatemia",
+    "glucose": "glycemia",
+}
+
+
 def _drug_names(text: str, words: tuple[str, ...], recognised: list[str]) -> tuple[tuple[str, ...], ...]:
     """The names a subject goes by as a drug: the recogniser's drug inside it, or the subject itself when it
     is a brand or generic of the brand table (the recogniser misses "Botox"), a brand with its generics
     (articles on Coumadin say warfarin); none when it is no drug."""
     key = text.lower()
+    if key in BLOOD_LEVELS:  # "can levodopa make your potassium go low?": articles say hypokalemia
+        return ((key,), *((f"{side}{BLOOD_LEVELS[key]}",) for side in ("hypo", "hyper")))
     if key in BRAND_NAMES:
         return (tuple(words_of(key)), *(tuple(words_of(generic)) for generic in BRAND_NAMES[key]))
     if recognised or key in _generics():
-        return tuple(dict.fromkeys(tuple(_lookup_form(w) for w in words_of(name)) for name in recognised)) or (words,)
+        names = tuple(dict.fromkeys(tuple(_lookup_form(w) for w in words_of(name)) for name in recognised)) or (words,)
+        # the name used elsewhere ("lignocaine" is lidocaine, "suxamethonium" succinylcholine) and the chemical
+        # ways of writing it ("l-dopa")
+        others = [form for name in names if len(name) == 1 for form in (generic_name(name[0]), *written_forms(name[0]))]
+        return tuple(dict.fromkeys(names + tuple(tuple(words_of(form)) for form in others if form)))
     return ()
 
 
@@ -586,8 +606,17 @@ _ONE_OF = re.compile(
 def _asked_together(question: str, drugs: list[Subject]) -> list[list[Subject]]:
     """The question's drugs in groups an answering article must each name: every drug asked about with another
     is its own group, a drug given as an example of another (or as an alternative), or named right beside it
-    (another name of it), joins the other's."""
-    return _in_groups(question, drugs, one_of=True)
+    (another name of it), joins the other's.
+
+    Only the drugs the asking sentences name, when they name any: in "… terrified an antidepressant will make
+    it worse. Will fluoxetine worsen his levodopa dyskinesias?" the story's "antidepressant" is fluoxetine
+    again, not a third drug the answering article must name. Nor must it name a two-letter abbreviation the
+    recogniser reads as a drug: "OA/RA pts on valdecoxib" means osteoarthritis, not okadaic acid."""
+    drugs = [d for d in drugs if len(d.text) > 2] or drugs
+    lower = question.lower()
+    asked_text = " ".join(lower[a:b] for a, b in _asking_sentences(question))
+    asked = [d for d in drugs if re.search(rf"(?<!\w){re.escape(d.text.lower())}(?!\w)", asked_text)]
+    return _in_groups(question, asked or drugs, one_of=True)
 
 
 def _in_groups(question: str, subjects: list[Subject], one_of: bool) -> list[list[Subject]]:
@@ -862,9 +891,12 @@ def _parts(words: tuple[str, ...]) -> list[str]:
 
 
 def _in_order(words: tuple[str, ...]) -> re.Pattern[str]:
-    """The words in their order, any ending, at most ``NEAR_SLACK`` words between them, or written as one."""
+    """The words in their order, any ending, at most ``NEAR_SLACK`` words between them, or written as one; in
+    one phrase: no punctuation or "and" between them ("cognitive processes and stimulate" is no cognitive
+    stimulation)."""
     stems = [re.escape(_common_start(part, _porter(part))) for part in _parts(words)]  # "atroph", not "atrophi"
-    apart = rf"\w*(?:\W+\w+){{0,{NEAR_SLACK}}}?\W+".join(stems)
+    between = rf"(?:[\s-]+(?!(?:and|or|but|nor|than|versus|vs)\b)\w+){{0,{NEAR_SLACK}}}?[\s-]+"
+    apart = rf"\w*{between}".join(stems)
     return re.compile(rf"\b(?:{apart}|{''.join(stems)})", re.IGNORECASE)
 
 
@@ -895,6 +927,9 @@ def _unused_names(library: Library, question: str, taken: set[str]) -> list[tupl
     found = []
     for i in range(len(spans)):
         if not uncommon(i) or zipf(lower[i]) < RARE_ZIPF or _used(library, lower[i]):
+            continue
+        prefix, _, rest = lower[i].partition("-")
+        if prefix in TIME_PREFIXES and rest and _used(library, rest):  # "post-bypass" is after a bypass
             continue
         if i in talk or _run_together(lower[i]) or not any(a <= spans[i][0] < b for a, b in asked):
             continue
@@ -951,7 +986,12 @@ def _spelled_as_indexed(library: Library, words: tuple[str, ...]) -> tuple[tuple
             continue
         # a typing slip is rarer than the word meant: "asprin" is aspirin, but "phototherapy" is no
         # misspelt phytotherapy
-        candidates = {_porter(c): c for c in _one_slip(word) if not zipf(word) or zipf(c) >= zipf(word)}
+        # a candidate is a word someone writes, not a stem's other ending: "Provenge" is not "provene" (proven)
+        candidates = {
+            _porter(c): c
+            for c in _one_slip(word)
+            if (not zipf(word) or zipf(c) >= zipf(word)) and (zipf(c) or _porter(c) == c)
+        }
         found = library.store.indexed_terms(list(candidates))
         if found:
             fixed[-1] = candidates[max(found, key=lambda term: found[term])]

@@ -62,6 +62,7 @@ EVERYDAY_NAMES = frozenset(
         *("fish oil", "cod liver oil", "energy drinks", "energy drink", "bath salts", "green tea", "red wine"),
         *("dark chocolate", "coconut oil", "apple cider vinegar", "manuka honey", "tea tree oil", "royal jelly"),
         *("evening primrose oil", "milk thistle", "aloe vera", "bone broth", "black seed oil", "sports drinks"),
+        *("red yeast rice", "beetroot juice", "cranberry juice", "grape seed extract", "garlic supplements"),
         *("st john's wort", "st. john's wort", "saint john's wort", "st johns wort", "st. johns wort"),
         # procedures
         *("hair transplant", "hair transplants", "tattoo removal", "ear piercing", "teeth whitening"),

@@ -270,6 +270,10 @@ def test_a_drug_is_named_by_its_recognised_name_and_a_brand_by_its_generics(fixt
     assert all("cardiotoxicity" not in name for name in names["doxorubicin cardiotoxicity"])
 
 
+def test_a_lay_term_the_recogniser_reads_as_a_drug_is_none():
+    assert subjects._drug_names("keyhole", ("keyhole",), ["keyhole"]) == ()
+
+
 def test_a_drug_is_also_named_as_abstracts_write_it_and_an_ion_by_its_blood_level():
     assert ("l-dopa",) in subjects._drug_names("levodopa", ("levodopa",), ["levodopa"])
     assert subjects._drug_names("potassium", ("potassium",), ["potassium"]) == (

@@ -35,6 +35,8 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "rlq": ("right lower quadrant", "right iliac fossa"),
     "ruq": ("right upper quadrant",),
     "abx": ("antibiotics", "antibiotic"),
+    "rta": ("road traffic accident", "motor vehicle accident", "traffic accident"),
+    "mva": ("motor vehicle accident", "road traffic accident", "traffic accident"),
     # operations
     "tka": ("total knee arthroplasty", "total knee replacement"),
     "tkr": ("total knee replacement", "total knee arthroplasty"),

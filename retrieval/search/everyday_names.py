@@ -48,6 +48,7 @@ EVERYDAY_NAMES = frozenset(
         *("light therapy", "bright light therapy", "red light therapy", "cold water immersion", "ice bath"),
         *("ice baths", "cold showers", "cold plunge", "forest bathing", "breathing exercises", "talk therapy"),
         *("group therapy", "family therapy", "couples therapy", "sleep hygiene", "sleep restriction"),
+        *("few foods diet", "few-foods diet", "elimination diet", "carnivore diet", "alkaline diet", "raw food diet"),
         *("time-restricted eating", "juice cleanse", "spinal manipulation", "foam rolling", "laughter therapy"),
         *("alexander technique", "bowen technique", "emotional freedom technique", "tapping therapy"),
         *("hot stone massage", "mud therapy", "wild swimming", "sound therapy", "magnet therapy"),
@@ -57,6 +58,7 @@ EVERYDAY_NAMES = frozenset(
         *("dialectical behavior therapy", "dialectical behaviour therapy", "cognitive processing therapy"),
         *("prolonged exposure therapy", "schema therapy", "compassion-focused therapy", "solution-focused therapy"),
         *("motivational interviewing", "behavioral activation", "behavioural activation", "psychodynamic therapy"),
+        *("somatic experiencing", "eye movement desensitization", "eye movement desensitisation"),
         *("exposure and response prevention", "narrative exposure therapy", "mentalization-based treatment"),
         # substances
         *("fish oil", "cod liver oil", "energy drinks", "energy drink", "bath salts", "green tea", "red wine"),

@@ -48,7 +48,7 @@ from retrieval.library import Library
 from retrieval.search.brand_names import BRAND_NAMES
 from retrieval.search.drug_dictionary import generic_name, written_forms
 from retrieval.search.everyday_names import POPULATION_SETTINGS, POPULATIONS, everyday_names
-from retrieval.search.lay_terms import LayTerm, lay_terms
+from retrieval.search.lay_terms import LAY_TERMS, LayTerm, lay_terms
 from retrieval.search.spelling import other_spellings
 from retrieval.search.word_classes import in_lexicon, is_noun, may_name_a_thing, reads_as_talk
 from retrieval.text import STOP_WORDS, word_spans
@@ -578,6 +578,8 @@ def _drug_names(text: str, words: tuple[str, ...], recognised: list[str]) -> tup
     is a brand or generic of the brand table (the recogniser misses "Botox"), a brand with its generics
     (articles on Coumadin say warfarin); none when it is no drug."""
     key = text.lower()
+    if key in LAY_TERMS:  # the recogniser can read "by keyhole" as a drug
+        return ()
     if key in BLOOD_LEVELS:  # "can levodopa make your potassium go low?": articles say hypokalemia
         return ((key,), *((f"{side}{BLOOD_LEVELS[key]}",) for side in ("hypo", "hyper")))
     if key in BRAND_NAMES:

@@ -50,6 +50,8 @@ SHORTHAND = frozenset(
         *("gona", "gonna", "wanna", "gotta", "dunno", "kinda", "sorta", "wierd", "tho", "thru", "coz", "cuz", "abt"),
         *("ppl", "pls", "plz", "thx", "lol", "omg", "tbh", "idk", "imo", "btw", "ur", "u", "r", "n", "b4", "yr"),
         *("sens", "spec", "mgmt", "mx", "dx", "ddx", "tx", "hx", "sx", "pmh", "pmhx", "pt", "pts", "w/", "w/o"),
+        # how often a dose is taken
+        *("prn", "bd", "bid", "tds", "tid", "qds", "qid", "nocte", "qhs", "stat"),
     }
 )
 # Words after which a word that can be a verb is one ("to wreck", "not overdo"; a modal opens a question, "Can

@@ -270,8 +270,10 @@ def test_a_drug_is_named_by_its_recognised_name_and_a_brand_by_its_generics(fixt
     assert all("cardiotoxicity" not in name for name in names["doxorubicin cardiotoxicity"])
 
 
-def test_a_lay_term_the_recogniser_reads_as_a_drug_is_none():
-    assert subjects._drug_names("keyhole", ("keyhole",), ["keyhole"]) == ()
+def test_a_lay_term_the_recogniser_reads_as_a_drug_goes_by_its_clinical_names_too():
+    keyhole = subjects._drug_names("keyhole", ("keyhole",), ["keyhole"])
+    assert keyhole == (("keyhole",), ("laparoscopic",), ("laparoscopy",))
+    assert ("corticosteroids",) in subjects._drug_names("steroids", ("steroids",), ["steroids"])
 
 
 def test_a_drug_is_also_named_as_abstracts_write_it_and_an_ion_by_its_blood_level():
@@ -526,3 +528,15 @@ def test_words_apart_in_two_phrases_do_not_name_a_thing(library_factory):
     library = library_factory([two_phrases, one_phrase])
     assert subject_coverage(library, "Does cognitive stimulation therapy help?").missing == ["cognitive stimulation"]
     assert subject_coverage(library, "Does renal denervation help?").missing == []
+
+
+def test_two_things_joined_by_hyphens_are_two_things(library_factory):
+    drops = Article(
+        pmid="92100004",
+        title="Ear drops",
+        year=2001,
+        abstract=[AbstractSection("A steroid with gentamicin cleared otitis externa.")],
+    )
+    library = library_factory([drops])
+    assert subject_coverage(library, "Do steroid-plus-gentamicin ear drops help?").missing == []
+    assert subject_coverage(library, "Do steroid-plus-ofloxacin ear drops help?").missing == ["steroid-plus-ofloxacin"]

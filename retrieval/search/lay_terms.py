@@ -211,6 +211,8 @@ LAY_TERMS: dict[str, tuple[str, ...]] = {
     "dummy pills": ("placebo",),
     "sugar pill": ("placebo",),
     "sugar pills": ("placebo",),
+    "steroid": ("corticosteroid", "glucocorticoid"),
+    "steroids": ("corticosteroids", "corticosteroid", "glucocorticoids"),
     "blood thinner": ("anticoagulant", "anticoagulation"),
     "blood thinners": ("anticoagulants", "anticoagulant", "anticoagulation"),
     "painkiller": ("analgesic",),

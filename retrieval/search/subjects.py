@@ -515,6 +515,7 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
         coverage.subjects.extend(_everyday_named(library, question, taken) + _asked_thing(library, question, taken))
     coverage.subjects = list({s.text.lower(): s for s in coverage.subjects}.values())  # a lay term once
     coverage.subjects = [s for s in coverage.subjects if not _glossed(question, s, coverage.present)]
+    coverage.subjects = [s for s in coverage.subjects if not _two_joined(library, s)]
     if coverage.present:
         coverage.together = _naming_all(library, coverage.present, question)
     if coverage.chemicals:
@@ -524,6 +525,16 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
         ]
         coverage.naming_every_chemical = sorted(set.intersection(*naming))
     return coverage
+
+
+_JOINED = re.compile(r"([a-z]{3,})-(?:plus|and|with|or)-([a-z]{3,})")
+
+
+def _two_joined(library: Library, subject: Subject) -> bool:
+    """Whether a subject the library lacks is two things it holds, joined by hyphens: "steroid-plus-gentamicin
+    ear drops" name a steroid and gentamicin, which no article needs to write as one word."""
+    joined = next((_JOINED.fullmatch(w) for w in subject.words if _JOINED.fullmatch(w)), None)
+    return not subject.articles and joined is not None and all(_used(library, part) for part in joined.groups())
 
 
 def _glossed(question: str, subject: Subject, present: list[Subject]) -> bool:
@@ -578,8 +589,9 @@ def _drug_names(text: str, words: tuple[str, ...], recognised: list[str]) -> tup
     is a brand or generic of the brand table (the recogniser misses "Botox"), a brand with its generics
     (articles on Coumadin say warfarin); none when it is no drug."""
     key = text.lower()
-    if key in LAY_TERMS:  # the recogniser can read "by keyhole" as a drug
-        return ()
+    if key in LAY_TERMS:  # named clinically too: "IV steroids" are corticosteroids, "by keyhole" laparoscopic
+        lay = (tuple(words_of(key)), *(tuple(words_of(name)) for name in LAY_TERMS[key]))
+        return lay if recognised else ()
     if key in BLOOD_LEVELS:  # "can levodopa make your potassium go low?": articles say hypokalemia
         return ((key,), *((f"{side}{BLOOD_LEVELS[key]}",) for side in ("hypo", "hyper")))
     if key in BRAND_NAMES:

@@ -540,3 +540,20 @@ def test_two_things_joined_by_hyphens_are_two_things(library_factory):
     library = library_factory([drops])
     assert subject_coverage(library, "Do steroid-plus-gentamicin ear drops help?").missing == []
     assert subject_coverage(library, "Do steroid-plus-ofloxacin ear drops help?").missing == ["steroid-plus-ofloxacin"]
+
+
+def test_an_article_spelling_out_an_abbreviation_names_it(library_factory):
+    trial = Article(
+        pmid="92100005",
+        title="Lenalidomide in relapsed myeloma",
+        year=2010,
+        abstract=[AbstractSection("The overall response rate was 60% and deep vein thrombosis occurred in 8%.")],
+    )
+    other = Article(
+        pmid="92100006",
+        title="Response criteria",
+        year=2010,
+        abstract=[AbstractSection("The ORR and the DVT rate were reported in few trials.")],
+    )
+    coverage = subject_coverage(library_factory([trial, other]), "Lenalidomide in myeloma: ORR and DVT rate?")
+    assert coverage.together == ["92100005"]

@@ -18,6 +18,8 @@ from retrieval.search.unnamed import described_treatment
         ("Do statins lower cholesterol in the elderly?", ""),
         ("Is a new approach to asthma care cheaper?", ""),
         ("Do patients need a blood test once a year on lithium?", ""),
+        ("The GP added a new tablet. Can other medicines mixing with warfarin cause a bleed?", ""),  # not asked about
+        ("My GP mentioned the new cholesterol jab. Is it safe?", "the new cholesterol jab"),  # asked about as "it"
     ],
 )
 def test_a_treatment_described_by_novelty_or_schedule_is_found(question: str, described: str):

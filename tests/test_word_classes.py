@@ -24,6 +24,7 @@ def talk(sentence: str) -> list[str]:
         ("do people who've had cancer fall more", ["who've"]),  # a contraction with its apostrophe
         ("he runs a 10k on oxynorm 10mg", ["10k", "10mg"]),  # a distance and a dose
         ("on salmeterol bd and ipratropium prn for mgmt", ["bd", "prn", "mgmt"]),  # note shorthand
+        ("the gp added a tablet and ent want to operate", ["gp", "ent"]),  # the people who treat them
     ],
 )
 def test_words_of_talk_are_no_things(sentence: str, said: list[str]) -> None:

@@ -108,3 +108,29 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "aes": ("adverse events", "adverse effects"),
     "orr": ("overall response rate", "response rate"),
 }
+
+# Short abbreviations articles may spell out ("DVT rate" in a trial reporting "deep vein thrombosis"): too
+# ambiguous to read a question by ("LA" is also Los Angeles), so only for choosing which of the articles that
+# hold a question's subjects names them all, never for deciding that the library holds one.
+SPELLED_OUT: dict[str, tuple[str, ...]] = {
+    "dvt": ("deep vein thrombosis", "deep venous thrombosis"),
+    "pe": ("pulmonary embolism",),
+    "lv": ("left ventricular", "left ventricle"),
+    "la": ("left atrial", "left atrium"),
+    "rv": ("right ventricular", "right ventricle"),
+    "af": ("atrial fibrillation",),
+    "mi": ("myocardial infarction",),
+    "hf": ("heart failure",),
+    "bp": ("blood pressure",),
+    "cv": ("cardiovascular",),
+    "ra": ("rheumatoid arthritis",),
+    "oa": ("osteoarthritis",),
+    "uc": ("ulcerative colitis",),
+    "ms": ("multiple sclerosis",),
+    "tb": ("tuberculosis",),
+    "ent": ("otolaryngology", "ear, nose and throat", "otorhinolaryngology"),
+    "gp": ("general practitioner", "general practitioners", "general practice", "primary care"),
+    "gps": ("general practitioners", "general practice", "primary care"),
+    "icu": ("intensive care",),
+    "ed": ("emergency department",),
+}

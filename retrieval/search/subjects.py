@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from retrieval.library import Library
+from retrieval.search.abbreviations import ABBREVIATIONS, SPELLED_OUT
 from retrieval.search.brand_names import BRAND_NAMES
 from retrieval.search.drug_dictionary import generic_name, written_forms
 from retrieval.search.everyday_names import POPULATION_SETTINGS, POPULATIONS, everyday_names
@@ -122,6 +123,9 @@ class Subject:
     # the names of the drug or other chemical it is (the entity recogniser's reading, or a brand and its
     # generics), each as words; none when it is no drug. "doxorubicin cardiotoxicity" is doxorubicin's.
     drug_names: tuple[tuple[str, ...], ...] = ()
+    # other ways an article may write it, for choosing among the articles that hold it: an abbreviation
+    # spelled out ("ORR": overall response rate), a lay term's clinical names; never for deciding it is held
+    written_otherwise: tuple[tuple[str, ...], ...] = ()
 
     @property
     def chemical(self) -> bool:
@@ -350,7 +354,7 @@ def _talk(question: str, spans: list[tuple[int, int]]) -> set[int]:
     """Indexes of the words (of ``spans``) that are how the asker talks (``reads_as_talk``), and of the everyday
     words of the story told before the question ("… I can't tell if it's just scaremongering. How common …?")."""
     lower = [question[a:b].lower() for a, b in spans]
-    asking, asked = _asking_sentences(question, referred=False), _asking_sentences(question)
+    asking, asked = asking_sentences(question, referred=False), asking_sentences(question)
 
     def told(i: int) -> bool:  # a sentence the question refers back to lends it its nouns ("… try hydrotherapy")
         a = spans[i][0]
@@ -502,7 +506,8 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
         generic_mentions = _mentions(library, generic, generic_words) if generic else 0
         if generic_mentions:  # "Zonegran" is zonisamide
             words, read_as, names, mentions = generic_words, generic, (words, generic_words), generic_mentions
-        coverage.subjects.append(Subject(text, words, mentions, read_as, drug_names=names))
+        otherwise = tuple(tuple(words_of(name)) for name in _spelled_out(text))
+        coverage.subjects.append(Subject(text, words, mentions, read_as, drug_names=names, written_otherwise=otherwise))
     if any(s.chemical for s in coverage.subjects):  # "Does lithium interact with ibuprofen?"
         coverage.subjects.extend(_second_drugs(library, question, chemical_spans, [span for span, _ in named]))
     taken = {word for _, words in named for word in words}
@@ -567,10 +572,16 @@ def _naming_all(library: Library, subjects: list[Subject], question: str = "") -
 
 
 def _named_as(subject: Subject) -> str:
-    """An FTS5 query for articles naming ``subject``: as written, by its word family, or by another name of the
-    drug it is (Taxol's articles say paclitaxel)."""
-    names = dict.fromkeys([subject.words, *subject.drug_names])
+    """An FTS5 query for articles naming ``subject``: as written, by its word family, by another name of the
+    drug it is (Taxol's articles say paclitaxel), or spelled out ("DVT": deep vein thrombosis)."""
+    names = dict.fromkeys([subject.words, *subject.drug_names, *subject.written_otherwise])
     return " OR ".join(f"{spellings(words)} OR {word_family(words)}" for words in names)
+
+
+def _spelled_out(text: str) -> tuple[str, ...]:
+    """The names an abbreviation or a lay term is spelled out as, when the question's subject is one."""
+    key = text.lower()
+    return SPELLED_OUT.get(key) or ABBREVIATIONS.get(key) or LAY_TERMS.get(key) or ()
 
 
 # Ions and sugars by the word for their level in the blood: an article on low potassium says "hypokalemia"
@@ -628,7 +639,7 @@ def _asked_together(question: str, drugs: list[Subject]) -> list[list[Subject]]:
     recogniser reads as a drug: "OA/RA pts on valdecoxib" means osteoarthritis, not okadaic acid."""
     drugs = [d for d in drugs if len(d.text) > 2] or drugs
     lower = question.lower()
-    asked_text = " ".join(lower[a:b] for a, b in _asking_sentences(question))
+    asked_text = " ".join(lower[a:b] for a, b in asking_sentences(question))
     asked = [d for d in drugs if re.search(rf"(?<!\w){re.escape(d.text.lower())}(?!\w)", asked_text)]
     return _in_groups(question, asked or drugs, one_of=True)
 
@@ -924,7 +935,7 @@ def _unused_names(library: Library, question: str, taken: set[str]) -> list[tupl
     """
     spans = word_spans(question)
     lower = [_lookup_form(question[s:e]) for s, e in spans]
-    asked, talk = _asking_sentences(question), _talk(question, spans)
+    asked, talk = asking_sentences(question), _talk(question, spans)
 
     def uncommon(i: int) -> bool:
         word = lower[i]
@@ -966,7 +977,7 @@ TIME_PREFIXES = frozenset({"post", "pre", "peri", "intra"})
 _REFERS_BACK = re.compile(r"\b(?:it|this|that|these|those|they|them)\b", re.IGNORECASE)
 
 
-def _asking_sentences(question: str, referred: bool = True) -> list[tuple[int, int]]:
+def asking_sentences(question: str, referred: bool = True) -> list[tuple[int, int]]:
     """Character spans of the sentences of ``question`` that end in a question mark, of the sentence before them
     when they refer back to it ("… wants to try X. Does it help?"), and of what follows the last when it ends
     in none ("Old wives' tale? my mother in law says …"); all of it when no sentence ends in a question mark.

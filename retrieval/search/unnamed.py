@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from retrieval.search.subjects import is_subject_word
+from retrieval.search.subjects import asking_sentences, is_subject_word
 
 _FORM = (
     r"(?:injections?|shots?|jabs?|pills?|drugs?|medicines?|medications?|tablets?|treatments?|therap(?:y|ies)|"
@@ -37,9 +37,13 @@ def described_treatment(question: str) -> str:
     """The words describing a treatment the question does not name ("the new cholesterol injection"), or "".
 
     A description holding a name ("the new drug dapagliflozin", "the new p-tau217 test"), or followed by one
-    ("the newer pills with desogestrel"), names it: the subject check looks that up.
+    ("the newer pills with desogestrel"), names it: the subject check looks that up. Only the asking sentences
+    count, with the one they refer back to ("My GP mentioned the new cholesterol jab. Is it safe?").
     """
-    match = _DESCRIBED.search(question)
+    # only where it is asked about: in "… the GP added a new tablet. Can other medicines mixing with Coumadin
+    # cause a bleed?" the question names its subject
+    asked = [_DESCRIBED.search(question, start, end) for start, end in asking_sentences(question)]
+    match = next((m for m in asked if m is not None), None)
     if match is None:
         return ""
     following = question[match.end() :].split()[:4]  # "the new drug dapagliflozin", "… pills with desogestrel"

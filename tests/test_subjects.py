@@ -557,3 +557,17 @@ def test_an_article_spelling_out_an_abbreviation_names_it(library_factory):
     )
     coverage = subject_coverage(library_factory([trial, other]), "Lenalidomide in myeloma: ORR and DVT rate?")
     assert coverage.together == ["92100005"]
+
+
+def test_a_determiner_naming_its_own_thing_does_not_refer_back():
+    assert subjects._refers_back("Does it help?") and subjects._refers_back("Will that help?")
+    assert not subjects._refers_back("Am I likely to be in a lot of pain after this op?")
+    story = "After my hysterectomy I was in agony for days. Am I likely to be in pain after this op?"
+    asked = [story[a:b].strip() for a, b in subjects.asking_sentences(story)]
+    assert [sentence for sentence in asked if sentence] == ["Am I likely to be in pain after this op?"]
+
+
+def test_a_two_letter_abbreviation_read_as_a_drug_is_no_drug_the_answer_must_name():
+    nasogastric = Subject("NG", ("ng",), 3, drug_names=(("ng",),))
+    coverage = SubjectCoverage(subjects=[nasogastric])
+    assert nasogastric.chemical and not nasogastric.named_drug and coverage.chemicals == []

@@ -25,6 +25,7 @@ def talk(sentence: str) -> list[str]:
         ("he runs a 10k on oxynorm 10mg", ["10k", "10mg"]),  # a distance and a dose
         ("on salmeterol bd and ipratropium prn for mgmt", ["bd", "prn", "mgmt"]),  # note shorthand
         ("the gp added a tablet and ent want to operate", ["gp", "ent"]),  # the people who treat them
+        ("t6 paraplegia and cough medicines for under-6s", ["t6", "under-6s"]),  # a spinal level, an age group
     ],
 )
 def test_words_of_talk_are_no_things(sentence: str, said: list[str]) -> None:

@@ -51,7 +51,7 @@ from retrieval.search.drug_dictionary import generic_name, written_forms
 from retrieval.search.everyday_names import POPULATION_SETTINGS, POPULATIONS, everyday_names
 from retrieval.search.lay_terms import LAY_TERMS, LayTerm, lay_terms
 from retrieval.search.spelling import other_spellings
-from retrieval.search.word_classes import in_lexicon, is_noun, may_name_a_thing, reads_as_talk
+from retrieval.search.word_classes import in_lexicon, is_noun, is_verb, may_name_a_thing, reads_as_talk
 from retrieval.text import STOP_WORDS, word_spans
 from retrieval.text import words as words_of
 
@@ -131,6 +131,12 @@ class Subject:
     def chemical(self) -> bool:
         return bool(self.drug_names)
 
+    @property
+    def named_drug(self) -> bool:
+        """A drug an answering article must name: not a two-letter abbreviation the recogniser reads as one ("OA/RA
+        pts" means osteoarthritis, not okadaic acid; "the NG tube" is nasogastric)."""
+        return self.chemical and len(self.text) > 2
+
 
 @dataclass
 class SubjectCoverage:
@@ -145,7 +151,7 @@ class SubjectCoverage:
     @property
     def chemicals(self) -> list[str]:
         """The drugs and other chemicals the question names that the library holds."""
-        return [s.text for s in self.subjects if s.articles and s.chemical]
+        return [s.text for s in self.subjects if s.articles and s.named_drug]
 
     def elsewhere_sentence(self) -> str:
         """Why no answer quotes an article: the library names the question's drugs only in articles about
@@ -526,7 +532,7 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
     if coverage.chemicals:
         naming = [
             {pmid for s in group for n in s.drug_names for pmid in _naming_all(library, [Subject(" ".join(n), n, 1)])}
-            for group in _asked_together(question, [s for s in coverage.present if s.chemical])
+            for group in _asked_together(question, [s for s in coverage.present if s.named_drug])
         ]
         coverage.naming_every_chemical = sorted(set.intersection(*naming))
     return coverage
@@ -635,9 +641,7 @@ def _asked_together(question: str, drugs: list[Subject]) -> list[list[Subject]]:
 
     Only the drugs the asking sentences name, when they name any: in "… terrified an antidepressant will make
     it worse. Will fluoxetine worsen his levodopa dyskinesias?" the story's "antidepressant" is fluoxetine
-    again, not a third drug the answering article must name. Nor must it name a two-letter abbreviation the
-    recogniser reads as a drug: "OA/RA pts on valdecoxib" means osteoarthritis, not okadaic acid."""
-    drugs = [d for d in drugs if len(d.text) > 2] or drugs
+    again, not a third drug the answering article must name."""
     lower = question.lower()
     asked_text = " ".join(lower[a:b] for a, b in asking_sentences(question))
     asked = [d for d in drugs if re.search(rf"(?<!\w){re.escape(d.text.lower())}(?!\w)", asked_text)]
@@ -974,7 +978,18 @@ def _unused_names(library: Library, question: str, taken: set[str]) -> list[tupl
 TIME_PREFIXES = frozenset({"post", "pre", "peri", "intra"})
 
 
-_REFERS_BACK = re.compile(r"\b(?:it|this|that|these|those|they|them)\b", re.IGNORECASE)
+_REFERS_BACK = re.compile(r"\b(?:it|this|that|these|those|they|them)\b(?:\s+([\w-]+))?", re.IGNORECASE)
+
+
+def _refers_back(sentence: str) -> bool:
+    """Whether a sentence refers back to the one before it with a pronoun: "Does it help?", "Will that help?",
+    not "after this op" or "these scans", which name their own thing (a word only a noun, or unknown)."""
+    for match in _REFERS_BACK.finditer(sentence):
+        pronoun, after = match.group(0).split()[0].lower(), (match.group(1) or "").lower()
+        names_own = after not in STOP_WORDS and (not in_lexicon(after) or (is_noun(after) and not is_verb(after)))
+        if pronoun in ("it", "they", "them") or not (after and names_own):
+            return True
+    return False
 
 
 def asking_sentences(question: str, referred: bool = True) -> list[tuple[int, int]]:
@@ -985,7 +1000,7 @@ def asking_sentences(question: str, referred: bool = True) -> list[tuple[int, in
     spans = [match.span() for match in re.finditer(r"[^.!?]*\?+", question)]
     if not spans:
         return [(0, len(question))]
-    if referred and any(_REFERS_BACK.search(question[a:b]) for a, b in spans):  # "… wants to try X. Does it help?"
+    if referred and any(_refers_back(question[a:b]) for a, b in spans):  # "… wants to try X. Does it help?"
         before = [m.span() for m in re.finditer(r"[^.!?]+[.!]+", question[: spans[0][0]])]
         spans = before[-1:] + spans
     rest = question[spans[-1][1] :].rstrip()

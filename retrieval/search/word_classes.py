@@ -76,9 +76,12 @@ _AGE_AND_SEX = re.compile(r"\d{1,3}\s?(?:m|f|yo|y/o|yr|yrs|mo)", re.IGNORECASE)
 _CONTRACTED = re.compile(r"\w+['’](?:ve|re|ll|d|m)", re.IGNORECASE)
 _QUANTITY = re.compile(
     r"x\d+|\d+x|\d+(?:\.\d+)?(?:-\d+(?:\.\d+)?)?-?"
-    r"(?:k|km|mi|mg|mcg|µg|ug|g|kg|ml|l|iu|units?|h|hr|hrs|d|wk|wks|mo|mos|yr|yrs|min|mins)",
+    r"(?:k|km|mi|mg|mcg|µg|ug|g|kg|ml|l|iu|units?|h|hr|hrs|d|wk|wks|mo|mos|yr|yrs|min|mins)|"
+    r"(?:under|over)-?\d+s",  # an age group: "for under-6s"
     re.IGNORECASE,
 )
+# A level of the spine ("T6 paraplegia", "?spondylolysis at L5"): where, not what
+_SPINAL_LEVEL = re.compile(r"[ctls]\d{1,2}", re.IGNORECASE)
 
 
 def reads_as_talk(words: Sequence[str], i: int) -> bool:
@@ -86,12 +89,12 @@ def reads_as_talk(words: Sequence[str], i: int) -> bool:
     asked about: a word only a verb, adjective or adverb ("achy", "reckons", "overusing"), a noun of talk or
     of family (``CONVERSATION_NOUNS``, ``FAMILY_NOUNS``), shorthand (``SHORTHAND``: "tho", "mgmt"), a
     contraction ("who've", "theyre"), an age and sex
-    ("31M"), a quantity ("a 10k", "10mg"), or a word that can be a verb used as one ("could it wreck your
-    liver?")."""
+    ("31M"), a quantity ("a 10k", "10mg", "under-6s"), a level of the spine ("T6"), or a word that can be a
+    verb used as one ("could it wreck your liver?")."""
     word = words[i]
     if word in CONTRACTIONS or word in SHORTHAND or _CONTRACTED.fullmatch(word) or not may_name_a_thing(word):
         return True
-    if _AGE_AND_SEX.fullmatch(word) or _QUANTITY.fullmatch(word):
+    if _AGE_AND_SEX.fullmatch(word) or _QUANTITY.fullmatch(word) or _SPINAL_LEVEL.fullmatch(word):
         return True
     if "VERB" not in _readings(word):
         return False
@@ -110,6 +113,11 @@ def reads_as_talk(words: Sequence[str], i: int) -> bool:
 def is_noun(word: str) -> bool:
     """Whether LemmInflect's lexicon lists a noun reading of ``word`` ("hydrotherapy", not "pottering")."""
     return bool(_readings(word) & {"NOUN", "PROPN"})
+
+
+def is_verb(word: str) -> bool:
+    """Whether LemmInflect's lexicon lists a verb reading of ``word`` ("help", "work", not "op")."""
+    return "VERB" in _readings(word)
 
 
 def in_lexicon(word: str) -> bool:

@@ -571,3 +571,15 @@ def test_a_two_letter_abbreviation_read_as_a_drug_is_no_drug_the_answer_must_nam
     nasogastric = Subject("NG", ("ng",), 3, drug_names=(("ng",),))
     coverage = SubjectCoverage(subjects=[nasogastric])
     assert nasogastric.chemical and not nasogastric.named_drug and coverage.chemicals == []
+
+
+def test_a_closed_compound_finds_the_hyphenated_one(library_factory):
+    ablation = Article(
+        pmid="92100007",
+        title="Ablation in long-standing persistent atrial fibrillation",
+        year=2012,
+        abstract=[AbstractSection("Long-standing persistent atrial fibrillation recurred in a third.")],
+    )
+    library = library_factory([ablation])
+    assert subjects._unjoined("longstanding") == ("long", "standing") and subjects._unjoined("prefer") == ("prefer",)
+    assert subject_coverage(library, "Does ablation help longstanding persistent fibrillation?").missing == []

@@ -447,12 +447,29 @@ def phrase(words: tuple[str, ...]) -> str:
     return '"' + " ".join(words).replace('"', '""') + '"'
 
 
+# Prefixes a compound is written with or without a hyphen: "longstanding" or "long-standing", "postoperative"
+COMPOUND_PREFIXES = ("long", "short", "post", "pre", "non", "anti", "over", "under", "self", "well", "half", "mid")
+COMPOUND_REST_MIN = 4  # letters after the prefix: "premature" is no "pre-mature" (5), "prefer" is none
+
+
+def _unjoined(word: str) -> tuple[str, ...]:
+    """A closed compound as its prefix and the rest ("longstanding": long, standing), or the word itself."""
+    for prefix in COMPOUND_PREFIXES:
+        if word.isalpha() and word.startswith(prefix) and len(word) - len(prefix) >= COMPOUND_REST_MIN:
+            return (prefix, word[len(prefix) :])
+    return (word,)
+
+
 def spellings(words: tuple[str, ...]) -> str:
     """The words as a phrase, or within ``NEAR_SLACK`` words of each other, or hyphenated words written as one
-    ("non-sedating" or "nonsedating"), or spelt the British or the American way."""
+    ("non-sedating" or "nonsedating") and the reverse ("longstanding" or "long-standing"), or spelt the British
+    or the American way."""
     joined = tuple(w.replace("-", "") for w in words)
+    unjoined = tuple(part for w in words for part in _unjoined(w))
     parts = _parts(words)  # "cyanidin-3-glucoside" and 3-O-glucoside
     forms = [phrase(words)]
+    if unjoined != words:
+        forms.append(phrase(unjoined))
     if len(parts) > 1:
         # FTS5 counts the tokens between the first and the last part, the inner parts included
         forms.append(f"NEAR({' '.join(phrase((part,)) for part in parts)}, {NEAR_SLACK + len(parts) - 2})")
@@ -887,10 +904,12 @@ def _inflected(word: str) -> re.Pattern[str]:
 
 
 def _written_forms(word: str) -> str:
-    """A pattern for ``word`` singular or plural, in either spelling."""
+    """A pattern for ``word`` singular or plural, in either spelling, closed or hyphenated ("long-standing")."""
     base = word[:-1] if word.endswith("s") and not word.endswith(("ss", "us", "is")) else word
-    forms = [base, *(" ".join(other) for other in other_spellings((base,)))]
-    return rf"(?:{'|'.join(map(re.escape, forms))})(?:s|es)?"
+    forms = [re.escape(base), *(re.escape(" ".join(other)) for other in other_spellings((base,)))]
+    if (unjoined := _unjoined(base)) != (base,):
+        forms.append(r"[\s-]?".join(map(re.escape, unjoined)))
+    return rf"(?:{'|'.join(forms)})(?:s|es)?"
 
 
 def _written_somewhere(library: Library, match: str, written: re.Pattern[str]) -> bool:

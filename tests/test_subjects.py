@@ -14,6 +14,11 @@ from retrieval.search.subjects import Subject, SubjectCoverage, is_subject_word,
 from tests.library_support import STATINS
 
 
+def abstract(pmid: str, title: str, text: str, year: int = 2001) -> Article:
+    """A one-paragraph article: all a subject check reads."""
+    return Article(pmid=pmid, title=title, year=year, abstract=[AbstractSection(text)])
+
+
 @pytest.mark.parametrize(
     ("question", "subjects"),
     [
@@ -508,53 +513,32 @@ def test_two_words_typed_as_one_and_where_the_asker_read_it_are_no_subjects(libr
 
 
 def test_a_name_is_not_read_as_another_ending_of_an_indexed_stem(library_factory):
-    proven = Article(pmid="92100001", title="A proven therapy", year=2001, abstract=[AbstractSection("Proven.")])
+    proven = abstract("92100001", "A proven therapy", "Proven.")
     assert subject_coverage(library_factory([proven]), "Is Provenge worth it?").missing == ["Provenge"]
 
 
 def test_words_apart_in_two_phrases_do_not_name_a_thing(library_factory):
-    two_phrases = Article(
-        pmid="92100002",
-        title="PG-9 in astroglia",
-        year=2001,
-        abstract=[AbstractSection("It helps cognitive processes and stimulates NGF synthesis.")],
-    )
-    one_phrase = Article(
-        pmid="92100003",
-        title="Renal sympathetic denervation",
-        year=2001,
-        abstract=[AbstractSection("Renal sympathetic denervation lowered blood pressure.")],
-    )
+    two_phrases = abstract("92100002", "PG-9 in astroglia", "It helps cognitive processes and stimulates NGF.")
+    one_phrase = abstract("92100003", "Renal sympathetic denervation", "Renal sympathetic denervation lowered BP.")
     library = library_factory([two_phrases, one_phrase])
     assert subject_coverage(library, "Does cognitive stimulation therapy help?").missing == ["cognitive stimulation"]
     assert subject_coverage(library, "Does renal denervation help?").missing == []
 
 
 def test_two_things_joined_by_hyphens_are_two_things(library_factory):
-    drops = Article(
-        pmid="92100004",
-        title="Ear drops",
-        year=2001,
-        abstract=[AbstractSection("A steroid with gentamicin cleared otitis externa.")],
-    )
+    drops = abstract("92100004", "Ear drops", "A steroid with gentamicin cleared otitis externa.")
     library = library_factory([drops])
     assert subject_coverage(library, "Do steroid-plus-gentamicin ear drops help?").missing == []
     assert subject_coverage(library, "Do steroid-plus-ofloxacin ear drops help?").missing == ["steroid-plus-ofloxacin"]
 
 
 def test_an_article_spelling_out_an_abbreviation_names_it(library_factory):
-    trial = Article(
-        pmid="92100005",
-        title="Lenalidomide in relapsed myeloma",
-        year=2010,
-        abstract=[AbstractSection("The overall response rate was 60% and deep vein thrombosis occurred in 8%.")],
+    trial = abstract(
+        "92100005",
+        "Lenalidomide in relapsed myeloma",
+        "The overall response rate was 60% and deep vein thrombosis occurred in 8%.",
     )
-    other = Article(
-        pmid="92100006",
-        title="Response criteria",
-        year=2010,
-        abstract=[AbstractSection("The ORR and the DVT rate were reported in few trials.")],
-    )
+    other = abstract("92100006", "Response criteria", "The ORR and the DVT rate were reported in few trials.")
     coverage = subject_coverage(library_factory([trial, other]), "Lenalidomide in myeloma: ORR and DVT rate?")
     assert coverage.together == ["92100005"]
 
@@ -574,11 +558,10 @@ def test_a_two_letter_abbreviation_read_as_a_drug_is_no_drug_the_answer_must_nam
 
 
 def test_a_closed_compound_finds_the_hyphenated_one(library_factory):
-    ablation = Article(
-        pmid="92100007",
-        title="Ablation in long-standing persistent atrial fibrillation",
-        year=2012,
-        abstract=[AbstractSection("Long-standing persistent atrial fibrillation recurred in a third.")],
+    ablation = abstract(
+        "92100007",
+        "Ablation in long-standing persistent atrial fibrillation",
+        "Long-standing persistent atrial fibrillation recurred in a third.",
     )
     library = library_factory([ablation])
     assert subjects._unjoined("longstanding") == ("long", "standing") and subjects._unjoined("prefer") == ("prefer",)

@@ -14,6 +14,14 @@ from functools import lru_cache
 
 
 @lru_cache(maxsize=4096)
+def _entry(name: str) -> dict:
+    """The dictionary's one drug known by ``name`` (any case), or {} when it knows none or two."""
+    from drug_named_entity_recognition import find_drugs
+
+    found = find_drugs([name], is_ignore_case=True)
+    return found[0][0] if len(found) == 1 else {}
+
+
 def generic_name(word: str) -> str:
     """The name, lower case, under which abstracts name the drug ``word`` is another name of (the dictionary's
     canonical name, "adefovir" for Hepsera), or "" when the dictionary knows no drug by that name, knows two,
@@ -22,23 +30,12 @@ def generic_name(word: str) -> str:
     Only the canonical name: the dictionary's synonyms include other brands and words that are also
     everyday words elsewhere ("copal" for sulindac).
     """
-    from drug_named_entity_recognition import find_drugs
-
-    found = find_drugs([word], is_ignore_case=True)
-    if len(found) != 1:
-        return ""
-    canonical = re.sub(r"\s*\(.*?\)", "", found[0][0].get("name", "")).strip().lower()
+    canonical = re.sub(r"\s*\(.*?\)", "", _entry(word).get("name", "")).strip().lower()
     return "" if canonical == word.lower() else canonical
 
 
-@lru_cache(maxsize=4096)
 def written_forms(name: str) -> tuple[str, ...]:
     """Other ways abstracts write the drug ``name`` (lower case): the dictionary's synonyms written as a chemical
     name with a hyphen ("l-dopa" for levodopa, "5-fluorouracil"), which no everyday word or other brand is."""
-    from drug_named_entity_recognition import find_drugs
-
-    found = find_drugs([name], is_ignore_case=True)
-    if len(found) != 1:
-        return ()
-    synonyms = found[0][0].get("synonyms", [])
+    synonyms = _entry(name).get("synonyms", [])
     return tuple(s for s in synonyms if re.fullmatch(r"(?:[a-z]|\d{1,2})-[a-z]{4,}", s) and s != name.lower())

@@ -561,8 +561,10 @@ _JOINED = re.compile(r"([a-z]{3,})-(?:plus|and|with|or)-([a-z]{3,})")
 def _two_joined(library: Library, subject: Subject) -> bool:
     """Whether a subject the library lacks is two things it holds, joined by hyphens: "steroid-plus-gentamicin
     ear drops" name a steroid and gentamicin, which no article needs to write as one word."""
-    joined = next((_JOINED.fullmatch(w) for w in subject.words if _JOINED.fullmatch(w)), None)
-    return not subject.articles and joined is not None and all(_used(library, part) for part in joined.groups())
+    if subject.articles:
+        return False
+    joined = [match for match in map(_JOINED.fullmatch, subject.words) if match]
+    return bool(joined) and all(_used(library, part) for part in joined[0].groups())
 
 
 def _glossed(question: str, subject: Subject, present: list[Subject]) -> bool:
@@ -976,8 +978,7 @@ def _unused_names(library: Library, question: str, taken: set[str]) -> list[tupl
     for i in range(len(spans)):
         if not uncommon(i) or zipf(lower[i]) < RARE_ZIPF or _used(library, lower[i]):
             continue
-        prefix, _, rest = lower[i].partition("-")
-        if prefix in TIME_PREFIXES and rest and _used(library, rest):  # "post-bypass" is after a bypass
+        if _after_time_prefix(library, lower[i]):  # "post-bypass" is after a bypass
             continue
         if i in talk or _run_together(lower[i]) or not any(a <= spans[i][0] < b for a, b in asked):
             continue
@@ -997,14 +998,20 @@ def _unused_names(library: Library, question: str, taken: set[str]) -> list[tupl
 TIME_PREFIXES = frozenset({"post", "pre", "peri", "intra"})
 
 
-_REFERS_BACK = re.compile(r"\b(?:it|this|that|these|those|they|them)\b(?:\s+([\w-]+))?", re.IGNORECASE)
+def _after_time_prefix(library: Library, word: str) -> str:
+    """The thing a word with a prefix of time names, when the library uses it ("post-bypass": bypass), or ""."""
+    prefix, _, rest = word.partition("-")
+    return rest if prefix in TIME_PREFIXES and rest and _used(library, rest) else ""
+
+
+_REFERS_BACK = re.compile(r"\b(?P<pronoun>it|this|that|these|those|they|them)\b(?:\s+(?P<after>[\w-]+))?", re.I)
 
 
 def _refers_back(sentence: str) -> bool:
     """Whether a sentence refers back to the one before it with a pronoun: "Does it help?", "Will that help?",
     not "after this op" or "these scans", which name their own thing (a word only a noun, or unknown)."""
     for match in _REFERS_BACK.finditer(sentence):
-        pronoun, after = match.group(0).split()[0].lower(), (match.group(1) or "").lower()
+        pronoun, after = match["pronoun"].lower(), (match["after"] or "").lower()
         names_own = after not in STOP_WORDS and (not in_lexicon(after) or (is_noun(after) and not is_verb(after)))
         if pronoun in ("it", "they", "them") or not (after and names_own):
             return True
@@ -1032,8 +1039,7 @@ def _spelled_as_indexed(library: Library, words: tuple[str, ...]) -> tuple[tuple
     fixed: list[str] = []
     for word in words:
         fixed.append(word)
-        prefix, _, rest = word.partition("-")
-        if prefix in TIME_PREFIXES and rest and not _used(library, word) and _used(library, rest):
+        if not _used(library, word) and (rest := _after_time_prefix(library, word)):
             fixed[-1] = rest  # "post-succinylcholine myalgia" is succinylcholine myalgia
             continue
         if len(word) < MIN_BRAND_TYPO_LENGTH or not word.isalpha() or _in_dictionary(word) or _used(library, word):

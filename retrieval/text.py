@@ -79,6 +79,20 @@ _BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])")
 PARENTHESIS_REACH = 60  # characters: a parenthesis opened this close before a period keeps the sentence going
 
 
+# What a publisher appends to an abstract: "Copyright © 2013 John Wiley & Sons, Ltd.", "All rights reserved.",
+# and the journal's own citation "Geriatr Gerontol Int 2016; 16: 1138-1144."
+_PUBLISHER_LINE = re.compile(
+    r"^(?:[A-Z][A-Za-z.]*\s){1,6}\d{4};\s?\d+(?:\(\d+\))?:\s?\d+|^(?:©|\(c\)\s|copyright\b)|all rights reserved",
+    re.IGNORECASE,
+)
+
+
+def is_publisher_line(sentence: str) -> bool:
+    """Whether an abstract's sentence is a publisher's notice or citation, not something the authors found:
+    read as a finding, "Geriatr Gerontol Int 2016; 16: 1138-1144." decided a verdict."""
+    return bool(_PUBLISHER_LINE.search(sentence))
+
+
 def _inside_parentheses(candidate: str) -> bool:
     """Whether a period ends ``candidate`` inside a parenthesis opened shortly before it and not yet closed.
 

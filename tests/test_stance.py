@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from retrieval.answers import stance as stance_module
 from retrieval.answers.stance import (
     MIN_RELEVANCE,
     OFF_TOPIC,
@@ -402,3 +403,29 @@ def test_the_answering_article_is_on_topic_in_words_the_question_does_not_use():
     model = load_stance_model()
     assert article_stance(model, question, lunar).probabilities == OFF_TOPIC
     assert article_stance(model, question, lunar, answering=True).label == "supports"
+
+
+def test_a_story_before_the_question_asks_nothing():
+    story = "Dad had a fit after his valve operation, which the nurses said was unusual."
+    assert is_yes_no(f"{story} Is high-dose tranexamic acid linked to seizures?")
+    assert not is_yes_no(f"{story} What dose of tranexamic acid do they give?")
+
+
+def test_a_publisher_line_never_decides_and_a_no_effect_finding_that_turns_is_left_to_the_classifier():
+    cited = article(
+        {
+            "RESULTS": "Survivors lived independently.",
+            "CONCLUSIONS": "Age alone is no contraindication to redo surgery. Geriatr Gerontol Int 2016; 16: 1-9.",
+        }
+    )
+    ranked = candidate_sentences("Is redo surgery worth it over 80?", cited)
+    assert all("Geriatr" not in c.sentence for c in ranked)
+    turning = article(
+        {
+            "CONCLUSIONS": "Invasion of the renal vein is not associated with VEGF expression. However, VEGF is an "
+            "independent prognostic factor for survival."
+        }
+    )
+    finding = "Invasion of the renal vein is not associated with VEGF expression."
+    plain = article({"CONCLUSIONS": finding})
+    assert stance_module._turned(turning, finding) and not stance_module._turned(plain, finding)

@@ -29,7 +29,7 @@ from retrieval.library import Library
 from retrieval.library.chunking import article_sentences
 from retrieval.search.results import Hit
 from retrieval.search.subjects import SubjectCoverage
-from retrieval.text import content_words, stems, term_overlap, words
+from retrieval.text import content_words, is_publisher_line, stems, term_overlap, words
 
 # Embedding the candidates is the cost of an answer, so only the likeliest sentences are embedded, cut to
 # their first EMBED_WORDS words for scoring. How many sentences an answer quotes was chosen on the 71
@@ -122,7 +122,9 @@ def candidates(hits: list[Hit], question: str, subjects: SubjectCoverage | None)
     terms = content_words(question)
     slots = question_slots(question)
     subject_stems = [stems(s.words) for s in subjects.present] if subjects else []
-    sentences = [(sec, s) for sec, s in article_sentences(hit.article) if len(words(s)) >= MIN_WORDS]
+    sentences = [
+        (sec, s) for sec, s in article_sentences(hit.article) if len(words(s)) >= MIN_WORDS and not is_publisher_line(s)
+    ]
     sentences = [(sec, s) for sec, s in sentences if sec not in RESTATING] or sentences
     structured = any(sec not in ("", "UNASSIGNED") for sec, _ in sentences)
     scored = []

@@ -35,7 +35,7 @@ from retrieval.library.evidence import BY_LABEL, OTHER
 from retrieval.library.records import Article
 from retrieval.search.lay_terms import lay_terms
 from retrieval.search.subjects import RARE_ZIPF, is_subject_word, zipf
-from retrieval.text import STOP_WORDS, content_words, split_sentences, stem, stems, words
+from retrieval.text import STOP_WORDS, content_words, is_publisher_line, split_sentences, stem, stems, words
 
 STANCE_MODEL = "stance_model.json"
 DEFAULTS_DIR = Path(__file__).with_name("defaults")
@@ -86,6 +86,10 @@ _NAMES_TOPIC = re.compile(
 )
 
 
+# The first sentence that ends in a question mark, after the story sentences before it
+_FIRST_ASKING = re.compile(r"(?<=[.!]\s)[^.!?]*\?")
+
+
 # A short phrase of whom or where before the auxiliary, with no comma: "In the elderly can leukocytes …?"
 _PLACE_LEAD = re.compile(r"^(?:in|for|among)\s+(?:the\s+)?(?:[\w-]+\s+){1,2}?(?=\w)", re.I)
 
@@ -102,6 +106,7 @@ def _starts_with_auxiliary(clause: str) -> bool:
 def is_yes_no(question: str) -> bool:
     """Whether ``question`` asks to be answered yes or no.
 
+    Only the question is read, not a story told before it (whose "which the nurses said" asks nothing).
     Yes/no questions start (after an optional lead-in, or after a clause ending in a comma such as "In adults
     with X," or "When a patient has X,") with an auxiliary verb ("Does…", "Is…", "Can…", typos such as "Dose…"
     included), or are title-style statements ending in a question mark without a question word ("Aspirin
@@ -110,6 +115,9 @@ def is_yes_no(question: str) -> bool:
     ("… by blocking A or by blocking B?").
     """
     text = " ".join(question.strip().split())
+    asked = _FIRST_ASKING.search(text)
+    if asked and asked.start():  # a story first: "… he had a fit, which the nurses said was unusual. Is …?"
+        text = text[asked.start() :]
     text = _LEAD.sub("", text)
     tokens = words(text)
     if not tokens:
@@ -225,7 +233,8 @@ def candidate_sentences(question: str, article: Article) -> list[Candidate]:
     sections: list[tuple[str, list[str]]] = []
     for section in article.abstract:
         if section.text:
-            sections.append((_kind(section.label, section.category), split_sentences(section.text)))
+            sentences = [s for s in split_sentences(section.text) if not is_publisher_line(s)]
+            sections.append((_kind(section.label, section.category), sentences))
     kinds = {k for k, _ in sections}
     pool: list[tuple[str, str, float]] = []  # (sentence, kind, position 0..1)
     if kinds & {"conclusion", "results"}:
@@ -605,6 +614,17 @@ def _rarity(words: Iterable[str]) -> float:
     return max(1.0, min(6.0, 7.0 - rarest)) ** RARITY_POWER
 
 
+_TURN = re.compile(r"^(?:however|but|in contrast|conversely|nevertheless|nonetheless|yet|on the other hand)\b", re.I)
+
+
+def _turned(article: Article, sentence: str) -> bool:
+    """Whether the abstract's next sentence turns against ``sentence`` ("… is not associated with invasion.
+    However, VEGF is an independent prognostic factor"): a finding of no effect that is only half the story."""
+    flat = [s for section in article.abstract for s in split_sentences(section.text)]
+    after = flat.index(sentence) + 1 if sentence in flat else len(flat)
+    return after < len(flat) and bool(_TURN.match(flat[after]))
+
+
 def article_stance(model: StanceModel, question: str, article: Article, answering: bool = False) -> Stance:
     """Whether ``article`` answers ``question`` yes (supports), no (contradicts) or neither (neutral).
 
@@ -617,7 +637,7 @@ def article_stance(model: StanceModel, question: str, article: Article, answerin
         return Stance("neutral", 1.0, sentences[0] if sentences else "", dict(OFF_TOPIC))
     p = model.probabilities(features(question, sentences, kind))
     label = max(p, key=p.__getitem__)
-    if label != "contradicts" and states_no_effect(question, sentences[0]):
+    if label != "contradicts" and states_no_effect(question, sentences[0]) and not _turned(article, sentences[0]):
         label = "contradicts"
     # a finding of harm answers "is it safe?" no, "can be done without" answers "is it needed?" no, and
     # "deleterious" answers "does it help?" no

@@ -566,3 +566,33 @@ def test_a_closed_compound_finds_the_hyphenated_one(library_factory):
     library = library_factory([ablation])
     assert subjects._unjoined("longstanding") == ("long", "standing") and subjects._unjoined("prefer") == ("prefer",)
     assert subject_coverage(library, "Does ablation help longstanding persistent fibrillation?").missing == []
+
+
+def test_clipped_words_compounds_and_qualified_heads_of_a_note_are_read_as_the_library_writes_them(
+    library_factory, monkeypatch
+):
+    note = abstract(
+        "92100008",
+        "Spironolactone and neoadjuvant radiotherapy after a needle-stick injury",
+        "Apnea-hypopnea index (AHI) and spironolactone dosing were recorded; the dropout rate was low.",
+    )
+    library = library_factory([note])
+    monkeypatch.setattr(subjects, "ABSENT_MIN_ARTICLES", 1)
+    assert subjects._unclipped(library, "spiro") == ("spironolacton",)
+    assert subjects._unclipped(library, "ambient") == ()  # in everyday use: never a clipped word
+    assert subjects._two_words(library, "needlestick") == ("needle", "stick")
+    assert subjects._hyphen_head(library, "ahi-defined") == "ahi"
+    coverage = subject_coverage(library, "HCW needlestick on spiro after neoadj RT - does AHI-defined severity matter?")
+    assert "needlestick" not in coverage.missing and "spiro" not in coverage.missing
+    assert "neoadj" not in coverage.missing and "AHI-defined" not in coverage.missing
+    assert subject_coverage(library, "Does eplerenone cut the dropout rate?").missing == ["eplerenone"]
+
+
+def test_doses_cycles_and_orders_of_a_note_name_nothing():
+    from retrieval.search.word_classes import reads_as_talk
+
+    for word in ("q4w", "d2-5", "3rd-gen", "5-session"):
+        assert reads_as_talk([word], 0), word
+    for word in ("d2", "5-fu", "m2"):  # a D2 receptor, fluorouracil and M2 macrophages are things
+        assert not reads_as_talk([word], 0), word
+    assert reads_as_talk(["2250mg", "m2"], 1)

@@ -769,6 +769,16 @@ class Store:
             found.update((r[0], int(r[1])) for r in self.conn.execute(sql, part))
         return found
 
+    def terms_starting(self, prefix: str, limit: int) -> list[tuple[str, int]]:
+        """The ``limit`` indexed terms (porter stems) that start with ``prefix`` and are used by most articles,
+        with their article counts: what a clipped word of a clinical note ("spiro", "neoadj") may stand for."""
+        self.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.terms USING fts5vocab(main, articles_fts, row)")
+        rows = self.conn.execute(
+            "SELECT term, doc FROM temp.terms WHERE term > ? AND term < ? ORDER BY doc DESC LIMIT ?",
+            (prefix, prefix + "\uffff", limit),
+        )
+        return [(r[0], int(r[1])) for r in rows]
+
     def is_empty(self) -> bool:
         return bool(self.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM articles)").fetchone()[0])
 

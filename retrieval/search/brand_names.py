@@ -152,6 +152,8 @@ BRAND_NAMES: dict[str, tuple[str, ...]] = {
     "propecia": ("finasteride",),
     "fosamax": ("alendronate",),
     "accutane": ("isotretinoin",),
+    "roaccutane": ("isotretinoin",),
+    "microgynon": ("levonorgestrel", "ethinylestradiol"),
     "plaquenil": ("hydroxychloroquine",),
     "arava": ("leflunomide",),
     "cellcept": ("mycophenolate",),

@@ -28,6 +28,10 @@ from retrieval.search.brand_names import BRAND_NAMES
 LAY_TERMS: dict[str, tuple[str, ...]] = {
     # body and symptoms
     "tummy": ("abdominal", "abdomen", "stomach"),
+    "eardrum": ("tympanic membrane",),
+    "eardrums": ("tympanic membranes", "tympanic membrane"),
+    "boob": ("breast",),
+    "boobs": ("breasts", "breast"),
     "belly": ("abdominal", "abdomen"),
     "tummy ache": ("abdominal pain",),
     "bellyache": ("abdominal pain",),

@@ -31,7 +31,9 @@ library's full-text index:
 - a subject is mentioned when one article holds all its words side by side or
   within ``NEAR_SLACK`` words of each other (as FTS5 indexes them, so "vaccines"
   finds "vaccine"); a word one typing slip away from an indexed word
-  ("metformine") counts as that word.
+  ("metformine") counts as that word; so does a clipped word of a clinical note for the words the library
+  writes in full ("spiro", "neoadj"), a closed compound for its two words ("needlestick": needle-stick), and a
+  hyphenated word for its head ("AHI-defined": AHI).
 
 The result feeds the abstention rule (``retrieval.answers.abstention``) and
 names what is missing: "No article in this library mentions dupilumab."
@@ -530,6 +532,9 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
         if generic_mentions:  # "Zonegran" is zonisamide
             words, read_as, names, mentions = generic_words, generic, (words, generic_words), generic_mentions
         otherwise = tuple(tuple(words_of(name)) for name in _spelled_out(text))
+        if not mentions and len(words) == 1 and (clipped := _unclipped(library, words[0])):  # "spiro", "neoadj"
+            mentions = library.store.matching_count(" OR ".join(phrase((term,)) for term in clipped))
+            otherwise += tuple((term,) for term in clipped)
         coverage.subjects.append(Subject(text, words, mentions, read_as, drug_names=names, written_otherwise=otherwise))
     if any(s.chemical for s in coverage.subjects):  # "Does lithium interact with ibuprofen?"
         coverage.subjects.extend(_second_drugs(library, question, chemical_spans, [span for span, _ in named]))
@@ -978,7 +983,7 @@ def _unused_names(library: Library, question: str, taken: set[str]) -> list[tupl
     for i in range(len(spans)):
         if not uncommon(i) or zipf(lower[i]) < RARE_ZIPF or _used(library, lower[i]):
             continue
-        if _after_time_prefix(library, lower[i]):  # "post-bypass" is after a bypass
+        if _after_time_prefix(library, lower[i]) or _two_words(library, lower[i]):  # "post-bypass", "dropout"
             continue
         if i in talk or _run_together(lower[i]) or not any(a <= spans[i][0] < b for a, b in asked):
             continue
@@ -1002,6 +1007,53 @@ def _after_time_prefix(library: Library, word: str) -> str:
     """The thing a word with a prefix of time names, when the library uses it ("post-bypass": bypass), or ""."""
     prefix, _, rest = word.partition("-")
     return rest if prefix in TIME_PREFIXES and rest and _used(library, rest) else ""
+
+
+# A hyphenated word's everyday tail that leaves its head the thing named: "AHI-defined", "saline-filled"
+QUALIFYING_TAILS = frozenset({"based", "free", "like", "positive", "negative", "type", "only", "naive", "dependent"})
+
+
+def _hyphen_head(library: Library, word: str) -> str:
+    """The head of a hyphenated word whose tail only qualifies it ("AHI-defined severity": AHI), when the library
+    uses the head, or ""."""
+    head, _, tail = word.rpartition("-")
+    qualifies = (tail.endswith("ed") and zipf(tail) >= COMMON_SLIP_ZIPF) or tail in QUALIFYING_TAILS
+    return head if head and qualifies and _used(library, head) else ""
+
+
+COMPOUND_PART_ZIPF = 3.5  # each part of a closed compound is a common word: "needle" and "stick"
+COMPOUND_PART_MIN = 3
+
+
+def _two_words(library: Library, word: str) -> tuple[str, ...]:
+    """A closed compound as the two common words the library writes it with ("needlestick": needle stick or
+    needle-stick, "dropout": drop out), or ()."""
+    if not word.isalpha():
+        return ()
+    for cut in range(COMPOUND_PART_MIN, len(word) - COMPOUND_PART_MIN + 1):
+        parts = (word[:cut], word[cut:])
+        if min(map(zipf, parts)) >= COMPOUND_PART_ZIPF and library.store.matching_count(phrase(parts)):
+            return parts
+    return ()
+
+
+CLIPPED_LENGTH = (4, 8)  # "spiro", "amphet", "neoadj": longer words are names of their own
+CLIPPED_REST = 2  # stem letters a clipped word leaves off at least: "ambien" is no clipped "ambient" (ambient)
+CLIPPED_READINGS = 3
+
+
+def _unclipped(library: Library, word: str) -> tuple[str, ...]:
+    """The library's terms (porter stems) a clipped word of a clinical note stands for, most used first ("spiro":
+    spironolacton, "neoadj": neoadjuv, "amphet": amphetamin); none for a word in everyday use or a brand.
+
+    Only for a word no article uses: the library holding a word that starts so is what tells it is clipped."""
+    low, high = CLIPPED_LENGTH
+    if not (word.isalpha() and low <= len(word) <= high) or zipf(word) >= RARE_ZIPF:
+        return ()
+    if word in BRAND_NAMES or _slip_of_brand(word):
+        return ()
+    starting = library.store.terms_starting(word, CLIPPED_READINGS)
+    return tuple(term for term, _ in starting if len(term) >= len(word) + CLIPPED_REST)
 
 
 _REFERS_BACK = re.compile(r"\b(?P<pronoun>it|this|that|these|those|they|them)\b(?:\s+(?P<after>[\w-]+))?", re.I)
@@ -1039,8 +1091,11 @@ def _spelled_as_indexed(library: Library, words: tuple[str, ...]) -> tuple[tuple
     fixed: list[str] = []
     for word in words:
         fixed.append(word)
-        if not _used(library, word) and (rest := _after_time_prefix(library, word)):
-            fixed[-1] = rest  # "post-succinylcholine myalgia" is succinylcholine myalgia
+        if not _used(library, word) and (rest := _after_time_prefix(library, word) or _hyphen_head(library, word)):
+            fixed[-1] = rest  # "post-succinylcholine myalgia" is succinylcholine myalgia, "AHI-defined" AHI
+            continue
+        if not _used(library, word) and (parts := _two_words(library, word)):
+            fixed[-1:] = parts  # "needlestick" is a needle stick
             continue
         if len(word) < MIN_BRAND_TYPO_LENGTH or not word.isalpha() or _in_dictionary(word) or _used(library, word):
             continue

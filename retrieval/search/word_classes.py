@@ -20,6 +20,8 @@ CONVERSATION_NOUNS = frozenset(
         *("downside", "downsides", "upside", "upsides", "hunch", "rubbish", "nonsense", "combo", "combos", "myth"),
         *("myths", "rumour", "rumours", "rumor", "rumors", "hype", "scam", "fad", "gimmick", "fluke", "tale"),
         *("tales", "guesswork", "hogwash", "baloney", "claptrap", "scaremongering", "fearmongering", "hearsay"),
+        # and its exclamations: "an oops pregnancy"
+        *("oops", "whoops", "ugh", "yikes", "phew"),
         # where the asker read it
         *("forum", "forums", "blog", "blogs", "website", "websites", "reddit", "facebook", "tiktok", "youtube"),
     }
@@ -71,15 +73,19 @@ _PARTICLES = frozenset({"up", "down", "out", "off", "over", "back", "away", "thr
 # Some patient-data abbreviations of age and sex: "31M w/ RA", "68F", "72yo"
 _AGE_AND_SEX = re.compile(r"\d{1,3}\s?(?:m|f|yo|y/o|yr|yrs|mo)", re.IGNORECASE)
 # A contraction with its apostrophe ("who've", "they're", "it'll"), and a quantity typed as one word: a distance
-# or a count ("a 10k", "5km"), a dose ("10mg", "2.5ml"), a time or a span of times ("3h", "12-24h", "6-wk"), a
-# number of times ("x12", "3x")
+# or a count ("a 10k", "5km"), a dose ("10mg", "2.5ml", "mg/m2"), a time or a span of times ("3h", "12-24h",
+# "6-wk"), a number of times ("x12", "3x"), a dosing interval or days of a cycle ("q4w", "d2-5"), an order
+# ("3rd-gen", "2nd-line")
 _CONTRACTED = re.compile(r"\w+['’](?:ve|re|ll|d|m)", re.IGNORECASE)
 _QUANTITY = re.compile(
     r"x\d+|\d+x|\d+(?:\.\d+)?(?:-\d+(?:\.\d+)?)?-?"
     r"(?:k|km|mi|mg|mcg|µg|ug|g|kg|ml|l|iu|units?|h|hr|hrs|d|wk|wks|mo|mos|yr|yrs|min|mins)|"
-    r"(?:under|over)-?\d+s",  # an age group: "for under-6s"
+    r"(?:under|over)-?\d+s|"  # an age group: "for under-6s"
+    r"q\d+[hdw]|d\d+-\d+|\d+(?:st|nd|rd|th)(?:-[a-z]+)?",
     re.IGNORECASE,
 )
+# A count of something joined to it: "5-session", "3-day"
+_COUNTED = re.compile(r"\d+-([a-z]{3,})")
 # A level of the spine ("T6 paraplegia", "?spondylolysis at L5"): where, not what
 _SPINAL_LEVEL = re.compile(r"[ctls]\d{1,2}", re.IGNORECASE)
 
@@ -95,6 +101,11 @@ def reads_as_talk(words: Sequence[str], i: int) -> bool:
     if word in CONTRACTIONS or word in SHORTHAND or _CONTRACTED.fullmatch(word) or not may_name_a_thing(word):
         return True
     if _AGE_AND_SEX.fullmatch(word) or _QUANTITY.fullmatch(word) or _SPINAL_LEVEL.fullmatch(word):
+        return True
+    if word == "m2" and i and words[i - 1].endswith("mg"):  # "2250mg/m2", not "M2 macrophages"
+        return True
+    counted = _COUNTED.fullmatch(word)  # "a 5-session course", not "5-FU" or "5-HT"
+    if counted and in_lexicon(counted[1]):
         return True
     if "VERB" not in _readings(word):
         return False

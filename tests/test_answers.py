@@ -347,3 +347,22 @@ def test_drugs_asked_about_together_are_quoted_only_together(library_factory):
 
 def test_a_brand_the_recogniser_misses_is_still_a_drug(fixture_library: Library):
     assert subject_coverage(fixture_library, "Does Botox help chronic migraine?").subjects[0].chemical
+
+
+def test_a_top_article_naming_every_drug_asked_together_holds_the_subjects_of_a_note():
+    from retrieval.answers.abstention import subject_in_top
+    from retrieval.search.hybrid import SearchResult
+    from retrieval.search.results import Hit
+    from retrieval.search.subjects import Subject, SubjectCoverage
+
+    def hit(pmid: str) -> Hit:
+        return Hit(pmid, "A case", 2001, "J", [], "case report", False, 1.0)
+
+    metoprolol = Subject("metoprolol", ("metoprolol",), 10, drug_names=(("metoprolol",),))
+    lamisil = Subject("Lamisil", ("lamisil",), 1, drug_names=(("lamisil",), ("terbinafine",)))
+    ihd = Subject("IHD", ("ihd",), 1)  # the reason for the first drug, which the answering article never writes
+    result = SearchResult(hits=[hit("24894748"), hit("2")])
+    two_drugs = SubjectCoverage([metoprolol, ihd, lamisil], together=[], naming_every_chemical=["24894748"])
+    assert subject_in_top(result, two_drugs)
+    one_drug = SubjectCoverage([metoprolol, ihd], together=[], naming_every_chemical=["24894748"])
+    assert not subject_in_top(result, one_drug)  # one drug alone: every subject must be in a top article

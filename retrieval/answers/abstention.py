@@ -80,10 +80,14 @@ def rare_coverage(result: SearchResult) -> float:
 
 
 def subject_in_top(result: SearchResult, subjects: SubjectCoverage) -> bool:
-    """Whether a top article mentions every subject the library holds (true for a question naming none)."""
+    """Whether a top article mentions every subject the library holds (true for a question naming none), or, when
+    it names two drugs or more, every drug asked about together: a note's "Pt on metoprolol for IHD, started
+    Lamisil …" is answered by the one article on the two drugs, which never writes the reason for the first."""
     if not subjects.present:
         return True
     together = set(subjects.together)
+    if len(subjects.chemicals) > 1:
+        together |= set(subjects.naming_every_chemical)
     return any(h.pmid in together for h in result.hits[:COVERAGE_DEPTH])
 
 

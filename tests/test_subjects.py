@@ -596,3 +596,19 @@ def test_doses_cycles_and_orders_of_a_note_name_nothing():
     for word in ("d2", "5-fu", "m2"):  # a D2 receptor, fluorouracil and M2 macrophages are things
         assert not reads_as_talk([word], 0), word
     assert reads_as_talk(["2250mg", "m2"], 1)
+
+
+def test_a_code_written_apart_a_lay_head_noun_with_its_modifiers_and_a_vaccine_against_a_pathogen(library_factory):
+    rats = abstract(
+        "92100009",
+        "Doxorubicin lethality in obese rats, and Helicobacter pylori in the stomach",
+        "An LD(10) dose of doxorubicin was given. Helicobacter pylori colonised the stomach; PM(2.5) was measured. "
+        "Rehabilitation after a stroke helped.",
+    )
+    library = library_factory([rats])
+    assert subject_coverage(library, "Does obesity raise the lethality of an LD10 dose of doxorubicin?").missing == []
+    assert subject_coverage(library, "Are PMS2 carriers at risk of doxorubicin toxicity?").missing == ["PMS2"]
+    rehab = subject_coverage(library, "Does vestibular rehab help dizziness with Helicobacter pylori?")
+    assert rehab.missing == ["vestibular rehab"] and rehab.subjects[0].words == ("vestibular", "rehabilitation")
+    vaccine = subject_coverage(library, "Is there a vaccine against Helicobacter pylori for stomach ulcers?")
+    assert vaccine.missing == ["Helicobacter pylori vaccine"]

@@ -109,6 +109,7 @@ NAMED_BY_MODIFIERS = frozenset(
         *("pump", "pumps", "fasting", "monitor", "monitors", "diet", "diets", "cooling", "patch", "patches"),
         *("balloon", "balloons", "spray", "sprays", "pouch", "pouches", "gum", "transplant", "transplants"),
         *("psychotherapy", "psychotherapies", "counselling", "counseling", "embolization", "embolisation", "training"),
+        *("rehabilitation", "rehab"),
     }
 )
 MODIFIER_ZIPF = 4.8
@@ -462,12 +463,23 @@ def _unjoined(word: str) -> tuple[str, ...]:
     return (word,)
 
 
+_LETTERS_THEN_DIGITS = re.compile(r"([a-z]+)(\d+)")
+
+
+def _letters_then_digits(word: str) -> tuple[str, ...]:
+    """A code of letters then digits as its two parts ("ld10": ld, 10), or the word itself; also the word itself
+    when the index would stem the letters ("pms2" is no "PM(2.5)")."""
+    code = _LETTERS_THEN_DIGITS.fullmatch(word)
+    return (code[1], code[2]) if code and _porter(code[1]) == code[1] else (word,)
+
+
 def spellings(words: tuple[str, ...]) -> str:
     """The words as a phrase, or within ``NEAR_SLACK`` words of each other, or hyphenated words written as one
-    ("non-sedating" or "nonsedating") and the reverse ("longstanding" or "long-standing"), or spelt the British
-    or the American way."""
+    ("non-sedating" or "nonsedating") and the reverse ("longstanding" or "long-standing"), a code of letters and
+    digits written apart ("LD10" or "LD(10)", "SGLT2" or "SGLT-2"), or spelt the British or the American way."""
     joined = tuple(w.replace("-", "") for w in words)
     unjoined = tuple(part for w in words for part in _unjoined(w))
+    spaced = tuple(part for w in words for part in _letters_then_digits(w))  # "LD10" is written "LD(10)", "SGLT-2"
     parts = _parts(words)  # "cyanidin-3-glucoside" and 3-O-glucoside
     forms = [phrase(words)]
     if unjoined != words:
@@ -477,6 +489,8 @@ def spellings(words: tuple[str, ...]) -> str:
         forms.append(f"NEAR({' '.join(phrase((part,)) for part in parts)}, {NEAR_SLACK + len(parts) - 2})")
     if joined != words:
         forms.append(phrase(joined))
+    if spaced != words:
+        forms.append(phrase(spaced))
     forms.extend(phrase(other) for other in other_spellings(words))  # "haemolytic" or "hemolytic"
     return " OR ".join(forms)
 
@@ -510,6 +524,11 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
     for (start, end), words in named:
         text = question[start:end]
         lay = next((r for r in read if r.term.start < end and start < r.term.end), None)
+        if lay is not None and start < lay.term.start and lay.term.end == end:  # "pulmonary rehab": rehabilitation
+            words = (*words_of(question[start : lay.term.start].lower()), *lay.words)
+            text = question[start:end]
+            coverage.subjects.append(Subject(text, words, _mentions(library, text, words), " ".join(words)))
+            continue
         if lay is not None:  # "chickenpox": the library calls it varicella
             names = _drug_names(lay.term.text, (), [])
             reading = " ".join(lay.words)
@@ -536,6 +555,7 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
             mentions = library.store.matching_count(" OR ".join(phrase((term,)) for term in clipped))
             otherwise += tuple((term,) for term in clipped)
         coverage.subjects.append(Subject(text, words, mentions, read_as, drug_names=names, written_otherwise=otherwise))
+    coverage.subjects.extend(_vaccines_against(library, question, coverage.present))
     if any(s.chemical for s in coverage.subjects):  # "Does lithium interact with ibuprofen?"
         coverage.subjects.extend(_second_drugs(library, question, chemical_spans, [span for span, _ in named]))
     taken = {word for _, words in named for word in words}
@@ -558,6 +578,24 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
         ]
         coverage.naming_every_chemical = sorted(set.intersection(*naming))
     return coverage
+
+
+_VACCINE_AGAINST = re.compile(r"\b(?:vaccines?|vaccinations?|jabs?|immuni[sz]ations?)\s+(?:against|for)\s+", re.I)
+VACCINE_NEAR = 10  # words between "vaccine" and what it is against, in an article that names that vaccine
+
+
+def _vaccines_against(library: Library, question: str, present: list[Subject]) -> list[Subject]:
+    """A vaccine named by what it is against ("a vaccine against Helicobacter pylori") that no article names: the
+    library may hold the pathogen, never a vaccine against it, and its articles on the pathogen answer nothing."""
+    out = []
+    for match in _VACCINE_AGAINST.finditer(question):
+        rest = question[match.end() :].lower()
+        for subject in present:
+            if rest.startswith(subject.text.lower()):
+                near = f'NEAR("vaccin"* {phrase(subject.words)}, {VACCINE_NEAR})'
+                if not library.store.matching_count(near):
+                    out.append(Subject(f"{subject.text} vaccine", (*subject.words, "vaccine"), 0))
+    return out
 
 
 _JOINED = re.compile(r"([a-z]{3,})-(?:plus|and|with|or)-([a-z]{3,})")

@@ -448,6 +448,8 @@ def test_another_name_given_in_parentheses_is_not_missing_and_either_name_will_d
     assert coverage.missing == [] and coverage.together == ["92000021"]
     coverage = subject_coverage(library, "Is ergotamine (Cafergot) safe in migraine?")
     assert coverage.missing == []
+    coverage = subject_coverage(library, "Is a Migrafex tablet (ergotamine with caffeine) safe in migraine?")
+    assert coverage.missing == []  # the name may come after the head noun
     # a drug compared with a present one is no other name of it
     assert subject_coverage(library, "Is Migrafex better than ergotamine?").missing == ["Migrafex"]
     # the question's two names of one drug: either one in the answering article will do

@@ -614,7 +614,8 @@ def _glossed(question: str, subject: Subject, present: list[Subject]) -> bool:
     """Whether a subject the library lacks is another name the question gives for a present one, in
     parentheses: "Cafergot (ergotamine with caffeine)", "ergotamine (Cafergot)".
 
-    The parenthesis must open with the present name: "tirzepatide (like semaglutide)" names two drugs.
+    The parenthesis must open with the present name: "tirzepatide (like semaglutide)" names two drugs. It may
+    follow the head noun after the subject: "keyhole gallbladder removal (laparoscopic cholecystectomy)".
     """
     if subject.articles or subject.everyday:
         return False
@@ -625,7 +626,7 @@ def _glossed(question: str, subject: Subject, present: list[Subject]) -> bool:
     names = [re.escape(p.text.lower()) for p in present]
     if not names:
         return False
-    after = re.compile(rf"\s*\(\s*(?:{'|'.join(names)})(?![\w-])")
+    after = re.compile(rf"(?:\s+[\w-]+)?\s*\(\s*(?:{'|'.join(names)})(?![\w-])")  # "… gallbladder removal (lap"
     before = re.compile(rf"(?<![\w-])(?:{'|'.join(names)})\s*\(\s*$")
     closes = re.match(r"\s*\)", lower[at + len(text) :])
     return bool(after.match(lower, at + len(text)) or (closes and before.search(lower[:at])))

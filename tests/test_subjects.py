@@ -614,3 +614,20 @@ def test_a_code_written_apart_a_lay_head_noun_with_its_modifiers_and_a_vaccine_a
     assert rehab.missing == ["vestibular rehab"] and rehab.subjects[0].words == ("vestibular", "rehabilitation")
     vaccine = subject_coverage(library, "Is there a vaccine against Helicobacter pylori for stomach ulcers?")
     assert vaccine.missing == ["Helicobacter pylori vaccine"]
+    protected = abstract(
+        "92100010",
+        "Pensioners",
+        "Antibodies against tetanus were measured in pensioners living in their own homes across the country in a "
+        "field study of the older population. Records of vaccination were incomplete.",  # far apart: one article
+    )
+    library = library_factory([rats, protected])
+    assert subject_coverage(library, "Are pensioners protected by jabs against tetanus?").missing == []
+
+
+def test_words_parted_by_a_slash_and_an_ing_form_with_an_object_after_tried(library_factory, monkeypatch):
+    index = abstract("92100011", "Ankle/arm index in the very old", "A low ankle/arm index predicted cardiac death.")
+    library = library_factory([index])
+    monkeypatch.setattr(subjects, "ABSENT_MIN_ARTICLES", 1)
+    assert subject_coverage(library, "Does a low ankle-arm index predict cardiac death?").missing == []
+    assert subject_coverage(library, "Has anyone tried dripping cardiac index drops?").missing == []
+    assert subject_coverage(library, "Has anyone tried cupping for cardiac death?").missing == ["cupping"]

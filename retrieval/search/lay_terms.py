@@ -29,6 +29,8 @@ LAY_TERMS: dict[str, tuple[str, ...]] = {
     # body and symptoms
     "tummy": ("abdominal", "abdomen", "stomach"),
     "eardrum": ("tympanic membrane",),
+    "gullet": ("esophagus", "oesophagus", "esophageal"),
+    "food pipe": ("esophagus", "oesophagus", "esophageal"),
     "eardrums": ("tympanic membranes", "tympanic membrane"),
     "boob": ("breast",),
     "boobs": ("breasts", "breast"),

@@ -581,20 +581,20 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
 
 
 _VACCINE_AGAINST = re.compile(r"\b(?:vaccines?|vaccinations?|jabs?|immuni[sz]ations?)\s+(?:against|for)\s+", re.I)
-VACCINE_NEAR = 10  # words between "vaccine" and what it is against, in an article that names that vaccine
 
 
 def _vaccines_against(library: Library, question: str, present: list[Subject]) -> list[Subject]:
-    """A vaccine named by what it is against ("a vaccine against Helicobacter pylori") that no article names: the
-    library may hold the pathogen, never a vaccine against it, and its articles on the pathogen answer nothing."""
+    """A vaccine named by what it is against ("a vaccine against Helicobacter pylori") when no article names both
+    the pathogen and a vaccine: the library may hold the pathogen and never a vaccine against it, and its articles
+    on the pathogen answer nothing. (An article on "antibody concentrations against tetanus" after vaccination
+    names the vaccine apart from the pathogen: both in one article will do.)"""
     out = []
     for match in _VACCINE_AGAINST.finditer(question):
         rest = question[match.end() :].lower()
         for subject in present:
-            if rest.startswith(subject.text.lower()):
-                near = f'NEAR("vaccin"* {phrase(subject.words)}, {VACCINE_NEAR})'
-                if not library.store.matching_count(near):
-                    out.append(Subject(f"{subject.text} vaccine", (*subject.words, "vaccine"), 0))
+            named = rest.startswith(subject.text.lower())
+            if named and not library.store.matching_count(f'{phrase(subject.words)} AND "vaccin"*'):
+                out.append(Subject(f"{subject.text} vaccine", (*subject.words, "vaccine"), 0))
     return out
 
 
@@ -989,7 +989,7 @@ def _in_order(words: tuple[str, ...]) -> re.Pattern[str]:
     one phrase: no punctuation or "and" between them ("cognitive processes and stimulate" is no cognitive
     stimulation)."""
     stems = [re.escape(_common_start(part, _porter(part))) for part in _parts(words)]  # "atroph", not "atrophi"
-    between = rf"(?:[\s-]+(?!(?:and|or|but|nor|than|versus|vs)\b)\w+){{0,{NEAR_SLACK}}}?[\s-]+"
+    between = rf"(?:[\s-]+(?!(?:and|or|but|nor|than|versus|vs)\b)\w+){{0,{NEAR_SLACK}}}?[\s/-]+"  # "ankle/arm"
     apart = rf"\w*{between}".join(stems)
     return re.compile(rf"\b(?:{apart}|{''.join(stems)})", re.IGNORECASE)
 

@@ -14,6 +14,8 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from retrieval.text import STOP_WORDS
+
 # Nouns of talk about a claim, not of its subject: "is there a downside?", "or is it rubbish?"
 CONVERSATION_NOUNS = frozenset(
     {
@@ -69,6 +71,10 @@ _OBJECT_OPENERS = frozenset(
         *("me", "him", "us", "them", "you", "it", "some", "any"),
     }
 )
+# Verbs after which an -ing form with an object is what was done, not a thing ("tried dripping local anaesthetic")
+_TRYING = frozenset(
+    {"try", "tried", "tries", "trying", "start", "started", "stop", "stopped", "avoid", "avoided", "consider"}
+)
 _PARTICLES = frozenset({"up", "down", "out", "off", "over", "back", "away", "through", "around", "about"})
 # Some patient-data abbreviations of age and sex: "31M w/ RA", "68F", "72yo"
 _AGE_AND_SEX = re.compile(r"\d{1,3}\s?(?:m|f|yo|y/o|yr|yrs|mo)", re.IGNORECASE)
@@ -113,6 +119,8 @@ def reads_as_talk(words: Sequence[str], i: int) -> bool:
     while j >= 0 and words[j] in _ADVERBS:
         j -= 1
     after = words[i + 1] if i + 1 < len(words) else ""
+    if word.endswith("ing") and j >= 0 and words[j] in _TRYING and after and after not in STOP_WORDS:
+        return True  # "tried dripping local anaesthetic into …", not "tried cupping for back pain"
     if word.endswith("ing") and "NOUN" not in _readings(word):  # a verb's -ing form names an activity ("Does
         # dry needling help?") unless an object or a particle follows it ("Would popping ephedrine …", "from
         # overusing my voice", "the potassium creeping up")

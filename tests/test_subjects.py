@@ -593,7 +593,7 @@ def test_clipped_words_compounds_and_qualified_heads_of_a_note_are_read_as_the_l
 def test_doses_cycles_and_orders_of_a_note_name_nothing():
     from retrieval.search.word_classes import reads_as_talk
 
-    for word in ("q4w", "d2-5", "3rd-gen", "5-session"):
+    for word in ("q4w", "d2-5", "3rd-gen", "5-session", "9-year-old", "bd-tds"):
         assert reads_as_talk([word], 0), word
     for word in ("d2", "5-fu", "m2"):  # a D2 receptor, fluorouracil and M2 macrophages are things
         assert not reads_as_talk([word], 0), word
@@ -631,3 +631,11 @@ def test_words_parted_by_a_slash_and_an_ing_form_with_an_object_after_tried(libr
     assert subject_coverage(library, "Does a low ankle-arm index predict cardiac death?").missing == []
     assert subject_coverage(library, "Has anyone tried dripping cardiac index drops?").missing == []
     assert subject_coverage(library, "Has anyone tried cupping for cardiac death?").missing == ["cupping"]
+
+
+def test_a_made_thing_is_named_by_its_modifier_and_everyday_noun(library_factory):
+    pancreas = abstract("92100012", "Insulin and the pancreas", "Nocturnal hypoglycaemia on insulin injections.")
+    library = library_factory([pancreas])
+    coverage = subject_coverage(library, "Does the artificial pancreas stop night-time hypoglycaemia on insulin?")
+    assert coverage.missing == ["artificial pancreas"]
+    assert subject_coverage(library, "Does a smart phone reminder help with insulin injections?").missing == []

@@ -343,7 +343,7 @@ def _subject_spans(question: str) -> list[tuple[tuple[int, int], tuple[str, ...]
                 runs.append([(start, end)])
         elif joins and (word.lower() in HEAD_NOUNS or _TYPE_LETTER.fullmatch(word)):
             runs[-1].append((start, end))
-    for named in _named_by_modifiers(question, spans) + _capitalised_names(question, spans):
+    for named in _named_by_modifiers(question, spans) + _capitalised_names(question, spans) + _made(question, spans):
         if not any(run[0][0] <= named[0][0] and named[-1][1] <= run[-1][1] for run in runs):
             runs = [run for run in runs if run[-1][1] <= named[0][0] or run[0][0] >= named[-1][1]] + [named]
     runs.sort()
@@ -443,6 +443,23 @@ def _named_by_modifiers(question: str, spans: list[tuple[int, int]]) -> list[lis
         if modifiers and min(zipf(m) for m in modifiers) < MODIFIER_ANCHOR_ZIPF:
             named.append(spans[first : i + 1])
     return named
+
+
+# Words that make an everyday noun a made thing: "the artificial pancreas", "a bionic eye", "smart inhalers"
+MADE_MODIFIERS = frozenset({"artificial", "bionic", "smart"})
+_NOT_MADE = frozenset({"phone", "phones"})  # a smart phone is where an app runs, not what is asked about
+
+
+def _made(question: str, spans: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """Spans of a made thing named by a modifier and an everyday noun ("artificial pancreas"): the library may
+    hold the pancreas and never an artificial one."""
+    made = []
+    for i, (start, end) in enumerate(spans[:-1]):
+        following = question[slice(*spans[i + 1])].lower()
+        names = following not in STOP_WORDS and following not in _NOT_MADE
+        if names and question[start:end].lower() in MADE_MODIFIERS and _adjacent(question, (start, end), spans[i + 1]):
+            made.append([(start, end), spans[i + 1]])
+    return made
 
 
 def phrase(words: tuple[str, ...]) -> str:

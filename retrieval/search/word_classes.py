@@ -90,8 +90,8 @@ _QUANTITY = re.compile(
     r"q\d+[hdw]|d\d+-\d+|\d+(?:st|nd|rd|th)(?:-[a-z]+)?",
     re.IGNORECASE,
 )
-# A count of something joined to it: "5-session", "3-day"
-_COUNTED = re.compile(r"\d+-([a-z]{3,})")
+# A count of something joined to it: "5-session", "3-day", "9-year-old"
+_COUNTED = re.compile(r"\d+-([a-z]{3,})(?:-([a-z]{2,}))?")  # "a 9-year-old" too
 # A level of the spine ("T6 paraplegia", "?spondylolysis at L5"): where, not what
 _SPINAL_LEVEL = re.compile(r"[ctls]\d{1,2}", re.IGNORECASE)
 
@@ -111,7 +111,9 @@ def reads_as_talk(words: Sequence[str], i: int) -> bool:
     if word == "m2" and i and words[i - 1].endswith("mg"):  # "2250mg/m2", not "M2 macrophages"
         return True
     counted = _COUNTED.fullmatch(word)  # "a 5-session course", not "5-FU" or "5-HT"
-    if counted and in_lexicon(counted[1]):
+    if counted and all(in_lexicon(part) for part in counted.groups() if part):
+        return True
+    if "-" in word and all(part in SHORTHAND for part in word.split("-")):  # "70mg bd-tds"
         return True
     if "VERB" not in _readings(word):
         return False

@@ -584,6 +584,7 @@ def test_clipped_words_compounds_and_qualified_heads_of_a_note_are_read_as_the_l
     assert subjects._unclipped(library, "ambient") == ()  # in everyday use: never a clipped word
     assert subjects._two_words(library, "needlestick") == ("needle", "stick")
     assert subjects._hyphen_head(library, "ahi-defined") == "ahi"
+    assert subjects._hyphen_head(library, "aldactone-type") == "spironolactone"  # a brand's head: its generic
     coverage = subject_coverage(library, "HCW needlestick on spiro after neoadj RT - does AHI-defined severity matter?")
     assert "needlestick" not in coverage.missing and "spiro" not in coverage.missing
     assert "neoadj" not in coverage.missing and "AHI-defined" not in coverage.missing
@@ -639,3 +640,10 @@ def test_a_made_thing_is_named_by_its_modifier_and_everyday_noun(library_factory
     coverage = subject_coverage(library, "Does the artificial pancreas stop night-time hypoglycaemia on insulin?")
     assert coverage.missing == ["artificial pancreas"]
     assert subject_coverage(library, "Does a smart phone reminder help with insulin injections?").missing == []
+
+
+def test_a_noun_in_cle_is_found_as_its_adjective_beside_another_word(library_factory):
+    fracture = abstract("92100013", "Clavicle fractures", "Displaced midshaft clavicular fractures healed.")
+    library = library_factory([fracture])
+    assert subject_coverage(library, "Does a displaced midshaft clavicle fracture heal?").missing == []
+    assert subject_coverage(library, "Does a midshaft vesicle heal?").missing == ["midshaft vesicle"]

@@ -20,6 +20,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "cmap": ("compound muscle action potential",),
     "cmaps": ("compound muscle action potentials", "compound muscle action potential"),
     "nmb": ("neuromuscular blockade", "neuromuscular blocking"),
+    "pex": ("plasma exchange", "plasmapheresis"),
     "hcw": ("health care worker", "healthcare worker", "health care workers"),
     "wcc": ("white cell count", "white blood cell count", "leukocyte count", "leukocytes"),
     "leucs": ("leucocytes", "leukocytes", "leukocyte"),

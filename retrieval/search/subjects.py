@@ -481,6 +481,7 @@ def _unjoined(word: str) -> tuple[str, ...]:
 
 
 _LETTERS_THEN_DIGITS = re.compile(r"([a-z]+)(\d+)")
+_CLE = re.compile(r"(?<=[a-z]{3})cles?$")  # clavicle, ventricle, testicle: their adjective ends in -cular
 
 
 def _letters_then_digits(word: str) -> tuple[str, ...]:
@@ -493,10 +494,12 @@ def _letters_then_digits(word: str) -> tuple[str, ...]:
 def spellings(words: tuple[str, ...]) -> str:
     """The words as a phrase, or within ``NEAR_SLACK`` words of each other, or hyphenated words written as one
     ("non-sedating" or "nonsedating") and the reverse ("longstanding" or "long-standing"), a code of letters and
-    digits written apart ("LD10" or "LD(10)", "SGLT2" or "SGLT-2"), or spelt the British or the American way."""
+    digits written apart ("LD10" or "LD(10)", "SGLT2" or "SGLT-2"), a noun in "-cle" beside another word as its
+    adjective ("midshaft clavicle" or "midshaft clavicular"), or spelt the British or the American way."""
     joined = tuple(w.replace("-", "") for w in words)
     unjoined = tuple(part for w in words for part in _unjoined(w))
     spaced = tuple(part for w in words for part in _letters_then_digits(w))  # "LD10" is written "LD(10)", "SGLT-2"
+    adjectival = tuple(_CLE.sub("cular", w) for w in words)  # "midshaft clavicle" is written "midshaft clavicular"
     parts = _parts(words)  # "cyanidin-3-glucoside" and 3-O-glucoside
     forms = [phrase(words)]
     if unjoined != words:
@@ -508,6 +511,8 @@ def spellings(words: tuple[str, ...]) -> str:
         forms.append(phrase(joined))
     if spaced != words:
         forms.append(phrase(spaced))
+    if adjectival != words and len(words) > 1:
+        forms.append(phrase(adjectival))
     forms.extend(phrase(other) for other in other_spellings(words))  # "haemolytic" or "hemolytic"
     return " OR ".join(forms)
 
@@ -1071,9 +1076,11 @@ QUALIFYING_TAILS = frozenset({"based", "free", "like", "positive", "negative", "
 
 def _hyphen_head(library: Library, word: str) -> str:
     """The head of a hyphenated word whose tail only qualifies it ("AHI-defined severity": AHI), when the library
-    uses the head, or ""."""
+    uses the head, or "" (a brand's head as its generic: "Antabuse-type" is disulfiram)."""
     head, _, tail = word.rpartition("-")
     qualifies = (tail.endswith("ed") and zipf(tail) >= COMMON_SLIP_ZIPF) or tail in QUALIFYING_TAILS
+    if head in BRAND_NAMES and qualifies:  # "Antabuse-type": the library writes disulfiram
+        head = BRAND_NAMES[head][0]
     return head if head and qualifies and _used(library, head) else ""
 
 

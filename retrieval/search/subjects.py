@@ -548,7 +548,6 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
         lay = next((r for r in read if r.term.start < end and start < r.term.end), None)
         if lay is not None and start < lay.term.start and lay.term.end == end:  # "pulmonary rehab": rehabilitation
             words = (*words_of(question[start : lay.term.start].lower()), *lay.words)
-            text = question[start:end]
             coverage.subjects.append(Subject(text, words, _mentions(library, text, words), " ".join(words)))
             continue
         if lay is not None:  # "chickenpox": the library calls it varicella
@@ -1101,7 +1100,7 @@ def _two_words(library: Library, word: str) -> tuple[str, ...]:
 
 
 CLIPPED_LENGTH = (4, 8)  # "spiro", "amphet", "neoadj": longer words are names of their own
-CLIPPED_REST = 2  # stem letters a clipped word leaves off at least: "ambien" is no clipped "ambient" (ambient)
+CLIPPED_REST = 2  # stem letters a clipped word leaves off at least: "ambien" is no clipped "ambient"
 CLIPPED_READINGS = 3
 
 
@@ -1154,13 +1153,14 @@ def _spelled_as_indexed(library: Library, words: tuple[str, ...]) -> tuple[tuple
     fixed: list[str] = []
     for word in words:
         fixed.append(word)
-        if not _used(library, word) and (rest := _after_time_prefix(library, word) or _hyphen_head(library, word)):
+        used = _used(library, word)
+        if not used and (rest := _after_time_prefix(library, word) or _hyphen_head(library, word)):
             fixed[-1] = rest  # "post-succinylcholine myalgia" is succinylcholine myalgia, "AHI-defined" AHI
             continue
-        if not _used(library, word) and (parts := _two_words(library, word)):
+        if not used and (parts := _two_words(library, word)):
             fixed[-1:] = parts  # "needlestick" is a needle stick
             continue
-        if len(word) < MIN_BRAND_TYPO_LENGTH or not word.isalpha() or _in_dictionary(word) or _used(library, word):
+        if len(word) < MIN_BRAND_TYPO_LENGTH or not word.isalpha() or _in_dictionary(word) or used:
             continue
         if brand := _slip_of_brand(word):  # "zolof" is Zoloft, read as the sertraline abstracts name
             fixed[-1:] = words_of(BRAND_NAMES[brand][0])

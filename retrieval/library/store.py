@@ -760,9 +760,13 @@ class Store:
         row = self.conn.execute("SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'articles\\_fts\\_%' ESCAPE '\\'")
         return int(row.fetchone()[0] or 0)
 
+    def _open_vocabulary(self) -> None:
+        """The full-text index's vocabulary as the table ``temp.terms``: each term and how many articles use it."""
+        self.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.terms USING fts5vocab(main, articles_fts, row)")
+
     def indexed_terms(self, terms: Sequence[str]) -> dict[str, int]:
         """Which of ``terms`` (as the full-text index stores them: porter stems) it holds, with their article counts."""
-        self.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.terms USING fts5vocab(main, articles_fts, row)")
+        self._open_vocabulary()
         found: dict[str, int] = {}
         for part in batches(list(dict.fromkeys(terms))):
             sql = f"SELECT term, doc FROM temp.terms WHERE term IN ({_marks(part)})"
@@ -772,7 +776,7 @@ class Store:
     def terms_starting(self, prefix: str, limit: int) -> list[tuple[str, int]]:
         """The ``limit`` indexed terms (porter stems) that start with ``prefix`` and are used by most articles,
         with their article counts: what a clipped word of a clinical note ("spiro", "neoadj") may stand for."""
-        self.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.terms USING fts5vocab(main, articles_fts, row)")
+        self._open_vocabulary()
         rows = self.conn.execute(
             "SELECT term, doc FROM temp.terms WHERE term > ? AND term < ? ORDER BY doc DESC LIMIT ?",
             (prefix, prefix + "\uffff", limit),

@@ -351,6 +351,10 @@ def test_a_sentence_calling_it_harmful_answers_does_it_help_no():
     # said of the comparator, or negated: left to the classifier
     assert worse_sentence(question, ["Controls, compared with the treated, showed deterioration."]) == ""
     assert worse_sentence(question, ["Furosemide was not deleterious."]) == ""
+    # a question about leaving it out is answered yes by a finding that it harms
+    omitted = ["Fentanyl was an unnecessary and possibly detrimental supplement to sevoflurane."]
+    assert worse_sentence("Does leaving out the fentanyl help with the sickness?", omitted) == ""
+    assert worse_sentence("Would stopping it help?", omitted) == ""
 
 
 def test_equal_outcomes_answer_any_difference_no():
@@ -359,6 +363,9 @@ def test_equal_outcomes_answer_any_difference_no():
     assert not states_no_effect("Is risperidone as good as olanzapine?", sentence)
     similar = "The incidence of EPS with quetiapine is similar to that with placebo."
     assert states_no_effect("Does Seroquel cause more tremor or restlessness than a dummy pill?", similar)
+    # "similar" said of the study's design, not of its outcomes
+    design = "Studies using a similar research protocol will help professionals serve this population."
+    assert not states_no_effect("Will the dog make a difference to how he behaves?", design)
 
 
 def test_a_lay_term_or_brand_counts_as_written_any_of_its_ways():

@@ -308,7 +308,13 @@ _ASKS_DIFFERENCE = re.compile(
     r"\b(?:more|less|fewer|higher|lower|better|worse|greater|safer)\b[^?]{0,80}\bthan\b",
     re.I,
 )
-_SAME = re.compile(r"\b(?:equal|equivalent|similar|comparable)\b", re.I)
+# … said of outcomes ("were similar", "comparable rates"), not of a study's design ("a similar research protocol")
+_SAME = re.compile(
+    r"\b(?:(?:was|were|is|are|be|been|remained|appeared|proved)\s+(?:\w+\s+)?(?:equal|equivalent|similar|comparable)|"
+    r"(?:equal|equivalent|similar|comparable)\s+(?:in|to|between|across|among|for|outcomes?|results?|rates?|"
+    r"efficacy|effects?|survival|risks?|incidences?|levels?|numbers?|proportions?))\b",
+    re.I,
+)
 _CONTRAST = re.compile(r"\b(?:but|whereas|while|however|although|though|except)\b", re.I)
 _P_VALUE = re.compile(r"\bp\s*(?:value\s*)?([<=>≤≥]|&lt;|&gt;)\s*=?\s*(0?\.\d+)", re.I)
 
@@ -425,6 +431,12 @@ _WORSE = re.compile(
     re.I,
 )
 _NEGATED_BEFORE = re.compile(r"\b(?:no|not|without|never|nor|prevent\w*|avoid\w*|reduc\w*)\b", re.I)
+# "Does leaving out the fentanyl help?", "would stopping it help?": a harmful finding answers these yes
+_OMISSION_QUESTION = re.compile(
+    r"\b(?:leav\w*|left|cut\w*|giv\w*|gave) (?:\w+ )?(?:out|off|up)\b|\b(?:stop\w*|omit\w*|omission|avoid\w*|skip\w*|"
+    r"withdraw\w*|discontinu\w*|quit\w*|without)\b",
+    re.I,
+)
 _COMPARATOR = re.compile(r"\b(?:compared|whereas|while|control|controls|placebo)\b", re.I)
 
 
@@ -435,10 +447,11 @@ def worse_sentence(question: str, sentences: Sequence[str]) -> str:
 
     The classifier reads such sentences' significance and effect words as a yes. A sentence that also names a
     comparator ("… compared with patients receiving medical therapy, who demonstrated further deterioration")
-    may say it of the comparator, and is left to the classifier. On the hand-written dev questions this turned
-    2 "no" answers right and none wrong; it changes none of PubMedQA dev's.
+    may say it of the comparator, and is left to the classifier; so is a question about leaving something out
+    ("Would stopping it help?"), which a harmful finding answers yes. On the hand-written dev questions this
+    turned 2 "no" answers right and none wrong; it changes none of PubMedQA dev's.
     """
-    if not _BENEFIT_QUESTION.search(question):
+    if not _BENEFIT_QUESTION.search(question) or _OMISSION_QUESTION.search(question):
         return ""
     for sentence in sentences:
         found = _WORSE.search(sentence)

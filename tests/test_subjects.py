@@ -181,6 +181,41 @@ def test_a_brand_is_read_as_its_generic_and_a_brand_of_a_neighbour_stays_missing
     assert subject_coverage(library, "Is Jardiance safe for the kidneys?").missing == ["Jardiance"]
 
 
+def test_a_drug_class_named_beside_a_drug_of_that_class_is_that_drug(library_factory):
+    solvd = Article(
+        pmid="92000101",
+        title="Decline in renal function during angiotensin-converting enzyme inhibitor therapy",
+        year=1999,
+        abstract=[
+            AbstractSection(
+                "In heart failure with reduced ejection fraction, enalapril raised the risk of a decline in renal "
+                "function by 33% over placebo."
+            )
+        ],
+    )
+    combination = Article(
+        pmid="92000102",
+        title="Valsartan with hydrochlorothiazide in hypertension",
+        year=2007,
+        abstract=[AbstractSection("Hypokalemia was less frequent with valsartan added to hydrochlorothiazide.")],
+    )
+    statins = Article(
+        pmid="92000103",
+        title="Statins and the decline in renal function",
+        year=2010,
+        abstract=[AbstractSection("Serum potassium did not change.")],
+    )
+    library = library_factory([solvd, combination, statins])
+    note = "78M HFrEF on enalapril, creat creeping up. How much does ACEi raise the risk of decline in renal fxn?"
+    coverage = subject_coverage(library, note)
+    assert coverage.missing == [] and coverage.together == ["92000101"]
+    # a statin is no ACE inhibitor: asked together, both must be in the answering article
+    assert subject_coverage(library, "On enalapril - do statins cut the decline in renal function?").together == []
+    # an ion named by its level in the blood is found under the word for that level
+    levels = subject_coverage(library, "Does valsartan with a water tablet cause less low potassium?")
+    assert levels.missing == [] and levels.together == ["92000102"]
+
+
 def test_articles_naming_a_subject_by_another_form_of_its_word_still_answer(library_factory):
     angiography = Article(
         pmid="92000007",

@@ -102,6 +102,7 @@ BRAND_NAMES: dict[str, tuple[str, ...]] = {
     "femara": ("letrozole",),
     "nolvadex": ("tamoxifen",),
     "depakote": ("valproate", "valproic acid"),
+    "epilim": ("valproate", "valproic acid"),
     "tegretol": ("carbamazepine",),
     "lamictal": ("lamotrigine",),
     "keppra": ("levetiracetam",),

@@ -49,6 +49,7 @@ from functools import lru_cache
 from retrieval.library import Library
 from retrieval.search.abbreviations import ABBREVIATIONS, SPELLED_OUT
 from retrieval.search.brand_names import BRAND_NAMES
+from retrieval.search.drug_classes import is_class_of
 from retrieval.search.drug_dictionary import generic_name, written_forms
 from retrieval.search.everyday_names import POPULATION_SETTINGS, POPULATIONS, everyday_names
 from retrieval.search.lay_terms import LAY_TERMS, LayTerm, lay_terms
@@ -729,7 +730,24 @@ def _asked_together(question: str, drugs: list[Subject]) -> list[list[Subject]]:
     lower = question.lower()
     asked_text = " ".join(lower[a:b] for a, b in asking_sentences(question))
     asked = [d for d in drugs if re.search(rf"(?<!\w){re.escape(d.text.lower())}(?!\w)", asked_text)]
-    return _in_groups(question, asked or drugs, one_of=True)
+    return _classes_with_members(_in_groups(question, asked or drugs, one_of=True))
+
+
+def _classes_with_members(groups: list[list[Subject]]) -> list[list[Subject]]:
+    """``groups`` with a drug class joined to the group of a drug of that class the question names ("on enalapril
+    … does ACEi raise the risk": the ACE inhibitor is enalapril, not a second drug)."""
+    merged: list[list[Subject]] = []
+    for group in groups:
+        home = next((g for g in merged if any(_one_class(a, b) for a in g for b in group)), None)
+        if home is None:
+            merged.append(list(group))
+        else:
+            home.extend(group)
+    return merged
+
+
+def _one_class(a: Subject, b: Subject) -> bool:
+    return any(is_class_of(x.text, " ".join(name)) for x, y in ((a, b), (b, a)) for name in y.drug_names)
 
 
 def _in_groups(question: str, subjects: list[Subject], one_of: bool) -> list[list[Subject]]:
@@ -765,7 +783,8 @@ def _second_drugs(
         if not all(may_name_a_thing(w) for w in words):  # the recogniser can read "downside" as a drug
             continue
         text = question[start:end]
-        out.append(Subject(text, words, _mentions(library, text, words), drug_names=(words,)))
+        names = _drug_names(text, words, [text]) or (words,)  # "low potassium": articles say hypokalemia
+        out.append(Subject(text, words, _mentions(library, text, words), drug_names=names))
     return out
 
 

@@ -23,6 +23,7 @@ from retrieval.answers.stance import (
     question_terms,
     relevance,
     reports_dispensable,
+    reports_equivalence,
     reports_harm,
     states_no_effect,
     verdict,
@@ -366,6 +367,29 @@ def test_equal_outcomes_answer_any_difference_no():
     # "similar" said of the study's design, not of its outcomes
     design = "Studies using a similar research protocol will help professionals serve this population."
     assert not states_no_effect("Will the dog make a difference to how he behaves?", design)
+
+
+def test_equal_outcomes_or_a_safe_finding_answer_as_good_as_and_is_it_safe_yes():
+    model = load_stance_model()
+    article = Article(
+        pmid="1",
+        title="Oxitropium versus slow-release theophylline in nocturnal asthma",
+        year=1988,
+        abstract=[
+            AbstractSection(
+                "No significant difference was noticed between results obtained with either active drug.", "RESULTS"
+            ),
+            AbstractSection("Oxitropium proves to be a valuable alternative to theophylline.", "CONCLUSIONS"),
+        ],
+    )
+    question = "is an oxitropium inhaler as good as slow release theophyline for asthma at night?"
+    assert article_stance(model, question, article).label == "supports"
+    assert reports_equivalence("Is it safe to have chemotherapy there?", "It appears safe to administer chemotherapy.")
+    # negated, turned or asked about a difference: left to the classifier
+    assert not reports_equivalence("Is it safe to skip surgery?", "Exclusive chemoradiation is not safe.")
+    assert not reports_equivalence("Is X as good as Y?", "Outcomes were not comparable.")
+    assert not reports_equivalence("Is X as good as Y?", "Survival was comparable, but renal function was worse.")
+    assert not reports_equivalence("Does X differ from Y?", "Outcomes were comparable.")
 
 
 def test_a_lay_term_or_brand_counts_as_written_any_of_its_ways():

@@ -420,6 +420,46 @@ def reports_dispensable(question: str, sentence: str) -> bool:
     return bool(_NEED_QUESTION.search(question) and _DISPENSABLE.search(sentence))
 
 
+# "Is oxitropium as good as theophylline?", "Is the quality as good when a trainee does it?", "Can X replace Y?"
+_EQUIVALENCE_QUESTION = re.compile(
+    r"\bas (?:good|effective|safe|well|accurate|reliable|useful|potent)\b|\b(?:equally|non-?inferior|equivalent|"
+    r"stand in for|substitute for|replace|alternative to)\b",
+    re.I,
+)
+_EQUIVALENT = re.compile(
+    r"\b(?:comparable|equally|equivalent|similar|non-?inferior|superimposable|as (?:effective|good|safe|potent|"
+    r"accurate) as|no (?:statistically )?significant differences?|did not differ|(?:valuable|viable|acceptable|safe) "
+    r"alternative)\b",
+    re.I,
+)
+_SAFE_FINDING = re.compile(
+    r"\b(?:is|are|was|were|appears?|seems?|proved?|remains?|be) (?:(?!not\b|never\b|no\b)\w+ )?safe\b|"
+    r"\bsafely\b|\bwell tolerated\b",
+    re.I,
+)
+_NOT_BEFORE = re.compile(
+    r"\b(?:not|no|nor|never|cannot|less)\W+(?:\w+\W+)?$", re.I
+)  # "not comparable", "cannot be safely"
+
+
+def reports_equivalence(question: str, sentence: str) -> bool:
+    """Whether a question asking if one thing is as good as another, or safe ("Is X as good as Y?", "Can X replace
+    Y?", "Is it safe to …?"), is answered yes by a deciding sentence reporting them equal ("comparable", "no
+    significant difference", "a valuable alternative") or it safe ("It appears safe to administer …").
+
+    The classifier reads "no significant difference" as a no, the answer to "does X differ?". On 20 fresh
+    hand-written dev questions this turned 3 answers right and none wrong; it changes none of the 345 older
+    hand-written dev verdicts, nor PubMedQA dev's.
+    """
+    if _CONTRAST.search(sentence) or _WORSE.search(sentence):
+        return False
+    for pattern, asks in ((_EQUIVALENT, _EQUIVALENCE_QUESTION), (_SAFE_FINDING, _SAFETY_QUESTION)):
+        found = pattern.search(sentence)
+        if found and asks.search(question) and not _NOT_BEFORE.search(sentence[: found.start()][-12:]):
+            return True
+    return False
+
+
 _BENEFIT_QUESTION = re.compile(
     r"\b(?:protect\w*|prevent\w*|improv\w*|help\w*|benefi\w*|works?|effective|reduc\w*|replace|relie\w*|better|"
     r"ease)\b",
@@ -658,6 +698,9 @@ def article_stance(model: StanceModel, question: str, article: Article, answerin
         return Stance("contradicts", p["supports"], sentences[0], p)
     if label != "contradicts" and reports_harm(question, article.title):  # a case report's title names the harm
         return Stance("contradicts", p[label], article.title, p)
+    equal = label == "contradicts" and reports_equivalence(question, sentences[0])  # "as good as?" "comparable"
+    if equal and not _turned(article, sentences[0]):
+        return Stance("supports", p["contradicts"], sentences[0], p)
     worse = worse_sentence(question, sentences) if label == "supports" else ""
     if worse:
         return Stance("contradicts", p["supports"], worse, p)

@@ -216,6 +216,19 @@ def test_a_drug_class_named_beside_a_drug_of_that_class_is_that_drug(library_fac
     assert levels.missing == [] and levels.together == ["92000102"]
 
 
+def test_a_species_is_named_with_its_genus_and_never_read_as_a_misspelt_word(library_factory):
+    malaria = Article(
+        pmid="92000104",
+        title="Chloroquine for Plasmodium falciparum malaria in Nigeria",
+        year=1984,
+        abstract=[AbstractSection("Chloroquine cleared P. falciparum parasitaemia in 80% of children.")],
+    )
+    library = library_factory([malaria])
+    note = "Fevers every 72 h, morphology suggests Plasmodium malariae. Is chloroquine alone adequate?"
+    assert subject_coverage(library, note).missing == ["Plasmodium malariae"]  # not "malaria" misspelt
+    assert subject_coverage(library, "Is Plasmodium falciparum still sensitive to chloroquine?").missing == []
+
+
 def test_articles_naming_a_subject_by_another_form_of_its_word_still_answer(library_factory):
     angiography = Article(
         pmid="92000007",

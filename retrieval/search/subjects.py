@@ -335,7 +335,7 @@ def _subject_spans(question: str) -> list[tuple[tuple[int, int], tuple[str, ...]
     for i, (start, end) in enumerate(spans):
         word = question[start:end]
         joins = bool(runs) and runs[-1][-1] == spans[i - 1] and _adjacent(question, spans[i - 1], (start, end))
-        if (is_subject_word(word) and i not in talk) or (
+        if ((is_subject_word(word) or _epithet(question, spans, i)) and i not in talk) or (
             i and _is_proper_noun(word, question[spans[i - 1][1] : start])
         ):
             if joins and is_code(word) == is_code(question[slice(*runs[-1][-1])]):
@@ -354,6 +354,28 @@ def _subject_spans(question: str) -> list[tuple[tuple[int, int], tuple[str, ...]
         out = [o for o in out if o[0][1] <= start or o[0][0] >= end]
         out.append(((start, end), (allele.group(1).lower(), allele.group(2) + (allele.group(3) or ""))))
     return sorted(out)
+
+
+# a genus and a species with a Latin ending: "Plasmodium malariae", "Candida albicans", "Escherichia coli"
+_BINOMIAL = re.compile(r"[A-Z][a-z]{3,} [a-z]{2,}(?:ae|i|us|um|is|ans|ens|es)")
+
+
+def _epithet(question: str, spans: list[tuple[int, int]], i: int) -> bool:
+    """Whether the ``i``-th word is a species named after its genus ("Plasmodium malariae", "Streptococcus
+    pneumoniae"): a rare lower-case word after a rare capitalised one, never a misspelt "malaria" or "pneumonia"."""
+    if not i:
+        return False
+    genus, word = question[slice(*spans[i - 1])], question[slice(*spans[i])]
+    return (
+        len(genus) >= 4
+        and genus[0].isupper()
+        and genus[1:].islower()
+        and is_subject_word(genus)
+        and word.isalpha()
+        and word.islower()
+        and zipf(word) < RARE_ZIPF
+        and _adjacent(question, spans[i - 1], spans[i])
+    )
 
 
 # An HLA allele as people write it: HLA-B*58:01, HLA-B*5801, HLA-DRB1*04:01 (abstracts write either form)
@@ -971,6 +993,11 @@ def _mentions(library: Library, text: str, words: tuple[str, ...]) -> int:
         return count if _written_somewhere(library, match, re.compile(rf"\b{re.escape(text)}\b")) else 0
     if count and len(words) == 1 and _stem_drops_suffix(words[0]):
         return count if _written_somewhere(library, match, _inflected(words[0])) else 0
+    if _BINOMIAL.fullmatch(text) and 0 < count <= REREAD_AT_MOST:  # the index reads "malariae" as malaria
+        genus, species = (re.escape(w) for w in words)
+        written = re.compile(rf"\b(?:{genus}(?:['’]s)?|{genus[0]}\.)\s*{species}\b", re.IGNORECASE)
+        texts = library.store.titles_and_abstracts(library.store.matching_pmids(match, REREAD_AT_MOST))
+        return sum(1 for title, abstract in texts.values() if written.search(f"{title} {abstract}"))
     if len(_parts(words)) > 1 and 0 < count <= REREAD_AT_MOST and min(zipf(p) for p in _parts(words)) >= RARE_ZIPF:
         written = _in_order(words)
         texts = library.store.titles_and_abstracts(library.store.matching_pmids(match, REREAD_AT_MOST))

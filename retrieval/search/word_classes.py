@@ -65,6 +65,8 @@ SHORTHAND = frozenset(
 # acupuncture …?", and is no such word), and the words that open its object ("shrink the lesions", "wreck your
 # liver", "booking me a colonoscopy")
 _BEFORE_A_VERB = frozenset({"to", "not", "never", "cannot"})
+# … and the subjects a verb follows in a patient's story: "I leak wee every time I cough", "she wheezes"
+_SUBJECT_PRONOUNS = frozenset({"i", "you", "he", "she", "we", "they"})
 _ADVERBS = frozenset({"really", "actually", "still", "just", "also", "even", "ever", "always", "usually"})
 _OBJECT_OPENERS = frozenset(
     {
@@ -129,7 +131,14 @@ def reads_as_talk(words: Sequence[str], i: int) -> bool:
         # overusing my voice", "the potassium creeping up")
         unknown_after = bool(after) and after.isalpha() and not _readings(after)
         return unknown_after or after in _OBJECT_OPENERS or after in _PARTICLES
-    return (j >= 0 and words[j] in _BEFORE_A_VERB) or after in _OBJECT_OPENERS
+    if j >= 1 and words[j] in ("or", "and") and _after_a_pronoun(words, j - 1):
+        return True  # "every time I cough or sneeze"
+    return (j >= 0 and words[j] in _BEFORE_A_VERB) or _after_a_pronoun(words, i) or after in _OBJECT_OPENERS
+
+
+def _after_a_pronoun(words: Sequence[str], i: int) -> bool:
+    """Whether ``words[i]`` can be a verb and follows a subject pronoun ("I cough", "she wheezes")."""
+    return i >= 1 and words[i - 1] in _SUBJECT_PRONOUNS and is_verb(words[i])
 
 
 def is_noun(word: str) -> bool:

@@ -328,6 +328,9 @@ def test_a_sentence_saying_it_can_be_done_without_answers_a_need_question_no():
     assert reports_dispensable("Does my baby need a heart check before propranolol?", sentence)
     assert not reports_dispensable("Does propranolol slow the heart?", sentence)
     assert not reports_dispensable("Is an ECG necessary?", "An ECG found arrhythmias in 3% of infants.")
+    advice = "We cannot advocate the administration of lidocaine prophylactically in suspected infarction."
+    assert reports_dispensable("Should lignocaine be given routinely after a heart attack?", advice)
+    assert not reports_dispensable("Does lignocaine prevent arrhythmias?", advice)
 
 
 def test_a_case_report_titled_with_the_harm_answers_can_i_take_them_together_no():

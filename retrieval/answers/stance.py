@@ -409,15 +409,27 @@ _DISPENSABLE = re.compile(
 )
 
 
+# "Should lignocaine be given routinely …?" answered "We cannot advocate the administration of lidocaine …"
+_ADVICE_QUESTION = re.compile(r"\b(?:should|recommend\w*|routine(?:ly)?|advis\w*)\b", re.I)
+_ADVISED_AGAINST = re.compile(
+    r"\b(?:cannot|can ?not|could not|do not|does not|would not) (?:be )?(?:advocate|recommend|support|endorse)\w*|"
+    r"\bnot (?:be )?(?:recommended|advocated|advised|supported|endorsed)\b|\bshould not be (?:used|given|performed|"
+    r"administered|routinely)\b|\b(?:is|are) not (?:warranted|justified)\b",
+    re.I,
+)
+
+
 def reports_dispensable(question: str, sentence: str) -> bool:
     """Whether a question asking if something is needed ("Is nasal packing necessary after …?", "Does my baby
     need a heart check …?") is answered by a deciding sentence saying it can be done without ("of limited
-    value", "a preferred alternative to nasal packing").
+    value", "a preferred alternative to nasal packing"); or one asking for advice ("Should lignocaine be given
+    routinely …?") by a sentence advising against it ("We cannot advocate the administration of lidocaine …").
 
     The classifier reads the sentence's recommendation as a yes. On the hand-written dev questions this
-    turned 2 "no" answers right and none wrong; it changes none of PubMedQA dev's 25 questions about need.
+    turned 3 "no" answers right and none wrong; it changes none of PubMedQA dev's questions.
     """
-    return bool(_NEED_QUESTION.search(question) and _DISPENSABLE.search(sentence))
+    needed = _NEED_QUESTION.search(question) and _DISPENSABLE.search(sentence)
+    return bool(needed or (_ADVICE_QUESTION.search(question) and _ADVISED_AGAINST.search(sentence)))
 
 
 # "Is oxitropium as good as theophylline?", "Is the quality as good when a trainee does it?", "Can X replace Y?"

@@ -229,6 +229,21 @@ def test_a_species_is_named_with_its_genus_and_never_read_as_a_misspelt_word(lib
     assert subject_coverage(library, "Is Plasmodium falciparum still sensitive to chloroquine?").missing == []
 
 
+def test_when_and_how_a_drug_is_given_is_no_part_of_its_name(library_factory):
+    trial = Article(
+        pmid="92000105",
+        title="Dexmedetomidine and myocardial ischaemia in non-cardiac surgery",
+        year=2008,
+        abstract=[AbstractSection("Dexmedetomidine did not reduce myocardial ischaemia.")],
+    )
+    library = library_factory([trial])
+    coverage = subject_coverage(library, "Does perioperative dexmedetomidine protect the heart in surgery?")
+    assert coverage.missing == [] and coverage.together == ["92000105"]
+    assert subject_coverage(library, "Does perioperative clonidine protect the heart?").missing == [
+        "perioperative clonidine"
+    ]
+
+
 def test_articles_naming_a_subject_by_another_form_of_its_word_still_answer(library_factory):
     angiography = Article(
         pmid="92000007",
@@ -500,6 +515,8 @@ def test_another_name_given_in_parentheses_is_not_missing_and_either_name_will_d
     assert coverage.missing == []  # the name may come after the head noun
     # a drug compared with a present one is no other name of it
     assert subject_coverage(library, "Is Migrafex better than ergotamine?").missing == ["Migrafex"]
+    # one of a kind named in parentheses is that one, not the kind again
+    assert subject_coverage(library, "Is an ergotamine (Migrafex) safe in migraine?").missing == ["Migrafex"]
     # the question's two names of one drug: either one in the answering article will do
     brand = Article(pmid="92000022", title="Seroquel and restlessness", abstract=[AbstractSection("A case.")])
     library = library_factory([MIGRAINE_TRIAL, brand])

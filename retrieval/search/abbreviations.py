@@ -52,6 +52,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "hfpef": ("preserved ejection fraction", "diastolic heart failure"),
     "gdmt": ("guideline-directed medical therapy",),
     "htn": ("hypertension",),
+    "vent": ("ventilator", "mechanical ventilation"),
     "acei": ("ACE inhibitor", "angiotensin-converting enzyme inhibitor"),
     "arb": ("angiotensin receptor blocker", "angiotensin II receptor blocker"),
     "arbs": ("angiotensin receptor blockers", "angiotensin II receptor blockers"),

@@ -113,6 +113,17 @@ NAMED_BY_MODIFIERS = frozenset(
         *("rehabilitation", "rehab"),
     }
 )
+# When and how a treatment is given, written before its name: "perioperative dexmedetomidine" is dexmedetomidine,
+# which the library may name only with other words around it
+WHEN_AND_HOW = frozenset(
+    {
+        *("perioperative", "preoperative", "intraoperative", "postoperative", "peri-operative", "pre-operative"),
+        *("intra-operative", "post-operative", "intranasal", "subcutaneous", "intramuscular", "sublingual"),
+        *("transdermal", "intrathecal", "epidural", "intra-articular", "intravitreal", "nebulised", "nebulized"),
+        *("adjuvant", "neoadjuvant", "adjunctive", "prophylactic", "empiric", "empirical", "antenatal"),
+        *("postnatal", "perinatal", "intrapartum", "preemptive", "pre-emptive", "periprocedural"),
+    }
+)
 MODIFIER_ZIPF = 4.8
 MODIFIER_ANCHOR_ZIPF = 4.2
 
@@ -594,6 +605,9 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
         generic_mentions = _mentions(library, generic, generic_words) if generic else 0
         if generic_mentions:  # "Zonegran" is zonisamide
             words, read_as, names, mentions = generic_words, generic, (words, generic_words), generic_mentions
+        if not mentions and len(words) > 1 and words[0] in WHEN_AND_HOW:  # "perioperative dexmedetomidine"
+            words, read_as = words[1:], " ".join(words[1:])
+            mentions = _mentions(library, read_as, words)
         otherwise = tuple(tuple(words_of(name)) for name in _spelled_out(text))
         if not mentions and len(words) == 1 and (clipped := _unclipped(library, words[0])):  # "spiro", "neoadj"
             mentions = library.store.matching_count(" OR ".join(phrase((term,)) for term in clipped))
@@ -659,7 +673,8 @@ def _glossed(question: str, subject: Subject, present: list[Subject]) -> bool:
     parentheses: "Cafergot (ergotamine with caffeine)", "ergotamine (Cafergot)".
 
     The parenthesis must open with the present name: "tirzepatide (like semaglutide)" names two drugs. It may
-    follow the head noun after the subject: "keyhole gallbladder removal (laparoscopic cholecystectomy)".
+    follow the head noun after the subject: "keyhole gallbladder removal (laparoscopic cholecystectomy)". A
+    name in parentheses after one of a kind is that one, no gloss: "a low-molecular-weight heparin (nadroparin)".
     """
     if subject.articles or subject.everyday:
         return False
@@ -673,7 +688,13 @@ def _glossed(question: str, subject: Subject, present: list[Subject]) -> bool:
     after = re.compile(rf"(?:\s+[\w-]+)?\s*\(\s*(?:{'|'.join(names)})(?![\w-])")  # "… gallbladder removal (lap"
     before = re.compile(rf"(?<![\w-])(?:{'|'.join(names)})\s*\(\s*$")
     closes = re.match(r"\s*\)", lower[at + len(text) :])
-    return bool(after.match(lower, at + len(text)) or (closes and before.search(lower[:at])))
+    glossing = before.search(lower[:at]) if closes else None
+    # "a low-molecular-weight heparin (nadroparin)" names one of a kind, not the kind again
+    instance = glossing is not None and _ONE_OF_A_KIND.search(lower[: glossing.start()])
+    return bool(after.match(lower, at + len(text)) or (glossing and not instance))
+
+
+_ONE_OF_A_KIND = re.compile(r"\b(?:a|an|another)\s+(?:[\w-]+\s+){0,2}$")
 
 
 def _naming_all(library: Library, subjects: list[Subject], question: str = "") -> list[str]:

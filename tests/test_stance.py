@@ -14,6 +14,7 @@ from retrieval.answers.stance import (
     OFF_TOPIC,
     Stance,
     StanceModel,
+    answers_skipping,
     article_stance,
     candidate_sentences,
     features,
@@ -331,6 +332,16 @@ def test_a_sentence_saying_it_can_be_done_without_answers_a_need_question_no():
     advice = "We cannot advocate the administration of lidocaine prophylactically in suspected infarction."
     assert reports_dispensable("Should lignocaine be given routinely after a heart attack?", advice)
     assert not reports_dispensable("Does lignocaine prevent arrhythmias?", advice)
+
+
+def test_a_question_asking_to_leave_something_out_is_answered_by_whether_it_can_be():
+    optional = "Routine dissection of station 9 lymph nodes may not be necessary in patients with a low T stage."
+    advised = "We suggest that regardless of family history, all children over 5 years should be screened."
+    assert answers_skipping("Can station 9 dissection be omitted without compromising staging?", optional) == "supports"
+    assert answers_skipping("Is it okay to skip getting a child's cholesterol checked?", advised) == "contradicts"
+    # a question about what leaving it out does is no question of whether it may be left out
+    assert answers_skipping("Does leaving out mannitol raise the risk of kidney injury?", advised) is None
+    assert reports_harm("Is clamping for over 30 minutes harmless?", "Kidney damage occurs when ischemia is long.")
 
 
 def test_a_case_report_titled_with_the_harm_answers_can_i_take_them_together_no():

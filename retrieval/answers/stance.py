@@ -371,7 +371,7 @@ def states_no_effect(question: str, sentence: str) -> bool:
     return bool(_NO_EFFECT.search(sentence) or (_ASKS_DIFFERENCE.search(question) and _SAME.search(sentence)))
 
 
-_SAFETY_QUESTION = re.compile(r"\b(?:safe|safely|safety|(?:ok|okay|all right) to take|can i take)\b", re.I)
+_SAFETY_QUESTION = re.compile(r"\b(?:safe|safely|safety|harmless|(?:ok|okay|all right) to take|can i take)\b", re.I)
 _HARM = re.compile(
     r"\b(?:increased risk|higher risk|increases? the risk|associated with (?:an )?increased|toxicity|hepatotoxicity|"
     r"nephrotoxicity|toxic|failure|fatal|deaths?|mortality|hazard|adverse|harm\w*|dangerous|syndrome|injury|damage|"
@@ -402,9 +402,9 @@ _NEED_QUESTION = re.compile(
     re.I,
 )
 _DISPENSABLE = re.compile(
-    r"\b(?:preferred alternative|alternative to|unnecessary|not (?:necessary|needed|required|justified|warranted|"
-    r"indicated|mandatory|essential|routinely|useful)|(?:of )?limited value|(?:can|could|may) be (?:avoided|omitted)|"
-    r"safely (?:avoided|omitted)|no need|superfluous|redundant)\b",
+    r"\b(?:preferred alternative|alternative to|unnecessary|not (?:be )?(?:necessary|needed|required|justified|"
+    r"warranted|indicated|mandatory|essential|routinely|useful)|(?:of )?limited value|"
+    r"(?:can|could|may) be (?:avoided|omitted)|safely (?:avoided|omitted)|no need|superfluous|redundant)\b",
     re.I,
 )
 
@@ -510,6 +510,37 @@ def worse_sentence(question: str, sentences: Sequence[str]) -> str:
         if found and not _NEGATED_BEFORE.search(sentence[: found.start()][-40:]) and not _COMPARATOR.search(sentence):
             return sentence
     return ""
+
+
+# "Is it okay to skip the cholesterol check?", "Can station 9 dissection be omitted?": asking whether it may be left out
+_SKIP = r"(?:skip|omit|leave \w+ out|leave out|forgo|go without|do without|withhold|drop)"
+_SKIP_QUESTION = re.compile(
+    rf"\b(?:ok|okay|safe|fine|possible|reasonable|acceptable|alright|all right) to (?:\w+ )?{_SKIP}\b|"
+    r"\bbe (?:safely )?(?:omitted|skipped|left out|forgone|withheld|dispensed with|dropped)\b|"
+    rf"\b(?:can|could|should|may) (?:we|i|you|she|he|they) (?:\w+ )?{_SKIP}\b",
+    re.I,
+)
+_STILL_ADVISED = re.compile(
+    r"\bshould (?:\w+ )?be (?:screened|tested|checked|performed|done|given|used|offered|continued|dissected|"
+    r"measured|monitored)\b|\b(?:is|are|remains?) (?:still )?(?:recommended|necessary|essential|mandatory|required|"
+    r"indicated)\b|\bregardless of\b",
+    re.I,
+)
+
+
+def answers_skipping(question: str, sentence: str) -> StanceLabel | None:
+    """The stance a deciding sentence takes on a question asking whether something may be left out ("Is it okay
+    to skip …?", "Can X be omitted …?"): saying it can be done without answers yes ("… may not be necessary"),
+    advising it still answers no ("… all children over 5 years should be screened"); None otherwise.
+
+    The classifier reads the polarity of the sentence, not of the question: "not necessary" as a no. On 15 fresh
+    hand-written dev questions this turned 2 answers right and none wrong; it changes none of the older
+    hand-written dev verdicts, nor PubMedQA dev's."""
+    if not _SKIP_QUESTION.search(question) or _CONTRAST.search(sentence):
+        return None
+    if _DISPENSABLE.search(sentence):
+        return "supports"
+    return "contradicts" if _STILL_ADVISED.search(sentence) else None
 
 
 def features(question: str, sentences: Sequence[str], kind: str = "") -> Counter:
@@ -702,6 +733,9 @@ def article_stance(model: StanceModel, question: str, article: Article, answerin
         return Stance("neutral", 1.0, sentences[0] if sentences else "", dict(OFF_TOPIC))
     p = model.probabilities(features(question, sentences, kind))
     label = max(p, key=p.__getitem__)
+    skipping = next((stance for s in sentences[:2] if (stance := answers_skipping(question, s))), None)
+    if skipping is not None:  # "Can X be omitted?" "… may not be necessary": yes
+        return Stance(skipping, p[label], sentences[0], p)
     if label != "contradicts" and states_no_effect(question, sentences[0]) and not _turned(article, sentences[0]):
         label = "contradicts"
     # a finding of harm answers "is it safe?" no, "can be done without" answers "is it needed?" no, and

@@ -654,12 +654,19 @@ def test_clipped_words_compounds_and_qualified_heads_of_a_note_are_read_as_the_l
     assert "needlestick" not in coverage.missing and "spiro" not in coverage.missing
     assert "neoadj" not in coverage.missing and "AHI-defined" not in coverage.missing
     assert subject_coverage(library, "Does eplerenone cut the dropout rate?").missing == ["eplerenone"]
+    # a common word qualified by a tail: "morphine-type drugs" are morphine, "aorta-first" clamping the aorta
+    pain = abstract(
+        "92100009", "Morphine for cancer pain", "Clamping the aorta first and morphine dosing were studied."
+    )
+    library = library_factory([note, pain])
+    assert subject_coverage(library, "Do morphine-type drugs work less well for severe pain?").missing == []
+    assert subject_coverage(library, "Is clamping aorta-first better?").missing == []
 
 
 def test_doses_cycles_and_orders_of_a_note_name_nothing():
     from retrieval.search.word_classes import reads_as_talk
 
-    for word in ("q4w", "d2-5", "3rd-gen", "5-session", "9-year-old", "bd-tds"):
+    for word in ("q4w", "d2-5", "3rd-gen", "5-session", "9-year-old", "bd-tds", "3t", "mmhg"):
         assert reads_as_talk([word], 0), word
     for word in ("d2", "5-fu", "m2"):  # a D2 receptor, fluorouracil and M2 macrophages are things
         assert not reads_as_talk([word], 0), word

@@ -103,6 +103,7 @@ BRAND_NAMES: dict[str, tuple[str, ...]] = {
     "nolvadex": ("tamoxifen",),
     "depakote": ("valproate", "valproic acid"),
     "epilim": ("valproate", "valproic acid"),
+    "multihance": ("gadobenate",),
     "tegretol": ("carbamazepine",),
     "lamictal": ("lamotrigine",),
     "keppra": ("levetiracetam",),

@@ -1110,8 +1110,8 @@ def _unused_names(library: Library, question: str, taken: set[str]) -> list[tupl
     for i in range(len(spans)):
         if not uncommon(i) or zipf(lower[i]) < RARE_ZIPF or _used(library, lower[i]):
             continue
-        if _after_time_prefix(library, lower[i]) or _two_words(library, lower[i]):  # "post-bypass", "dropout"
-            continue
+        if _after_time_prefix(library, lower[i]) or _two_words(library, lower[i]) or _hyphen_head(library, lower[i]):
+            continue  # "post-bypass", "dropout", "morphine-type drugs"
         if i in talk or _run_together(lower[i]) or not any(a <= spans[i][0] < b for a, b in asked):
             continue
         first = i - 1 if i and uncommon(i - 1) and _adjacent(question, spans[i - 1], spans[i]) else i
@@ -1137,7 +1137,9 @@ def _after_time_prefix(library: Library, word: str) -> str:
 
 
 # A hyphenated word's everyday tail that leaves its head the thing named: "AHI-defined", "saline-filled"
-QUALIFYING_TAILS = frozenset({"based", "free", "like", "positive", "negative", "type", "only", "naive", "dependent"})
+QUALIFYING_TAILS = frozenset(
+    {"based", "free", "like", "positive", "negative", "type", "only", "naive", "dependent", "first", "alone"}
+)
 
 
 def _hyphen_head(library: Library, word: str) -> str:

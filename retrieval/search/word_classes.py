@@ -59,6 +59,8 @@ SHORTHAND = frozenset(
         *("sens", "spec", "mgmt", "mx", "dx", "ddx", "tx", "hx", "sx", "pmh", "pmhx", "pt", "pts", "w/", "w/o"),
         # how often a dose is taken
         *("prn", "bd", "bid", "tds", "tid", "qds", "qid", "nocte", "qhs", "stat"),
+        # units and sides of a measurement: "35 mmHg L/R arm difference"
+        *("mmhg", "kpa", "bpm", "l/r", "r/l"),
     }
 )
 # Words after which a word that can be a verb is one ("to wreck", "not overdo"; a modal opens a question, "Can
@@ -88,7 +90,7 @@ _AGE_AND_SEX = re.compile(r"\d{1,3}\s?(?:m|f|yo|y/o|yr|yrs|mo)", re.IGNORECASE)
 _CONTRACTED = re.compile(r"\w+['’](?:ve|re|ll|d|m)", re.IGNORECASE)
 _QUANTITY = re.compile(
     r"x\d+|\d+x|\d+(?:\.\d+)?(?:-\d+(?:\.\d+)?)?-?"
-    r"(?:k|km|mi|mg|mcg|µg|ug|g|kg|ml|l|iu|units?|h|hr|hrs|d|wk|wks|mo|mos|yr|yrs|min|mins)|"
+    r"(?:k|km|mi|mg|mcg|µg|ug|g|kg|ml|l|iu|units?|h|hr|hrs|d|wk|wks|mo|mos|yr|yrs|min|mins|t)|"
     r"(?:under|over)-?\d+s|"  # an age group: "for under-6s"
     r"q\d+[hdw]|d\d+-\d+|\d+(?:st|nd|rd|th)(?:-[a-z]+)?",
     re.IGNORECASE,

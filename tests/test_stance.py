@@ -342,6 +342,19 @@ def test_a_question_asking_to_leave_something_out_is_answered_by_whether_it_can_
     # a question about what leaving it out does is no question of whether it may be left out
     assert answers_skipping("Does leaving out mannitol raise the risk of kidney injury?", advised) is None
     assert reports_harm("Is clamping for over 30 minutes harmless?", "Kidney damage occurs when ischemia is long.")
+    article = Article(
+        pmid="1",
+        title="Station 9 lymph node metastasis in lung cancer",
+        year=2016,
+        abstract=[
+            AbstractSection(
+                "In lung cancer, station 9 dissection found metastasis less often than at other stations. " + optional,
+                "CONCLUSIONS",
+            )
+        ],
+    )
+    stance = article_stance(load_stance_model(), "Can station 9 dissection be omitted in lung cancer?", article)
+    assert (stance.label, stance.sentence) == ("supports", optional)  # the sentence that decides it is shown
 
 
 def test_a_case_report_titled_with_the_harm_answers_can_i_take_them_together_no():

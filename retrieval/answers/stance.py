@@ -733,9 +733,9 @@ def article_stance(model: StanceModel, question: str, article: Article, answerin
         return Stance("neutral", 1.0, sentences[0] if sentences else "", dict(OFF_TOPIC))
     p = model.probabilities(features(question, sentences, kind))
     label = max(p, key=p.__getitem__)
-    skipping = next((stance for s in sentences[:2] if (stance := answers_skipping(question, s))), None)
-    if skipping is not None:  # "Can X be omitted?" "… may not be necessary": yes
-        return Stance(skipping, p[label], sentences[0], p)
+    skipping = next(((stance, s) for s in sentences[:2] if (stance := answers_skipping(question, s))), None)
+    if skipping is not None:  # "Can X be omitted?" "… may not be necessary": yes, and that sentence decides it
+        return Stance(skipping[0], p[label], skipping[1], p)
     if label != "contradicts" and states_no_effect(question, sentences[0]) and not _turned(article, sentences[0]):
         label = "contradicts"
     # a finding of harm answers "is it safe?" no, "can be done without" answers "is it needed?" no, and

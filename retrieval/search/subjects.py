@@ -1016,14 +1016,17 @@ def _mentions(library: Library, text: str, words: tuple[str, ...]) -> int:
         return count if _written_somewhere(library, match, _inflected(words[0])) else 0
     if _BINOMIAL.fullmatch(text) and 0 < count <= REREAD_AT_MOST:  # the index reads "malariae" as malaria
         genus, species = (re.escape(w) for w in words)
-        written = re.compile(rf"\b(?:{genus}(?:['’]s)?|{genus[0]}\.)\s*{species}\b", re.IGNORECASE)
-        texts = library.store.titles_and_abstracts(library.store.matching_pmids(match, REREAD_AT_MOST))
-        return sum(1 for title, abstract in texts.values() if written.search(f"{title} {abstract}"))
+        return _articles_writing(library, match, rf"\b(?:{genus}(?:['’]s)?|{genus[0]}\.)\s*{species}\b")
     if len(_parts(words)) > 1 and 0 < count <= REREAD_AT_MOST and min(zipf(p) for p in _parts(words)) >= RARE_ZIPF:
-        written = _in_order(words)
-        texts = library.store.titles_and_abstracts(library.store.matching_pmids(match, REREAD_AT_MOST))
-        return sum(1 for title, abstract in texts.values() if written.search(f"{title} {abstract}"))
+        return _articles_writing(library, match, _in_order(words))
     return count
+
+
+def _articles_writing(library: Library, match: str, written: str | re.Pattern[str]) -> int:
+    """How many of the (at most ``REREAD_AT_MOST``) articles the FTS5 ``match`` finds write ``written``."""
+    pattern = re.compile(written, re.IGNORECASE) if isinstance(written, str) else written
+    texts = library.store.titles_and_abstracts(library.store.matching_pmids(match, REREAD_AT_MOST))
+    return sum(1 for title, abstract in texts.values() if pattern.search(f"{title} {abstract}"))
 
 
 def _stem_drops_suffix(word: str) -> bool:

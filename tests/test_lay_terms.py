@@ -55,3 +55,9 @@ def test_a_clinical_abbreviation_is_read_as_its_spelled_out_name(library_factory
     assert coverage.missing == [] and coverage.read_as["LABA"] == "long-acting beta2-agonist"
     # spelled out nowhere, it is still missing, under the name the question gave
     assert subject_coverage(library, "Is salmeterol safe in HFrEF?").missing == ["HFrEF"]
+
+
+def test_a_scope_and_being_bedbound_are_read_as_abstracts_write_them():
+    assert "esophagogastroduodenoscopy" in clinical_names("Is midazolam better for gastroscopy?")
+    assert "immobilization" in clinical_names("She was bedbound for five days before the arrest.")
+    assert "bilateral" in clinical_names("bilat STN stim for advanced parkinsons")

@@ -26,6 +26,8 @@ from retrieval.answers.stance import (
     reports_dispensable,
     reports_equivalence,
     reports_harm,
+    reports_opposite,
+    reports_partial,
     states_no_effect,
     verdict,
     worse_sentence,
@@ -54,6 +56,7 @@ def article(sections: dict[str, str], title: str = "A study") -> Article:
         "Will vitamin D prevent colds?",
         "Has the HPV vaccine reduced cervical cancer?",
         "dose coffee raise blood pressure",
+        "wouldnt 2 or 3 follicles give me a beter chance of getting pregnant?",
         "In adults with type 2 diabetes, does metformin lower mortality?",
         "So, is it safe to fly after a DVT?",
         "Storage of vaccines in the community: weak link in the cold chain?",
@@ -487,3 +490,52 @@ def test_a_publisher_line_never_decides_and_a_no_effect_finding_that_turns_is_le
     finding = "Invasion of the renal vein is not associated with VEGF expression."
     plain = article({"CONCLUSIONS": finding})
     assert stance_module._turned(turning, finding) and not stance_module._turned(plain, finding)
+
+
+def test_a_finding_for_part_of_what_was_asked_is_neither_yes_nor_no():
+    # the question lists both cell types; the effect held for one
+    question = "Does tea tree oil suppress superoxide production by white blood cells (neutrophils and monocytes)?"
+    assert reports_partial(question, "Its components suppress superoxide production by monocytes, but not neutrophils.")
+    # a subgroup the question did not restrict itself to
+    assert reports_partial(
+        "Do women have a survival advantage over men after lung resection?",
+        "A gender difference in survival was observed only in the adenocarcinoma subset.",
+    )
+    # a trend that was not significant
+    assert reports_partial("Does dexmedetomidine protect the heart?", "There was a trend towards benefit (p = 0.44).")
+    # asked about the one thing excluded: a plain no, left to the classifier
+    assert not reports_partial(
+        "Can serial nerve conduction studies pick up neuropathy early?",
+        "The SNAP index can be used to monitor peripheral neuropathy, but not for early detection.",
+    )
+    assert not reports_partial("Does the effect hold in adenocarcinoma?", "It was observed only in adenocarcinoma.")
+    stance = article_stance(
+        load_stance_model(),
+        question,
+        article(
+            {
+                "CONCLUSION": "Tea tree oil components suppress the production of superoxide by monocytes, but not "
+                "neutrophils."
+            }
+        ),
+        answering=True,
+    )
+    assert stance.label == "neutral" and stance.inconclusive
+
+
+def test_a_sentence_moving_the_asked_outcome_the_other_way_answers_no():
+    question = "Does adding epinephrine to lipid reduce the ECG abnormalities during resuscitation?"
+    found = (
+        "Epinephrine with lipid was associated with an increased number of ECG abnormalities compared with lipid alone."
+    )
+    assert reports_opposite(question, found)
+    assert not reports_opposite(question, "Epinephrine reduced the number of ECG abnormalities.")
+    # two different things moving ("mortality" down, "survival" up) are left to the classifier
+    assert not reports_opposite("Does the drug reduce mortality?", "The drug increased survival at one year.")
+    assert not reports_opposite(question, "It did not increase ECG abnormalities.")  # negated
+    stance = article_stance(load_stance_model(), question, article({"RESULTS": found}), answering=True)
+    assert stance.label == "contradicts"
+
+
+def test_not_only_affirms():
+    assert "not_outcome" not in features("Is quality of life worse?", ["It is not only the outcome of the disease."])

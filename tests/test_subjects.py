@@ -569,6 +569,9 @@ def test_the_story_before_a_question_and_its_words_of_talk_name_no_subject(libra
     # a thing named in the sentence a question refers back to is asked about
     question = "The doctor wants to try hydrotherapy for his epilepsy. Does it help?"
     assert subject_coverage(library, question).missing == ["hydrotherapy"]
+    # … and so is a word of that sentence no lexicon knows, everyday noun or not
+    question = "My mum swears by karela juice every morning. Can it cause hallucinations?"
+    assert subject_coverage(library, question).missing == ["karela"]
 
 
 def test_two_words_typed_as_one_and_where_the_asker_read_it_are_no_subjects(library_factory, monkeypatch):

@@ -50,7 +50,10 @@ _AUXILIARIES = (
 )
 _AUX = frozenset(_AUXILIARIES.split())
 # Common misspellings and lay forms of the auxiliaries people start questions with.
-_TYPO_TEXT = "dose doe dos si iz r u ist cna shoud shuold shold sould wil coud culd woud dont isnt cant"
+_TYPO_TEXT = (
+    "dose doe dos si iz r u ist cna shoud shuold shold sould wil coud culd woud dont isnt cant doesnt didnt wouldnt "
+    "couldnt shouldnt wont arent wasnt werent hasnt havent"
+)
 _AUX_TYPOS = frozenset(_TYPO_TEXT.split())
 _WH = frozenset(["what", "how", "which", "when", "where", "who", "whom", "whose", "why", "what's", "how's", "who's"])
 # Openers before the auxiliary: "So, does ...", "In adults, is ...", "Please tell me: can ..."
@@ -316,6 +319,7 @@ _SAME = re.compile(
     re.I,
 )
 _CONTRAST = re.compile(r"\b(?:but|whereas|while|however|although|though|except)\b", re.I)
+_NOT_ONLY = re.compile(r"\bnot only\b", re.I)
 _P_VALUE = re.compile(r"\bp\s*(?:value\s*)?([<=>≤≥]|&lt;|&gt;)\s*=?\s*(0?\.\d+)", re.I)
 
 
@@ -472,6 +476,77 @@ def reports_equivalence(question: str, sentence: str) -> bool:
     return False
 
 
+_BUT_NOT = re.compile(
+    r"\bbut not (?:in |for |among |with |on |by )?(?:the |those |patients? (?:with|on) )?([\w-]+)", re.I
+)
+_ONLY_IN = re.compile(
+    r"\bonly (?:in|among|for|within) (?:the |those |a |an |patients? (?:with|on|who) )?([\w-]+)", re.I
+)
+
+
+def reports_partial(question: str, sentence: str) -> bool:
+    """Whether the deciding sentence finds the effect for part of what was asked only: "suppress superoxide by
+    monocytes, but not neutrophils" answering a question about neutrophils and monocytes, or "observed only in
+    the adenocarcinoma subset" answering one about all patients. Neither a yes nor a no: a mixed finding.
+
+    "X but not Y" counts when the question lists X and Y together (it asked about both); "only in Y" when it does
+    not name Y (it asked about everyone, the finding holds for a subgroup). So does a "trend" that was not
+    significant ("a trend towards improved cardiac outcomes … p = 0.44").
+    """
+    asked = {stem(w) for w in content_words(question)}
+    for m in _BUT_NOT.finditer(sentence):
+        before = words(sentence[: m.start()])
+        if before and _listed_together(question, before[-1], m[1]):
+            return True
+    if any(stem(m[1]) not in asked and m[1].lower() not in STOP_WORDS for m in _ONLY_IN.finditer(sentence)):
+        return True
+    return bool(_TREND.search(sentence) and (_p_values(sentence)[1] or _NOT_SIGNIFICANT.search(sentence)))
+
+
+_TREND = re.compile(r"\btrends?\b", re.I)
+_NOT_SIGNIFICANT = re.compile(r"\bnot (?:statistically )?significant|\bnon-?significant", re.I)
+
+
+def _listed_together(question: str, a: str, b: str) -> bool:
+    """Whether the question names ``a`` and ``b`` side by side in a list ("neutrophils and monocytes")."""
+    q = [stem(w) for w in words(question)]
+    ends = {stem(a), stem(b)}
+    return any(
+        {x, y} == ends and joint in ("and", "or", "vs", "versus") for x, joint, y in zip(q, q[1:], q[2:], strict=False)
+    )
+
+
+_UP_TEXT = "increase increases increased increasing raise raises raised elevate elevated elevates higher more greater \
+worsen worsens worsened rise rises rose"
+_DOWN_TEXT = "reduce reduces reduced reducing lower lowers lowered decrease decreases decreased decreasing less fewer \
+diminish diminishes diminished attenuate attenuated attenuates decline declined cut cuts"
+_UP, _DOWN = frozenset(_UP_TEXT.split()), frozenset(_DOWN_TEXT.split())
+OUTCOME_SPAN = 4  # words after the question's direction word that name what moves ("reduce the ECG abnormalities")
+
+
+def _moves(tokens: Sequence[str]) -> list[tuple[int, str]]:
+    return [(i, "up" if w in _UP else "down") for i, w in enumerate(tokens) if w in _UP or w in _DOWN]
+
+
+def reports_opposite(question: str, sentence: str) -> bool:
+    """Whether the deciding sentence moves what the question asks about the other way: "does adding epinephrine
+    reduce the ECG abnormalities?" answered "… was associated with an increased number of ECG abnormalities".
+
+    Only a question moving one thing one way, and a sentence moving that thing (a word of it within a few words)
+    only the other way, without negation or contrast: "reduce mortality" against "increased survival" names two
+    things and is left to the classifier.
+    """
+    q = words(question)
+    asked = _moves(q)
+    if len({way for _, way in asked}) != 1 or _CONTRAST.search(sentence) or set(words(sentence)) & _NEGATORS:
+        return False
+    way = asked[0][1]
+    outcome = {stem(w) for i, _ in asked for w in q[i + 1 : i + 1 + OUTCOME_SPAN] if w not in STOP_WORDS}
+    s = words(sentence)
+    near = [w2 for i, w2 in _moves(s) if outcome & {stem(w) for w in s[max(0, i - 3) : i + 6]}]
+    return bool(near) and all(w2 != way for w2 in near)
+
+
 _BENEFIT_QUESTION = re.compile(
     r"\b(?:protect\w*|prevent\w*|improv\w*|help\w*|benefi\w*|works?|effective|reduc\w*|replace|relie\w*|better|"
     r"ease)\b",
@@ -552,7 +627,7 @@ def features(question: str, sentences: Sequence[str], kind: str = "") -> Counter
       crossings with the question's form (a negated question or one asking about risk flips cues);
     - ``shared``: share of the question's terms the sentences use; ``kind:`` where the sentences come from.
     """
-    text = " ".join(sentences)
+    text = _NOT_ONLY.sub("only", " ".join(sentences))  # "not only X but also Y" affirms both
     f: Counter = Counter()
     tokens = negated_words(text)
     for w in tokens:
@@ -736,6 +811,8 @@ def article_stance(model: StanceModel, question: str, article: Article, answerin
     skipping = next(((stance, s) for s in sentences[:2] if (stance := answers_skipping(question, s))), None)
     if skipping is not None:  # "Can X be omitted?" "… may not be necessary": yes, and that sentence decides it
         return Stance(skipping[0], p[label], skipping[1], p)
+    if label != "neutral" and reports_partial(question, sentences[0]):  # "… by monocytes, but not neutrophils"
+        return Stance("neutral", p[label], sentences[0], p)
     if label != "contradicts" and states_no_effect(question, sentences[0]) and not _turned(article, sentences[0]):
         label = "contradicts"
     # a finding of harm answers "is it safe?" no, "can be done without" answers "is it needed?" no, and
@@ -744,6 +821,8 @@ def article_stance(model: StanceModel, question: str, article: Article, answerin
         return Stance("contradicts", p["supports"], sentences[0], p)
     if label != "contradicts" and reports_harm(question, article.title):  # a case report's title names the harm
         return Stance("contradicts", p[label], article.title, p)
+    if label == "supports" and reports_opposite(question, sentences[0]):  # "reduce?" "… increased …"
+        return Stance("contradicts", p["supports"], sentences[0], p)
     equal = label == "contradicts" and reports_equivalence(question, sentences[0])  # "as good as?" "comparable"
     if equal and not _turned(article, sentences[0]):
         return Stance("supports", p["contradicts"], sentences[0], p)

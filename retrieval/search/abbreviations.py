@@ -53,6 +53,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "gdmt": ("guideline-directed medical therapy",),
     "htn": ("hypertension",),
     "vent": ("ventilator", "mechanical ventilation"),
+    "bilat": ("bilateral",),
     "acei": ("ACE inhibitor", "angiotensin-converting enzyme inhibitor"),
     "arb": ("angiotensin receptor blocker", "angiotensin II receptor blocker"),
     "arbs": ("angiotensin receptor blockers", "angiotensin II receptor blockers"),

@@ -400,8 +400,9 @@ def _talk(question: str, spans: list[tuple[int, int]]) -> set[int]:
     asking, asked = asking_sentences(question, referred=False), asking_sentences(question)
 
     def told(i: int) -> bool:  # a sentence the question refers back to lends it its nouns ("… try hydrotherapy")
-        a = spans[i][0]
-        if any(x <= a < y for x, y in asking) or (any(x <= a < y for x, y in asked) and is_noun(lower[i])):
+        a = spans[i][0]  # and its words no lexicon knows ("swears by karela juice. Does it …?")
+        referred = any(x <= a < y for x, y in asked) and (is_noun(lower[i]) or not in_lexicon(lower[i]))
+        if any(x <= a < y for x, y in asking) or referred:
             return False
         return (_in_dictionary(lower[i]) or in_lexicon(lower[i])) and zipf(lower[i]) >= STORY_ZIPF
 

@@ -266,6 +266,15 @@ def test_a_question_asking_two_things_is_read_in_parts():
     assert question_parts("Does it lower insulin sensitivity, and by how much?") == [
         "Does it lower insulin sensitivity, and by how much?"
     ]
+    # texting's "n", and the story told before the question, part it too
+    assert question_parts("wat was the max dose of flurbiprofen, n what was the most comon side effect") == [
+        "wat was the max dose of flurbiprofen",
+        "what was the most comon side effect",
+    ]
+    assert question_parts("pt on amiodarone, VT refractory to all else. in that series, what loading dose?") == [
+        "pt on amiodarone, VT refractory to all else.",
+        "in that series, what loading dose?",
+    ]
 
 
 def test_each_part_of_a_question_gets_its_best_sentence_first():
@@ -279,6 +288,9 @@ def test_each_part_of_a_question_gets_its_best_sentence_first():
     vectors = np.eye(len(pool))
     parts = np.array([[0.9 - i / 100, 0.1] for i in range(MAX_SENTENCES)] + [[0.1, 0.8]])
     assert "cholesterol fell by 30%" not in [c.sentence for c in select(pool, vectors)]
+    assert "cholesterol fell by 30%" in [c.sentence for c in select(pool, vectors, parts)]
+    # a part's own answer is quoted however far it is from the sentence closest to the whole question
+    pool[-1].score = 0.2
     assert "cholesterol fell by 30%" in [c.sentence for c in select(pool, vectors, parts)]
 
 

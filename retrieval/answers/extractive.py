@@ -48,10 +48,11 @@ DUPLICATE_COSINE = 0.9
 DUPLICATE_JACCARD = 0.6
 MIN_WORDS = 5
 MIN_PART_WORDS = 4
-# Where a question turns to its next part: ", and how …", "; what …", " - what …"
+# Where a question turns to its next part: ", and how …", "; what …", " - what …", ", n what …" (texting), and
+# where the story told before it ends ("… refractory to everything else. in the old series, what dose …")
 _PART_BREAK = re.compile(
-    r",?\s+and\s+(?=(?:by\s+|in\s+)?(?:how|what|which|when|why|who|whom|does|do|did|is|are|was|were|can|could|should|will|would|"
-    r"has|have|if)\b)|(?<=\?)\s+|;\s+|\s+[-–]\s+",
+    r",?\s+(?:and|n|&|plus)\s+(?=(?:by\s+|in\s+)?(?:how|what|which|when|why|who|whom|does|do|did|is|are|was|were|can|could|"
+    r"should|will|would|has|have|if)\b)|(?<=\?)\s+|;\s+|\s+[-–]\s+|(?<=[a-z][.!])\s+",
     re.IGNORECASE,
 )
 
@@ -159,12 +160,14 @@ def select(pool: list[Candidate], vectors: np.ndarray, part_scores: np.ndarray |
     """The best sentence, then others close to it: at most MAX_SENTENCES, within SCORE_WINDOW, no near-duplicates.
 
     When the question asks several things (``part_scores``: each candidate's similarity to each part), the best
-    sentence for each part comes first, so that one part's many close sentences do not crowd out another's answer.
+    sentence for each part comes first, so that one part's many close sentences do not crowd out another's answer;
+    nor does the window, measured from the sentence closest to the whole question, leave it out.
     """
     order = sorted(range(len(pool)), key=lambda i: -pool[i].score)
     if not order:
         return []
     best = pool[order[0]].score
+    firsts: list[int] = []
     if part_scores is not None and part_scores.shape[1] > 1:
         parts = range(part_scores.shape[1])
         firsts = list(dict.fromkeys(max(order, key=lambda i: part_scores[i, j] + pool[i].prior) for j in parts))
@@ -173,7 +176,7 @@ def select(pool: list[Candidate], vectors: np.ndarray, part_scores: np.ndarray |
     for i in order:
         if len(chosen) >= MAX_SENTENCES:
             break
-        if pool[i].score < best - SCORE_WINDOW:
+        if pool[i].score < best - SCORE_WINDOW and i not in firsts:  # a part's own answer is far from the whole
             continue
         if any(is_near_duplicate(pool[i].sentence, pool[j].sentence, float(vectors[i] @ vectors[j])) for j in chosen):
             continue

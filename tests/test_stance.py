@@ -303,6 +303,9 @@ def test_a_deciding_sentence_stating_no_effect_decides_no_unless_the_question_as
     assert not states_no_effect("Does it help?", "It did not affect insulin levels, but it increased glucose.")
     assert not states_no_effect("Does it help?", "Mortality fell by a third.")
     assert states_no_effect("Do glutamate supplements stop it?", "Glutamate fails to protect against neurotoxicity.")
+    assert states_no_effect(
+        "Does a narrowed field prove damage?", "Perimetry is neither sensitive nor specific for it."
+    )
 
 
 def test_a_finding_of_harm_answers_a_safety_question_no():
@@ -509,6 +512,13 @@ def test_a_finding_for_part_of_what_was_asked_is_neither_yes_nor_no():
         "The SNAP index can be used to monitor peripheral neuropathy, but not for early detection.",
     )
     assert not reports_partial("Does the effect hold in adenocarcinoma?", "It was observed only in adenocarcinoma.")
+    # the title says so, when the deciding sentence does not
+    dexrazoxane = article(
+        {"RESULTS": "Dexrazoxane reduced myelosuppression from daunorubicin in mice."},
+        title="Dexrazoxane protects against myelosuppression from daunorubicin but not doxorubicin",
+    )
+    asked = "Does dexrazoxane reduce myelosuppression from daunorubicin and doxorubicin?"
+    assert article_stance(load_stance_model(), asked, dexrazoxane, answering=True).label == "neutral"
     stance = article_stance(
         load_stance_model(),
         question,

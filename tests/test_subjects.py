@@ -179,6 +179,8 @@ def test_a_brand_is_read_as_its_generic_and_a_brand_of_a_neighbour_stays_missing
     coverage = subject_coverage(library, "Does Lasix help heart failure?")
     assert coverage.missing == [] and coverage.together == ["92000005"]
     assert subject_coverage(library, "Is Jardiance safe for the kidneys?").missing == ["Jardiance"]
+    # a rare word given with a dose is a drug's name, not a misspelt everyday word ("axert": alert)
+    assert subject_coverage(library, "Switched from furosemide to axert 12.5mg, is it safer?").missing == ["axert"]
 
 
 def test_a_drug_class_named_beside_a_drug_of_that_class_is_that_drug(library_factory):
@@ -303,6 +305,21 @@ def test_a_word_found_only_through_its_stem_is_not_mentioned(library_factory):
     assert subject_coverage(library, "Is cupping effective for back pain?").missing == ["cupping"]
     assert subject_coverage(library, "Does dry needling help back pain?").missing == ["needling"]
     assert subject_coverage(library, "Do needles hurt children?").missing == []  # a plural is the same word
+
+
+def test_a_verb_of_a_procedure_is_found_under_its_other_forms(library_factory):
+    cannulae = Article(
+        pmid="92000012",
+        title="Ultrasound guidance for the internal jugular vein",
+        year=2005,
+        abstract=[
+            AbstractSection("The vein was cannulated at the first pass in 90%; cannulation failed in 4 patients.")
+        ],
+    )
+    library = library_factory([cannulae])
+    assert (
+        subject_coverage(library, "Is it easier to cannulate the internal jugular vein with ultrasound?").missing == []
+    )
 
 
 def test_a_rare_dictionary_word_is_no_typing_slip():

@@ -301,7 +301,7 @@ _NO_EFFECT = re.compile(
     r"(?:association|relationship|link|difference|differences|effect|benefit|advantage|correlation|impact|"
     r"improvement|role)\b|\bnot (?:significantly |independently )?(?:associated|related|linked|correlated|"
     r"different|predictive|effective|superior|necessary|useful|justified|recommended)\b|\b(?:fail|fails|failed) to\b|"
-    r"\bno evidence to support\b",
+    r"\bno evidence to support\b|\bneither\b[^.]*\bnor\b",
     re.I,
 )
 # "Any difference in response?" and "more tremor than a dummy pill?" are answered no by outcomes that were
@@ -811,8 +811,9 @@ def article_stance(model: StanceModel, question: str, article: Article, answerin
     skipping = next(((stance, s) for s in sentences[:2] if (stance := answers_skipping(question, s))), None)
     if skipping is not None:  # "Can X be omitted?" "… may not be necessary": yes, and that sentence decides it
         return Stance(skipping[0], p[label], skipping[1], p)
-    if label != "neutral" and reports_partial(question, sentences[0]):  # "… by monocytes, but not neutrophils"
-        return Stance("neutral", p[label], sentences[0], p)
+    partial = next((s for s in (sentences[0], article.title) if reports_partial(question, s)), None)
+    if label != "neutral" and partial:  # "… by monocytes, but not neutrophils", "… daunorubicin but not doxorubicin"
+        return Stance("neutral", p[label], partial, p)
     if label != "contradicts" and states_no_effect(question, sentences[0]) and not _turned(article, sentences[0]):
         label = "contradicts"
     # a finding of harm answers "is it safe?" no, "can be done without" answers "is it needed?" no, and

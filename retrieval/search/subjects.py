@@ -346,9 +346,9 @@ def _subject_spans(question: str) -> list[tuple[tuple[int, int], tuple[str, ...]
     for i, (start, end) in enumerate(spans):
         word = question[start:end]
         joins = bool(runs) and runs[-1][-1] == spans[i - 1] and _adjacent(question, spans[i - 1], (start, end))
-        if ((is_subject_word(word) or _epithet(question, spans, i)) and i not in talk) or (
-            i and _is_proper_noun(word, question[spans[i - 1][1] : start])
-        ):
+        if (
+            (is_subject_word(word) or _epithet(question, spans, i) or _dosed(question, spans, i)) and i not in talk
+        ) or (i and _is_proper_noun(word, question[spans[i - 1][1] : start])):
             if joins and is_code(word) == is_code(question[slice(*runs[-1][-1])]):
                 runs[-1].append((start, end))
             else:
@@ -365,6 +365,17 @@ def _subject_spans(question: str) -> list[tuple[tuple[int, int], tuple[str, ...]
         out = [o for o in out if o[0][1] <= start or o[0][0] >= end]
         out.append(((start, end), (allele.group(1).lower(), allele.group(2) + (allele.group(3) or ""))))
     return sorted(out)
+
+
+_DOSE_AFTER = re.compile(r"\s*\d+(?:\.\d+)?\s*(?:mg|mcg|µg|g|ml|units?|iu)\b", re.I)
+
+
+def _dosed(question: str, spans: list[tuple[int, int]], i: int) -> bool:
+    """Whether the ``i``-th word is a rare word given with a dose ("axert 12.5mg", "mavik 2mg"): a drug's name,
+    not a misspelt everyday word ("alert"), however close it is to one."""
+    word = question[slice(*spans[i])].lower()
+    dosed = _DOSE_AFTER.match(question, spans[i][1])
+    return bool(dosed) and word.isalpha() and len(word) > 3 and word not in STOP_WORDS and zipf(word) < RARE_ZIPF
 
 
 # a genus and a species with a Latin ending: "Plasmodium malariae", "Candida albicans", "Escherichia coli"
@@ -1042,11 +1053,14 @@ def _inflected(word: str) -> re.Pattern[str]:
 
 
 def _written_forms(word: str) -> str:
-    """A pattern for ``word`` singular or plural, in either spelling, closed or hyphenated ("long-standing")."""
+    """A pattern for ``word`` singular or plural, in either spelling, closed or hyphenated ("long-standing"), and
+    for a verb in -ate its other forms and its noun in -ation."""
     base = word[:-1] if word.endswith("s") and not word.endswith(("ss", "us", "is")) else word
     forms = [re.escape(base), *(re.escape(" ".join(other)) for other in other_spellings((base,)))]
     if (unjoined := _unjoined(base)) != (base,):
         forms.append(r"[\s-]?".join(map(re.escape, unjoined)))
+    if base.endswith("ate"):  # a verb of a procedure is its noun too: "cannulate", "cannulated", "cannulation"
+        forms.append(re.escape(base[:-1]) + r"(?:ed|ing|ion)")
     return rf"(?:{'|'.join(forms)})(?:s|es)?"
 
 

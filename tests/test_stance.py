@@ -418,6 +418,7 @@ def test_equal_outcomes_or_a_safe_finding_answer_as_good_as_and_is_it_safe_yes()
     question = "is an oxitropium inhaler as good as slow release theophyline for asthma at night?"
     assert article_stance(model, question, article).label == "supports"
     assert reports_equivalence("Is it safe to have chemotherapy there?", "It appears safe to administer chemotherapy.")
+    assert reports_equivalence("can we get away w/ half dose?", "Image quality was rated identically with half dose.")
     # negated, turned or asked about a difference: left to the classifier
     assert not reports_equivalence("Is it safe to skip surgery?", "Exclusive chemoradiation is not safe.")
     assert not reports_equivalence("Is X as good as Y?", "Outcomes were not comparable.")

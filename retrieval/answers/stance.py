@@ -439,13 +439,13 @@ def reports_dispensable(question: str, sentence: str) -> bool:
 # "Is oxitropium as good as theophylline?", "Is the quality as good when a trainee does it?", "Can X replace Y?"
 _EQUIVALENCE_QUESTION = re.compile(
     r"\bas (?:good|effective|safe|well|accurate|reliable|useful|potent)\b|\b(?:equally|non-?inferior|equivalent|"
-    r"stand in for|substitute for|replace|alternative to)\b",
+    r"stand in for|substitute for|replace|alternative to|get away with)\b|\bget away w/",
     re.I,
 )
 _EQUIVALENT = re.compile(
-    r"\b(?:comparable|equally|equivalent|similar|non-?inferior|superimposable|as (?:effective|good|safe|potent|"
-    r"accurate) as|no (?:statistically )?significant differences?|did not differ|(?:valuable|viable|acceptable|safe) "
-    r"alternative)\b",
+    r"\b(?:comparable|equally|equivalent|identical(?:ly)?|similar|non-?inferior|superimposable|"
+    r"as (?:effective|good|safe|potent|accurate) as|no (?:statistically )?significant differences?|did not differ|"
+    r"(?:valuable|viable|acceptable|safe) alternative)\b",
     re.I,
 )
 _SAFE_FINDING = re.compile(

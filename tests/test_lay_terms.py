@@ -61,3 +61,4 @@ def test_a_scope_and_being_bedbound_are_read_as_abstracts_write_them():
     assert "esophagogastroduodenoscopy" in clinical_names("Is midazolam better for gastroscopy?")
     assert "immobilization" in clinical_names("She was bedbound for five days before the arrest.")
     assert "bilateral" in clinical_names("bilat STN stim for advanced parkinsons")
+    assert "pretreatment" in clinical_names("Any apnoea or sedation from the pretx?")

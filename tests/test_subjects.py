@@ -160,6 +160,12 @@ def test_a_typing_slip_is_never_read_as_a_rarer_word(library_factory):
     library = library_factory([phyto])
     coverage = subject_coverage(library, "When should a newborn start phototherapy?")
     assert coverage.missing == ["phototherapy"]
+    # nor is a name known in its own right read as a misspelt everyday word ("Braden": broaden)
+    broaden = Article(
+        pmid="92000020", title="Herbs broaden the options", year=2001, abstract=[AbstractSection("Herbs.")]
+    )
+    library = library_factory([phyto, broaden])
+    assert subject_coverage(library, "Does the Braden scale help with anxiety?").missing == ["Braden"]
 
 
 def test_a_brand_is_read_as_its_generic_and_a_brand_of_a_neighbour_stays_missing(library_factory):
@@ -309,7 +315,7 @@ def test_a_word_found_only_through_its_stem_is_not_mentioned(library_factory):
 
 def test_a_verb_of_a_procedure_is_found_under_its_other_forms(library_factory):
     cannulae = Article(
-        pmid="92000012",
+        pmid="92000019",
         title="Ultrasound guidance for the internal jugular vein",
         year=2005,
         abstract=[
@@ -383,6 +389,8 @@ def test_a_type_letter_names_which_one(library_factory, monkeypatch):
     # neither "hepatitis B e antigen" nor "hepatitis, e.g." is hepatitis E
     assert subject_coverage(library, "Is hepatitis E common in nurses?").missing == ["hepatitis E"]
     assert subject_coverage(library, "Does the meningococcal B vaccine work?").missing == ["meningococcal B vaccine"]
+    # a side or a pair after a unit is no type: "35 mmHg L/R difference"
+    assert subject_coverage(library, "Does a 35 mmHg L/R difference in hepatitis B matter?").missing == []
 
 
 def test_a_substance_named_in_everyday_words_is_a_subject_when_present_and_missing_when_not(

@@ -54,6 +54,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "htn": ("hypertension",),
     "vent": ("ventilator", "mechanical ventilation"),
     "bilat": ("bilateral",),
+    "pretx": ("pretreatment",),
     "acei": ("ACE inhibitor", "angiotensin-converting enzyme inhibitor"),
     "arb": ("angiotensin receptor blocker", "angiotensin II receptor blocker"),
     "arbs": ("angiotensin receptor blockers", "angiotensin II receptor blockers"),

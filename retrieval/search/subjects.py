@@ -969,6 +969,8 @@ def _absent_types(library: Library, question: str, taken: set[str]) -> list[tupl
     for i in range(1, len(spans)):
         if not _TYPE_LETTER.fullmatch(question[slice(*spans[i])]) or not _adjacent(question, spans[i - 1], spans[i]):
             continue
+        if question[spans[i][1] : spans[i][1] + 1] == "/":  # a side or a pair, "35 mmHg L/R", is no type
+            continue
         before = _lookup_form(question[slice(*spans[i - 1])])
         if before in taken or before in STOP_WORDS or len(before) < 4 or not before.isalpha():
             continue
@@ -1257,10 +1259,15 @@ def _spelled_as_indexed(library: Library, words: tuple[str, ...]) -> tuple[tuple
         # a typing slip is rarer than the word meant: "asprin" is aspirin, but "phototherapy" is no
         # misspelt phytotherapy
         # a candidate is a word someone writes, not a stem's other ending: "Provenge" is not "provene" (proven)
+        # and a word known in its own right ("Braden") is no misspelt everyday word ("broaden"), only perhaps a
+        # misspelt name of the library's
+        known = zipf(word) >= SLIP_ZIPF
         candidates = {
             _porter(c): c
             for c in _one_slip(word)
-            if (not zipf(word) or zipf(c) >= zipf(word)) and (zipf(c) or _porter(c) == c)
+            if (not zipf(word) or zipf(c) >= zipf(word))
+            and (zipf(c) or _porter(c) == c)
+            and not (known and zipf(c) >= RARE_ZIPF)
         }
         found = library.store.indexed_terms(list(candidates))
         if found:

@@ -636,6 +636,8 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
         unused += [(term.text, tuple(words_of(term.text))) for term in unknown]
         coverage.subjects.extend(Subject(text, words, 0, everyday=True) for text, words in unused)
         coverage.subjects.extend(_everyday_named(library, question, taken) + _asked_thing(library, question, taken))
+        known = {s.text.lower() for s in coverage.subjects}  # "the Alexander technique" is read as one already
+        coverage.subjects.extend(s for s in _eponymous(library, question, taken) if s.text.lower() not in known)
     coverage.subjects = list({s.text.lower(): s for s in coverage.subjects}.values())  # a lay term once
     coverage.subjects = [s for s in coverage.subjects if not _glossed(question, s, coverage.present)]
     coverage.subjects = [s for s in coverage.subjects if not _two_joined(library, s)]
@@ -996,6 +998,35 @@ def _everyday_named(library: Library, question: str, taken: set[str]) -> list[Su
         if not set(words) & taken:  # the words side by side: "energy intake from drinks" names no energy drinks
             articles = _mentions(library, text, words) if len(words) == 1 else _phrase_mentions(library, words)
             found.append(Subject(text, words, articles, everyday=True))
+    return found
+
+
+_EPONYM_TEXT = "method technique exercises exercise scale score diet manoeuvre maneuver procedure operation repair \
+test sign criteria classification protocol regimen programme program position"
+EPONYM_HEADS = frozenset(_EPONYM_TEXT.split())
+
+
+def _eponymous(library: Library, question: str, taken: set[str]) -> list[Subject]:
+    """A method named for a person whose name is also an everyday word: a capitalised word inside a sentence, then
+    at most one more word, then a head noun ("Williams flexion exercises", "a Braden scale"). Missing when no
+    article writes the name with the word after it; the head noun may differ ("the Kasai operation" is the
+    Kasai procedure)."""
+    spans = word_spans(question)
+    words = [question[s:e] for s, e in spans]
+    capital = [len(w) > 3 and w[0].isupper() and w[1:].islower() for w in words]
+    if sum(capital[1:]) * 2 > sum(1 for w in words[1:] if len(w) > 3):  # a title, every word capitalised
+        return []
+    found = []
+    for i in range(1, len(spans) - 1):
+        opens = question[spans[i - 1][1] : spans[i][0]].strip().endswith((".", "?", "!", ":"))
+        if not capital[i] or opens or words[i].lower() in taken or words[i].lower() in STOP_WORDS:
+            continue
+        head = next((j for j in (i + 1, i + 2) if j < len(spans) and words[j].lower() in EPONYM_HEADS), None)
+        if head is None or not all(_adjacent(question, spans[k], spans[k + 1]) for k in range(i, head)):
+            continue
+        named = tuple(_lookup_form(w) for w in words[i:head])
+        text = question[spans[i][0] : spans[head][1]]
+        found.append(Subject(text, named, _phrase_mentions(library, named)))
     return found
 
 

@@ -148,6 +148,7 @@ def test_a_newcomer_walks_a_library_of_thin_records(thin_library: Path, shots: P
         # the new collection's own field: the chosen collection's rename field is also labelled "Name", and
         # which of the two comes first depends on how far the page has drawn
         page.get_by_placeholder("e.g. Sepsis guideline 2025").fill("Postpartum haemorrhage")
+        walk.settle()  # a click while the page still draws (its table, its saved searches) can be lost
         page.get_by_role("button", name="Create").click()
         expect(page.get_by_text("Created “Postpartum haemorrhage”")).to_be_visible()
         walk.check_shown("A new, empty collection")

@@ -162,10 +162,15 @@ def test_a_typing_slip_is_never_read_as_a_rarer_word(library_factory):
     assert coverage.missing == ["phototherapy"]
     # nor is a name known in its own right read as a misspelt everyday word ("Braden": broaden)
     broaden = Article(
-        pmid="92000020", title="Herbs broaden the options", year=2001, abstract=[AbstractSection("Herbs.")]
+        pmid="92000020",
+        title="Herbs broaden the options",
+        year=2001,
+        abstract=[AbstractSection("Many received herbs.")],
     )
     library = library_factory([phyto, broaden])
     assert subject_coverage(library, "Does the Braden scale help with anxiety?").missing == ["Braden"]
+    # a common misspelling, written in lower case, is still read as the word meant
+    assert subject_coverage(library, "Has anyone recieved herbs for anxiety?").missing == []
 
 
 def test_a_brand_is_read_as_its_generic_and_a_brand_of_a_neighbour_stays_missing(library_factory):

@@ -601,7 +601,8 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
             reading = " ".join(lay.words)
             coverage.subjects.append(Subject(lay.term.text, lay.words, lay.articles, reading, drug_names=names))
             continue
-        words, read_as = _spelled_as_indexed(library, words)
+        proper = frozenset(w.lower() for w in re.findall(r"[A-Za-z]+", text) if start and w.istitle())
+        words, read_as = _spelled_as_indexed(library, words, proper)
         after = next(
             (r.term for r in read if r.term.start >= end and _adjacent(question, (start, end), (r.term.start, 0))), None
         )
@@ -1267,9 +1268,12 @@ def asking_sentences(question: str, referred: bool = True) -> list[tuple[int, in
     return spans if rest.endswith((".", "!")) else [*spans, (spans[-1][1], len(question))]
 
 
-def _spelled_as_indexed(library: Library, words: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
+def _spelled_as_indexed(
+    library: Library, words: tuple[str, ...], proper: frozenset[str] = frozenset()
+) -> tuple[tuple[str, ...], str]:
     """The words with each unindexed one replaced by an indexed word one typing slip away, if there is one, or
-    by itself without a prefix of time (``TIME_PREFIXES``)."""
+    by itself without a prefix of time (``TIME_PREFIXES``). ``proper``: words written capitalised inside the
+    question, names of their own."""
     fixed: list[str] = []
     for word in words:
         fixed.append(word)
@@ -1290,9 +1294,9 @@ def _spelled_as_indexed(library: Library, words: tuple[str, ...]) -> tuple[tuple
         # a typing slip is rarer than the word meant: "asprin" is aspirin, but "phototherapy" is no
         # misspelt phytotherapy
         # a candidate is a word someone writes, not a stem's other ending: "Provenge" is not "provene" (proven)
-        # and a word known in its own right ("Braden") is no misspelt everyday word ("broaden"), only perhaps a
-        # misspelt name of the library's
-        known = zipf(word) >= SLIP_ZIPF
+        # and a name known in its own right ("the Braden scale") is no misspelt everyday word ("broaden"), only
+        # perhaps a misspelt name of the library's; a common misspelling ("recieved") is as known, but not a name
+        known = word in proper and zipf(word) >= SLIP_ZIPF
         candidates = {
             _porter(c): c
             for c in _one_slip(word)

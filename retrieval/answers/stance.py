@@ -811,8 +811,11 @@ def article_stance(model: StanceModel, question: str, article: Article, answerin
     skipping = next(((stance, s) for s in sentences[:2] if (stance := answers_skipping(question, s))), None)
     if skipping is not None:  # "Can X be omitted?" "… may not be necessary": yes, and that sentence decides it
         return Stance(skipping[0], p[label], skipping[1], p)
-    partial = next((s for s in (sentences[0], article.title) if reports_partial(question, s)), None)
-    if label != "neutral" and partial:  # "… by monocytes, but not neutrophils", "… daunorubicin but not doxorubicin"
+    # "… by monocytes, but not neutrophils", "… daunorubicin but not doxorubicin"
+    partial = label != "neutral" and next(
+        (s for s in (sentences[0], article.title) if reports_partial(question, s)), ""
+    )
+    if partial:
         return Stance("neutral", p[label], partial, p)
     if label != "contradicts" and states_no_effect(question, sentences[0]) and not _turned(article, sentences[0]):
         label = "contradicts"

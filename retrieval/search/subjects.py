@@ -442,7 +442,7 @@ def _capitalised_names(question: str, spans: list[tuple[int, int]]) -> list[list
     ("Apple Watch", "West Nile"); not in a question written in title case, where every word is capitalised."""
     words = [question[s:e] for s, e in spans]
     capital = [len(w) > 1 and w[0].isupper() and w[1:].islower() for w in words]
-    if sum(capital[1:]) * 2 > sum(1 for w in words[1:] if len(w) > 3):
+    if _in_title_case(words):
         return []
     names, run = [], []
     for i, span in enumerate(spans):
@@ -456,6 +456,12 @@ def _capitalised_names(question: str, spans: list[tuple[int, int]]) -> list[list
     if len(run) > 1:
         names.append(run)
     return names
+
+
+def _in_title_case(words: list[str]) -> bool:
+    """Whether a question is written in title case, every word capitalised: its capitals name nothing."""
+    capitalised = sum(len(w) > 1 and w[0].isupper() and w[1:].islower() for w in words[1:])
+    return capitalised * 2 > sum(1 for w in words[1:] if len(w) > 3)
 
 
 def _adjacent(question: str, left: tuple[int, int], right: tuple[int, int]) -> bool:
@@ -1015,7 +1021,7 @@ def _eponymous(library: Library, question: str, taken: set[str]) -> list[Subject
     spans = word_spans(question)
     words = [question[s:e] for s, e in spans]
     capital = [len(w) > 3 and w[0].isupper() and w[1:].islower() for w in words]
-    if sum(capital[1:]) * 2 > sum(1 for w in words[1:] if len(w) > 3):  # a title, every word capitalised
+    if _in_title_case(words):
         return []
     found = []
     for i in range(1, len(spans) - 1):

@@ -16,6 +16,14 @@ def test_british_and_american_forms_of_medical_words():
     assert other_spellings(("doctor",)) == [] and other_spellings(("ribavirin",)) == []
 
 
+def test_international_drug_name_spellings_find_each_other():
+    assert other_spellings(("interferon", "alfa-2b")) == [("interferon", "alpha-2b")]
+    assert other_spellings(("dornase", "alpha")) == [("dornase", "alfa")]
+    assert other_spellings(("sulphasalazine",)) == [("sulfasalazine",)]
+    assert other_spellings(("ferrous", "sulfate")) == [("ferrous", "sulphate")]
+    assert other_spellings(("alfalfa",)) == []  # a word that only starts with the letters
+
+
 def test_a_question_spelt_one_way_finds_articles_spelt_the_other(library_factory):
     british = Article(
         pmid="93000001",

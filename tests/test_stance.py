@@ -69,6 +69,8 @@ def article(sections: dict[str, str], title: str = "A study") -> Article:
         "my mate says sugar free ones are worse for teeth?? is that right",
         "84F ?appendicitis, WCC and CRP both normal. In the elderly can leukocytes + CRP rule appendicitis in or out?",
         "OA/RA pts on valdecoxib - any excess CV thrombotic events vs diclofenac, ibuprofen, naproxen or placebo?",
+        "Are poor-metabolizer alleles (e.g. CYP2D6*4) a risk factor for spondylitis, whether one copy or two?",
+        "Is FDG uptake a surrogate for hypoxia, i.e. do the avid regions match?",
     ],
 )
 def test_yes_no_questions(question: str) -> None:
@@ -92,6 +94,7 @@ def test_yes_no_questions(question: str) -> None:
         "Be honest - what does adding atropine actually buy you?",
         "What's the deal with steroid ear drops – is it the betamethasone?",
         "M 60s, obs WNL, given O2 + GTN; sudden drop in BP. Likely mechanism?",
+        "Pt seen by Dr. Patel last week. What dose of furosemide is usual?",
     ],
 )
 def test_other_questions(question: str) -> None:

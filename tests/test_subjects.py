@@ -700,6 +700,7 @@ def test_clipped_words_compounds_and_qualified_heads_of_a_note_are_read_as_the_l
     assert subjects._two_words(library, "needlestick") == ("needle", "stick")
     assert subjects._hyphen_head(library, "ahi-defined") == "ahi"
     assert subjects._hyphen_head(library, "aldactone-type") == "spironolactone"  # a brand's head: its generic
+    assert subjects._hyphen_head(library, "ahi-avid") == "ahi"  # "FDG-avid lesions" are lesions taking up FDG
     coverage = subject_coverage(library, "HCW needlestick on spiro after neoadj RT - does AHI-defined severity matter?")
     assert "needlestick" not in coverage.missing and "spiro" not in coverage.missing
     assert "neoadj" not in coverage.missing and "AHI-defined" not in coverage.missing

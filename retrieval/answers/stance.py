@@ -91,6 +91,8 @@ _NAMES_TOPIC = re.compile(
 
 # The first sentence that ends in a question mark, after the story sentences before it
 _FIRST_ASKING = re.compile(r"(?<=[.!]\s)[^.!?]*\?")
+# Abbreviations whose full stop ends no sentence: "(e.g. CYP2D6*4)", "vs. placebo"
+_ABBREVIATED = re.compile(r"\b(e\.g|i\.e|vs|etc|cf|approx|dr|mr|mrs)\.", re.I)
 
 
 # A short phrase of whom or where before the auxiliary, with no comma: "In the elderly can leukocytes …?"
@@ -117,7 +119,7 @@ def is_yes_no(question: str) -> bool:
     after "How often …, and" neither: the answer is a figure first); nor is a choice between two alternatives
     ("… by blocking A or by blocking B?").
     """
-    text = " ".join(question.strip().split())
+    text = _ABBREVIATED.sub(lambda m: m.group(1).replace(".", ""), " ".join(question.strip().split()))
     asked = _FIRST_ASKING.search(text)
     if asked and asked.start():  # a story first: "… he had a fit, which the nurses said was unusual. Is …?"
         text = text[asked.start() :]

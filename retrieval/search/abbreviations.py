@@ -160,6 +160,8 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "tpn": ("total parenteral nutrition", "parenteral nutrition"),
     # drugs and events
     "mtx": ("methotrexate",),
+    "ifn": ("interferon",),
+    "rbv": ("ribavirin",),
     "nsaids": ("non-steroidal anti-inflammatory drugs", "nonsteroidal anti-inflammatory drugs"),
     "ppi": ("proton pump inhibitor",),
     "ppis": ("proton pump inhibitors",),

@@ -1,4 +1,5 @@
-"""British and American spellings of medical words: haemolytic and hemolytic, oesophageal and esophageal.
+"""British and American spellings of medical words: haemolytic and hemolytic, oesophageal and esophageal
+(and the international drug names' "alfa" and "sulf", written alpha and sulph).
 
 Abstracts use both, often one each in a small library. A question spelt one way must find the
 articles spelt the other way, or the subject check reads "haemolytic anaemia" as missing, and the
@@ -15,6 +16,8 @@ _TO_AMERICAN = (
     (re.compile(r"(?<=[a-z])ae(?=[a-z])"), "e"),
     (re.compile(r"oe(?=[a-z])"), "e"),
     (re.compile(r"(?<=[a-z]{2})our(?=s?$)"), "or"),
+    (re.compile(r"sulph"), "sulf"),  # sulphate, sulphonylurea
+    (re.compile(r"^alfa(?=$|-)"), "alpha"),  # the international name "interferon alfa" is also written alpha
 )
 # American forms to British, on the medical stems where the two differ
 _TO_BRITISH = (
@@ -31,6 +34,8 @@ _TO_BRITISH = (
     (re.compile(r"diarrhea"), "diarrhoea"),
     (re.compile(r"^fet(?=(al|us|uses)$)"), "foet"),
     (re.compile(r"^(tum|col|behavi|hum|lab|vap)or(?=s?$)"), r"\1our"),  # tumor, labor
+    (re.compile(r"sulf"), "sulph"),  # sulfate, sulfonylurea
+    (re.compile(r"^alpha(?=$|-)"), "alfa"),
 )
 
 

@@ -52,6 +52,8 @@ from retrieval.search.brand_names import BRAND_NAMES
 from retrieval.search.drug_classes import is_class_of
 from retrieval.search.drug_dictionary import generic_name, written_forms
 from retrieval.search.everyday_names import POPULATION_SETTINGS, POPULATIONS, everyday_names
+from retrieval.search.greek_letters import greek_spellings
+from retrieval.search.isotopes import nuclide_spellings
 from retrieval.search.lay_terms import LAY_TERMS, LayTerm, lay_terms
 from retrieval.search.spelling import other_spellings
 from retrieval.search.word_classes import in_lexicon, is_noun, is_verb, may_name_a_thing, reads_as_talk
@@ -546,7 +548,8 @@ def _letters_then_digits(word: str) -> tuple[str, ...]:
 def spellings(words: tuple[str, ...]) -> str:
     """The words as a phrase, or within ``NEAR_SLACK`` words of each other, or hyphenated words written as one
     ("non-sedating" or "nonsedating") and the reverse ("longstanding" or "long-standing"), a code of letters and
-    digits written apart ("LD10" or "LD(10)", "SGLT2" or "SGLT-2"), a noun in "-cle" beside another word as its
+    digits written apart ("LD10" or "LD(10)", "SGLT2" or "SGLT-2"), a nuclide however written ("Ga-67" or
+    "67Ga"), a Greek letter typed or written ("PDGFRA" or "PDGFRα"), a noun in "-cle" beside another word as its
     adjective ("midshaft clavicle" or "midshaft clavicular"), or spelt the British or the American way."""
     joined = tuple(w.replace("-", "") for w in words)
     unjoined = tuple(part for w in words for part in _unjoined(w))
@@ -566,7 +569,14 @@ def spellings(words: tuple[str, ...]) -> str:
     if adjectival != words and len(words) > 1:
         forms.append(phrase(adjectival))
     forms.extend(phrase(other) for other in other_spellings(words))  # "haemolytic" or "hemolytic"
+    forms.extend(phrase(other) for other in nuclide_spellings(words))  # "Tl-201" or "thallium-201"
+    forms.extend(phrase(other) for other in greek_spellings(words, _gene_symbol))  # "PDGFRA" or "PDGFRα"
     return " OR ".join(forms)
+
+
+def _gene_symbol(word: str) -> bool:
+    """Whether a word is no word of English or medicine, so its last letter may stand for a Greek one ("pdgfra")."""
+    return zipf(word) == 0 and not _in_dictionary(word)
 
 
 def word_family(words: tuple[str, ...]) -> str:
@@ -1069,7 +1079,8 @@ def _mentions(library: Library, text: str, words: tuple[str, ...]) -> int:
     if _BINOMIAL.fullmatch(text) and 0 < count <= REREAD_AT_MOST:  # the index reads "malariae" as malaria
         genus, species = (re.escape(w) for w in words)
         return _articles_writing(library, match, rf"\b(?:{genus}(?:['’]s)?|{genus[0]}\.)\s*{species}\b")
-    if len(_parts(words)) > 1 and 0 < count <= REREAD_AT_MOST and min(zipf(p) for p in _parts(words)) >= RARE_ZIPF:
+    everyday_parts = len(_parts(words)) > 1 and min(zipf(p) for p in _parts(words)) >= RARE_ZIPF
+    if everyday_parts and 0 < count <= REREAD_AT_MOST and not nuclide_spellings(words):  # "Tl-201" is thallium-201
         return _articles_writing(library, match, _in_order(words))
     return count
 
@@ -1196,7 +1207,7 @@ def _after_time_prefix(library: Library, word: str) -> str:
 
 # A hyphenated word's everyday tail that leaves its head the thing named: "AHI-defined", "saline-filled"
 QUALIFYING_TAILS = frozenset(
-    {"based", "free", "like", "positive", "negative", "type", "only", "naive", "dependent", "first", "alone"}
+    {"based", "free", "like", "positive", "negative", "type", "only", "naive", "dependent", "first", "alone", "avid"}
 )
 
 

@@ -37,7 +37,7 @@ SPLITS = {"dev", "test"}
 VERDICTS = {"yes", "no", "mixed", None}
 SLOTS = {"rate", "dose", "time course", "mechanism", "effect size", "cause", "gene", "comparison", "other"}
 STYLES = {"plain", "lay", "formal", "typo", "long"}
-ID_PATTERN = re.compile(r"a\d{3}")
+ID_PATTERN = re.compile(r"a\d{3,}")  # a001 … a999, then a1000 …
 
 
 def iter_articles(corpus: Path) -> Iterator[tuple[str, str]]:

@@ -343,6 +343,24 @@ def test_a_sentence_saying_it_can_be_done_without_answers_a_need_question_no():
     assert not reports_dispensable("Does lignocaine prevent arrhythmias?", advice)
 
 
+def test_the_sentence_saying_it_is_not_needed_decides_even_after_a_favourable_conclusion():
+    class ReadsYes:  # the fitted classifier, where it reads the favourable conclusion as a yes
+        def probabilities(self, feats):
+            return {"supports": 0.8, "contradicts": 0.1, "neutral": 0.1}
+
+    tobramycin = article(
+        {
+            "CONCLUSION": "This small study suggests that a once-daily dosing regimen of tobramycin is at least as"
+            " effective as and is no more and possibly less toxic than the twice-daily regimen. Using a single-dose"
+            " therapy, peak concentration determination is not necessary, only trough samples should be monitored.",
+        },
+        title="Therapeutic drug monitoring of tobramycin: once-daily versus twice-daily dosage schedules.",
+    )
+    question = "Switching our pts to once-daily tobramycin 4 mg/kg: do we still need to draw peak levels?"
+    stance = article_stance(ReadsYes(), question, tobramycin, answering=True)
+    assert stance.label == "contradicts" and "not necessary" in stance.sentence
+
+
 def test_a_question_asking_to_leave_something_out_is_answered_by_whether_it_can_be():
     optional = "Routine dissection of station 9 lymph nodes may not be necessary in patients with a low T stage."
     advised = "We suggest that regardless of family history, all children over 5 years should be screened."

@@ -823,8 +823,11 @@ def article_stance(model: StanceModel, question: str, article: Article, answerin
         label = "contradicts"
     # a finding of harm answers "is it safe?" no, "can be done without" answers "is it needed?" no, and
     # "deleterious" answers "does it help?" no
-    if label == "supports" and (reports_harm(question, sentences[0]) or reports_dispensable(question, sentences[0])):
+    if label == "supports" and reports_harm(question, sentences[0]):
         return Stance("contradicts", p["supports"], sentences[0], p)
+    dispensable = next((s for s in sentences[:2] if reports_dispensable(question, s)), "")
+    if label == "supports" and dispensable:  # "… is at least as effective. Peak levels are not necessary."
+        return Stance("contradicts", p["supports"], dispensable, p)
     if label != "contradicts" and reports_harm(question, article.title):  # a case report's title names the harm
         return Stance("contradicts", p[label], article.title, p)
     if label == "supports" and reports_opposite(question, sentences[0]):  # "reduce?" "… increased …"

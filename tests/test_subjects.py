@@ -619,6 +619,11 @@ def test_the_story_before_a_question_and_its_words_of_talk_name_no_subject(libra
     # … and so is a word of that sentence no lexicon knows, everyday noun or not
     question = "My mum swears by karela juice every morning. Can it cause hallucinations?"
     assert subject_coverage(library, question).missing == ["karela"]
+    # … and of a sentence after the question, which tells more of what was asked; its everyday words do not
+    question = "Can a bug cause hallucinations? My son says it's one called Bacillus cereus that survives cooking."
+    assert subject_coverage(library, question).missing == ["Bacillus cereus"]
+    question = "Can zonisamide cause hallucinations? He started it in the summer, before his exams."
+    assert subject_coverage(library, question).missing == []
 
 
 def test_two_words_typed_as_one_and_where_the_asker_read_it_are_no_subjects(library_factory, monkeypatch):

@@ -411,11 +411,13 @@ def _talk(question: str, spans: list[tuple[int, int]]) -> set[int]:
     words of the story told before the question ("… I can't tell if it's just scaremongering. How common …?")."""
     lower = [question[a:b].lower() for a, b in spans]
     asking, asked = asking_sentences(question, referred=False), asking_sentences(question)
+    last = question.rfind("?") + 1 or len(question)  # what follows the last question tells more of it
 
     def told(i: int) -> bool:  # a sentence the question refers back to lends it its nouns ("… try hydrotherapy")
-        a = spans[i][0]  # and its words no lexicon knows ("swears by karela juice. Does it …?")
-        referred = any(x <= a < y for x, y in asked) and (is_noun(lower[i]) or not in_lexicon(lower[i]))
-        if any(x <= a < y for x, y in asking) or referred:
+        a = spans[i][0]  # and its words no lexicon knows ("swears by karela juice. Does it …?"); so does one after
+        unknown = not in_lexicon(lower[i])  # it ("… reheated rice? My flatmate says it's Bacillus cereus.")
+        referred = any(x <= a < y for x, y in asked) and (is_noun(lower[i]) or unknown)
+        if any(x <= a < y for x, y in asking) or referred or (a >= last and unknown):
             return False
         return (_in_dictionary(lower[i]) or in_lexicon(lower[i])) and zipf(lower[i]) >= STORY_ZIPF
 

@@ -73,6 +73,9 @@ def term_overlap(terms: list[str], text: str) -> float:
 _ABBREVIATION_TEXT = """e.g i.e al vs fig figs approx ca dr mr mrs ms no nos vol resp ref refs cf sp spp st inc ltd co
     jr sr etc viz"""
 _ABBREVIATIONS = frozenset(_ABBREVIATION_TEXT.split())
+_ABBREVIATION_STOP = re.compile(
+    r"\b(" + "|".join(re.escape(a) for a in sorted(_ABBREVIATIONS, key=len, reverse=True)) + r")\.", re.IGNORECASE
+)
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])")
 
 
@@ -100,6 +103,12 @@ def _inside_parentheses(candidate: str) -> bool:
     """
     opened = candidate.rfind("(")
     return opened > candidate.rfind(")") and len(candidate) - opened <= PARENTHESIS_REACH
+
+
+def without_abbreviation_stops(text: str) -> str:
+    """``text`` with the full stop after each known abbreviation dropped ("(e.g. CYP2D6*4)": "(e.g CYP2D6*4)"), so
+    that a pattern looking for where a sentence ends finds none there."""
+    return _ABBREVIATION_STOP.sub(r"\1", text)
 
 
 def split_sentences(text: str) -> list[str]:

@@ -35,7 +35,16 @@ from retrieval.library.evidence import BY_LABEL, OTHER
 from retrieval.library.records import Article
 from retrieval.search.lay_terms import lay_terms
 from retrieval.search.subjects import RARE_ZIPF, is_subject_word, zipf
-from retrieval.text import STOP_WORDS, content_words, is_publisher_line, split_sentences, stem, stems, words
+from retrieval.text import (
+    STOP_WORDS,
+    content_words,
+    is_publisher_line,
+    split_sentences,
+    stem,
+    stems,
+    without_abbreviation_stops,
+    words,
+)
 
 STANCE_MODEL = "stance_model.json"
 DEFAULTS_DIR = Path(__file__).with_name("defaults")
@@ -91,8 +100,6 @@ _NAMES_TOPIC = re.compile(
 
 # The first sentence that ends in a question mark, after the story sentences before it
 _FIRST_ASKING = re.compile(r"(?<=[.!]\s)[^.!?]*\?")
-# Abbreviations whose full stop ends no sentence: "(e.g. CYP2D6*4)", "vs. placebo"
-_ABBREVIATED = re.compile(r"\b(e\.g|i\.e|vs|etc|cf|approx|dr|mr|mrs)\.", re.I)
 
 
 # A short phrase of whom or where before the auxiliary, with no comma: "In the elderly can leukocytes …?"
@@ -119,7 +126,7 @@ def is_yes_no(question: str) -> bool:
     after "How often …, and" neither: the answer is a figure first); nor is a choice between two alternatives
     ("… by blocking A or by blocking B?").
     """
-    text = _ABBREVIATED.sub(lambda m: m.group(1).replace(".", ""), " ".join(question.strip().split()))
+    text = without_abbreviation_stops(" ".join(question.strip().split()))  # "(e.g. CYP2D6*4)" ends nothing
     asked = _FIRST_ASKING.search(text)
     if asked and asked.start():  # a story first: "… he had a fit, which the nurses said was unusual. Is …?"
         text = text[asked.start() :]

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from retrieval.search.spelling import respelled
+
 # element symbol (lower case) -> (element name, mass numbers used in medicine; "m" marks a metastable state)
 NUCLIDES: dict[str, tuple[str, tuple[str, ...]]] = {
     "c": ("carbon", ("11", "13", "14")),
@@ -70,8 +72,11 @@ def nuclide(word: str) -> tuple[str, str] | None:
     return (symbol, mass) if known and mass in known[1] else None
 
 
-def _forms(symbol: str, mass: str) -> list[tuple[str, ...]]:
-    """The word sequences the full-text index holds for one nuclide, however it was written."""
+def _forms(word: str) -> list[tuple[str, ...]]:
+    """The word sequences the full-text index holds for the nuclide ``word`` writes, however it was written."""
+    if (found := nuclide(word)) is None:
+        return []
+    symbol, mass = found
     name = NUCLIDES[symbol][0]
     return [(name, mass), (mass + symbol,), (mass, symbol), (symbol, mass), (symbol + mass,)]
 
@@ -79,8 +84,4 @@ def _forms(symbol: str, mass: str) -> list[tuple[str, ...]]:
 def nuclide_spellings(words: tuple[str, ...]) -> list[tuple[str, ...]]:
     """The words with each nuclide among them written the other ways ("tc-99m mdp": technetium 99m mdp, 99mtc
     mdp, ...), or [] when they name none."""
-    out: list[tuple[str, ...]] = []
-    for i, word in enumerate(words):
-        if found := nuclide(word):
-            out += [(*words[:i], *form, *words[i + 1 :]) for form in _forms(*found)]
-    return out
+    return respelled(words, _forms)

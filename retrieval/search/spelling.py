@@ -9,6 +9,7 @@ articles that answer are passed over for ones that happen to share the question'
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 # British forms to American: "ae" and "oe" inside a word ("haem", "paediatric", "oedema", "diarrhoea") and
 # the "-our" ending ("tumour")
@@ -57,3 +58,9 @@ def other_spellings(words: tuple[str, ...]) -> list[tuple[str, ...]]:
         if other != words and other not in out:
             out.append(other)
     return out
+
+
+def respelled(words: tuple[str, ...], forms_of: Callable[[str], list[tuple[str, ...]]]) -> list[tuple[str, ...]]:
+    """The words with each one written each other way ``forms_of`` knows for it (a word may become several:
+    "tl-201" is thallium 201), the other words kept."""
+    return [(*words[:i], *form, *words[i + 1 :]) for i, word in enumerate(words) for form in forms_of(word)]

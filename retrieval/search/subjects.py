@@ -53,7 +53,7 @@ from retrieval.search.drug_classes import is_class_of
 from retrieval.search.drug_dictionary import generic_name, written_forms
 from retrieval.search.everyday_names import POPULATION_SETTINGS, POPULATIONS, everyday_names
 from retrieval.search.greek_letters import greek_spellings
-from retrieval.search.isotopes import nuclide_spellings
+from retrieval.search.isotopes import nuclide, nuclide_spellings
 from retrieval.search.lay_terms import LAY_TERMS, LayTerm, lay_terms
 from retrieval.search.spelling import other_spellings
 from retrieval.search.word_classes import in_lexicon, is_noun, is_verb, may_name_a_thing, reads_as_talk
@@ -1082,7 +1082,7 @@ def _mentions(library: Library, text: str, words: tuple[str, ...]) -> int:
         genus, species = (re.escape(w) for w in words)
         return _articles_writing(library, match, rf"\b(?:{genus}(?:['’]s)?|{genus[0]}\.)\s*{species}\b")
     everyday_parts = len(_parts(words)) > 1 and min(zipf(p) for p in _parts(words)) >= RARE_ZIPF
-    if everyday_parts and 0 < count <= REREAD_AT_MOST and not nuclide_spellings(words):  # "Tl-201" is thallium-201
+    if everyday_parts and 0 < count <= REREAD_AT_MOST and not any(map(nuclide, words)):  # "Tl-201" is thallium-201
         return _articles_writing(library, match, _in_order(words))
     return count
 

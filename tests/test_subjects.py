@@ -161,12 +161,7 @@ def test_a_typing_slip_is_never_read_as_a_rarer_word(library_factory):
     coverage = subject_coverage(library, "When should a newborn start phototherapy?")
     assert coverage.missing == ["phototherapy"]
     # nor is a name known in its own right read as a misspelt everyday word ("Braden": broaden)
-    broaden = Article(
-        pmid="92000020",
-        title="Herbs broaden the options",
-        year=2001,
-        abstract=[AbstractSection("Many received herbs.")],
-    )
+    broaden = abstract("92000020", "Herbs broaden the options", "Many received herbs.")
     library = library_factory([phyto, broaden])
     assert subject_coverage(library, "Does the Braden scale help with anxiety?").missing == ["Braden"]
     # a common misspelling, written in lower case, is still read as the word meant
@@ -319,13 +314,10 @@ def test_a_word_found_only_through_its_stem_is_not_mentioned(library_factory):
 
 
 def test_a_method_named_for_a_person_with_an_everyday_name_is_missing_unless_written(library_factory, monkeypatch):
-    back = Article(
-        pmid="92000021",
-        title="Flexion exercises for chronic low back pain",
-        year=2004,
-        abstract=[
-            AbstractSection("Williams and colleagues found flexion exercises eased pain; the Kasai procedure too.")
-        ],
+    back = abstract(
+        "92000021",
+        "Flexion exercises for chronic low back pain",
+        "Williams and colleagues found flexion exercises eased pain; the Kasai procedure too.",
     )
     library = library_factory([back])
     monkeypatch.setattr(subjects, "ABSENT_MIN_ARTICLES", 1)
@@ -336,13 +328,10 @@ def test_a_method_named_for_a_person_with_an_everyday_name_is_missing_unless_wri
 
 
 def test_a_verb_of_a_procedure_is_found_under_its_other_forms(library_factory):
-    cannulae = Article(
-        pmid="92000019",
-        title="Ultrasound guidance for the internal jugular vein",
-        year=2005,
-        abstract=[
-            AbstractSection("The vein was cannulated at the first pass in 90%; cannulation failed in 4 patients.")
-        ],
+    cannulae = abstract(
+        "92000019",
+        "Ultrasound guidance for the internal jugular vein",
+        "The vein was cannulated at the first pass in 90%; cannulation failed in 4 patients.",
     )
     library = library_factory([cannulae])
     assert (

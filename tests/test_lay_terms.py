@@ -62,3 +62,5 @@ def test_a_scope_and_being_bedbound_are_read_as_abstracts_write_them():
     assert "immobilization" in clinical_names("She was bedbound for five days before the arrest.")
     assert "bilateral" in clinical_names("bilat STN stim for advanced parkinsons")
     assert "pretreatment" in clinical_names("Any apnoea or sedation from the pretx?")
+    assert "allogeneic stem cell transplantation" in clinical_names("Chronic GVHD post allo-SCT: taper the pred?")
+    assert "cystoid macular edema" in clinical_names("Birdshot with CMO: does the implant help?")

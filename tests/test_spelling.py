@@ -24,6 +24,12 @@ def test_international_drug_name_spellings_find_each_other():
     assert other_spellings(("alfalfa",)) == []  # a word that only starts with the letters
 
 
+def test_the_british_dependant_finds_dependent():
+    assert other_spellings(("insulin", "dependant")) == [("insulin", "dependent")]
+    assert other_spellings(("independance",)) == [("independence",)]
+    assert other_spellings(("pendant",)) == []
+
+
 def test_a_question_spelt_one_way_finds_articles_spelt_the_other(library_factory):
     british = Article(
         pmid="93000001",

@@ -71,6 +71,7 @@ def article(sections: dict[str, str], title: str = "A study") -> Article:
         "OA/RA pts on valdecoxib - any excess CV thrombotic events vs diclofenac, ibuprofen, naproxen or placebo?",
         "Are poor-metabolizer alleles (e.g. CYP2D6*4) a risk factor for spondylitis, whether one copy or two?",
         "Is FDG uptake a surrogate for hypoxia, i.e. do the avid regions match?",
+        "In a patient comatose after an overdose, and whose EEG shows alpha coma, is recovery still to be expected?",
     ],
 )
 def test_yes_no_questions(question: str) -> None:

@@ -242,13 +242,18 @@ def test_when_and_how_a_drug_is_given_is_no_part_of_its_name(library_factory):
         pmid="92000105",
         title="Dexmedetomidine and myocardial ischaemia in non-cardiac surgery",
         year=2008,
-        abstract=[AbstractSection("Dexmedetomidine did not reduce myocardial ischaemia.")],
+        abstract=[AbstractSection("Dexmedetomidine did not reduce myocardial ischaemia. No pretreatment was given.")],
     )
     library = library_factory([trial])
     coverage = subject_coverage(library, "Does perioperative dexmedetomidine protect the heart in surgery?")
     assert coverage.missing == [] and coverage.together == ["92000105"]
     assert subject_coverage(library, "Does perioperative clonidine protect the heart?").missing == [
         "perioperative clonidine"
+    ]
+    # … nor how it is given, written after it: "dexmedetomidine infusion", "clonidine pretreatment"
+    assert subject_coverage(library, "Does dexmedetomidine pretreatmnt protect the heart?").missing == []
+    assert subject_coverage(library, "Does clonidine pretreatment protect the heart?").missing == [
+        "clonidine pretreatment"
     ]
 
 
@@ -695,6 +700,7 @@ def test_clipped_words_compounds_and_qualified_heads_of_a_note_are_read_as_the_l
     assert subjects._hyphen_head(library, "ahi-defined") == "ahi"
     assert subjects._hyphen_head(library, "aldactone-type") == "spironolactone"  # a brand's head: its generic
     assert subjects._hyphen_head(library, "ahi-avid") == "ahi"  # "FDG-avid lesions" are lesions taking up FDG
+    assert subjects._hyphen_head(library, "spironolactone-refractory") == "spironolactone"
     coverage = subject_coverage(library, "HCW needlestick on spiro after neoadj RT - does AHI-defined severity matter?")
     assert "needlestick" not in coverage.missing and "spiro" not in coverage.missing
     assert "neoadj" not in coverage.missing and "AHI-defined" not in coverage.missing
@@ -711,7 +717,7 @@ def test_clipped_words_compounds_and_qualified_heads_of_a_note_are_read_as_the_l
 def test_doses_cycles_and_orders_of_a_note_name_nothing():
     from retrieval.search.word_classes import reads_as_talk
 
-    for word in ("q4w", "d2-5", "3rd-gen", "5-session", "9-year-old", "bd-tds", "3t", "mmhg"):
+    for word in ("q4w", "q3wk", "q12hrs", "d2-5", "3rd-gen", "5-session", "9-year-old", "bd-tds", "3t", "mmhg"):
         assert reads_as_talk([word], 0), word
     for word in ("d2", "5-fu", "m2"):  # a D2 receptor, fluorouracil and M2 macrophages are things
         assert not reads_as_talk([word], 0), word

@@ -65,6 +65,7 @@ _TYPO_TEXT = (
 )
 _AUX_TYPOS = frozenset(_TYPO_TEXT.split())
 _WH = frozenset(["what", "how", "which", "when", "where", "who", "whom", "whose", "why", "what's", "how's", "who's"])
+_RELATIVE = frozenset(["whose", "whom"])  # inside a question they open a relative clause, not a second question
 # Openers before the auxiliary: "So, does ...", "In adults, is ...", "Please tell me: can ..."
 _LEAD = re.compile(
     r"^(?:\s*(?:so|and|but|also|now|ok|okay|well|please|hi|hello|doctor|doc|quick question|be honest)\b[\s,:;-]*)+",
@@ -147,7 +148,7 @@ def is_yes_no(question: str) -> bool:
         clause = _LEAD.sub("", clause)
         if _starts_with_auxiliary(clause):
             return True
-        if words(clause)[:1] and words(clause)[0] in _WH:
+        if words(clause)[:1] and words(clause)[0] in _WH - _RELATIVE:  # "…, and whose EEG shows …" asks nothing
             return False
     if first in _WH:
         return False

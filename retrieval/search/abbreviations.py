@@ -167,6 +167,11 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "ppis": ("proton pump inhibitors",),
     "aes": ("adverse events", "adverse effects"),
     "orr": ("overall response rate", "response rate"),
+    "allo-sct": ("allogeneic stem cell transplantation", "allogeneic transplantation", "stem cell transplantation"),
+    "allo-hsct": ("allogeneic hematopoietic stem cell transplantation", "allogeneic stem cell transplantation"),
+    "hsct": ("hematopoietic stem cell transplantation", "stem cell transplantation"),
+    "cmo": ("cystoid macular oedema", "cystoid macular edema", "macular oedema", "macular edema"),
+    "cme": ("cystoid macular edema", "cystoid macular oedema", "macular edema", "macular oedema"),
 }
 
 # Short abbreviations articles may spell out ("DVT rate" in a trial reporting "deep vein thrombosis"): too

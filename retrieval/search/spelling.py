@@ -19,6 +19,7 @@ _TO_AMERICAN = (
     (re.compile(r"(?<=[a-z]{2})our(?=s?$)"), "or"),
     (re.compile(r"sulph"), "sulf"),  # sulphate, sulphonylurea
     (re.compile(r"^alfa(?=$|-)"), "alpha"),  # the international name "interferon alfa" is also written alpha
+    (re.compile(r"^(in)?dependan(?=(?:t|ts|ce|cy)$)"), r"\1dependen"),  # "insulin dependant", British usage
 )
 # American forms to British, on the medical stems where the two differ
 _TO_BRITISH = (

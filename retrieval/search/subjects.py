@@ -126,6 +126,13 @@ WHEN_AND_HOW = frozenset(
         *("postnatal", "perinatal", "intrapartum", "preemptive", "pre-emptive", "periprocedural"),
     }
 )
+# … and written after it: "amifostine pretreatment" is amifostine, "ketorolac infusion" ketorolac
+GIVEN_AS = frozenset(
+    {
+        *("pretreatment", "pre-treatment", "premedication", "prophylaxis", "monotherapy", "infusion", "infusions"),
+        *("injection", "injections", "dosing", "regimen", "regimens"),
+    }
+)
 MODIFIER_ZIPF = 4.8
 MODIFIER_ANCHOR_ZIPF = 4.2
 
@@ -638,6 +645,9 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
             words, read_as, names, mentions = generic_words, generic, (words, generic_words), generic_mentions
         if not mentions and len(words) > 1 and words[0] in WHEN_AND_HOW:  # "perioperative dexmedetomidine"
             words, read_as = words[1:], " ".join(words[1:])
+            mentions = _mentions(library, read_as, words)
+        if not mentions and len(words) > 1 and words[-1] in GIVEN_AS:  # "amifostine pretreatment"
+            words, read_as = words[:-1], " ".join(words[:-1])
             mentions = _mentions(library, read_as, words)
         otherwise = tuple(tuple(words_of(name)) for name in _spelled_out(text))
         if not mentions and len(words) == 1 and (clipped := _unclipped(library, words[0])):  # "spiro", "neoadj"
@@ -1209,7 +1219,10 @@ def _after_time_prefix(library: Library, word: str) -> str:
 
 # A hyphenated word's everyday tail that leaves its head the thing named: "AHI-defined", "saline-filled"
 QUALIFYING_TAILS = frozenset(
-    {"based", "free", "like", "positive", "negative", "type", "only", "naive", "dependent", "first", "alone", "avid"}
+    {
+        *("based", "free", "like", "positive", "negative", "type", "only", "naive", "dependent", "first", "alone"),
+        *("avid", "refractory", "resistant", "sensitive", "intolerant", "responsive"),  # "steroid-refractory"
+    }
 )
 
 

@@ -85,14 +85,14 @@ _PARTICLES = frozenset({"up", "down", "out", "off", "over", "back", "away", "thr
 _AGE_AND_SEX = re.compile(r"\d{1,3}\s?(?:m|f|yo|y/o|yr|yrs|mo)", re.IGNORECASE)
 # A contraction with its apostrophe ("who've", "they're", "it'll"), and a quantity typed as one word: a distance
 # or a count ("a 10k", "5km"), a dose ("10mg", "2.5ml", "mg/m2"), a time or a span of times ("3h", "12-24h",
-# "6-wk"), a number of times ("x12", "3x"), a dosing interval or days of a cycle ("q4w", "d2-5"), an order
+# "6-wk"), a number of times ("x12", "3x"), a dosing interval or days of a cycle ("q4w", "q3wk", "d2-5"), an order
 # ("3rd-gen", "2nd-line")
 _CONTRACTED = re.compile(r"\w+['’](?:ve|re|ll|d|m)", re.IGNORECASE)
 _QUANTITY = re.compile(
     r"x\d+|\d+x|\d+(?:\.\d+)?(?:-\d+(?:\.\d+)?)?-?"
     r"(?:k|km|mi|mg|mcg|µg|ug|g|kg|ml|l|iu|units?|h|hr|hrs|d|wk|wks|mo|mos|yr|yrs|min|mins|t)|"
     r"(?:under|over)-?\d+s|"  # an age group: "for under-6s"
-    r"q\d+[hdw]|d\d+-\d+|\d+(?:st|nd|rd|th)(?:-[a-z]+)?",
+    r"q\d+(?:-\d+)?(?:h|hrs?|d|w|wks?|mo)|d\d+-\d+|\d+(?:st|nd|rd|th)(?:-[a-z]+)?",
     re.IGNORECASE,
 )
 # A count of something joined to it: "5-session", "3-day", "9-year-old"

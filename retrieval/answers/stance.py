@@ -65,7 +65,8 @@ _TYPO_TEXT = (
 )
 _AUX_TYPOS = frozenset(_TYPO_TEXT.split())
 _WH = frozenset(["what", "how", "which", "when", "where", "who", "whom", "whose", "why", "what's", "how's", "who's"])
-_RELATIVE = frozenset(["whose", "whom"])  # inside a question they open a relative clause, not a second question
+# "whose" and "whom" inside a question open a relative clause ("…, and whose EEG shows …"), not a second question
+_ASKING_INSIDE = _WH - {"whose", "whom"}
 # Openers before the auxiliary: "So, does ...", "In adults, is ...", "Please tell me: can ..."
 _LEAD = re.compile(
     r"^(?:\s*(?:so|and|but|also|now|ok|okay|well|please|hi|hello|doctor|doc|quick question|be honest)\b[\s,:;-]*)+",
@@ -148,7 +149,7 @@ def is_yes_no(question: str) -> bool:
         clause = _LEAD.sub("", clause)
         if _starts_with_auxiliary(clause):
             return True
-        if words(clause)[:1] and words(clause)[0] in _WH - _RELATIVE:  # "…, and whose EEG shows …" asks nothing
+        if words(clause)[:1] and words(clause)[0] in _ASKING_INSIDE:
             return False
     if first in _WH:
         return False

@@ -770,3 +770,30 @@ def test_a_noun_in_cle_is_found_as_its_adjective_beside_another_word(library_fac
     library = library_factory([fracture])
     assert subject_coverage(library, "Does a displaced midshaft clavicle fracture heal?").missing == []
     assert subject_coverage(library, "Does a midshaft vesicle heal?").missing == ["midshaft vesicle"]
+
+
+def test_an_abbreviation_with_two_meanings_is_read_by_the_rest_of_the_question(library_factory):
+    fibrosis = abstract(
+        "92100020", "Resection in endomyocardial fibrosis", "Fibrous tissue resection improved functional class."
+    )
+    fields = [
+        abstract(f"9210002{n}", "Electromagnetic fields at work", "Electromagnetic fields and childhood leukaemia.")
+        for n in (1, 2)
+    ]
+    library = library_factory([fibrosis, *fields])
+    by_text = {s.text: s for s in subject_coverage(library, "EMF pts: does fibrous tissue resection help?").subjects}
+    assert by_text["EMF"].words == ("endomyocardial", "fibrosis")
+    by_text = {s.text: s for s in subject_coverage(library, "Does EMF exposure cause leukaemia?").subjects}
+    assert by_text["EMF"].words == ("electromagnetic", "fields")
+
+
+def test_note_shorthand_a_class_range_and_a_pair_of_letters_name_nothing(library_factory, monkeypatch):
+    from retrieval.search.word_classes import reads_as_talk
+
+    for word in ("incl", "excl", "approx"):
+        assert reads_as_talk([word], 0), word
+    assert not is_subject_word("III-IV") and not is_subject_word("II/III")
+    cancer = abstract("92100023", "Paclitaxel in head and neck cancer", "Advanced head and neck cancer responded.")
+    library = library_factory([cancer])
+    monkeypatch.setattr(subjects, "ABSENT_MIN_ARTICLES", 1)
+    assert subject_coverage(library, "Paclitaxel for locally advanced H&N ca, incl elderly pts?").missing == []

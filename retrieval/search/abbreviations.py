@@ -50,6 +50,9 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     # heart and vessels
     "hfref": ("reduced ejection fraction", "systolic heart failure"),
     "hfpef": ("preserved ejection fraction", "diastolic heart failure"),
+    "nyha": ("New York Heart Association",),
+    "inh": ("isoniazid",),
+    "emf": ("endomyocardial fibrosis", "electromagnetic fields", "electromagnetic field"),
     "gdmt": ("guideline-directed medical therapy",),
     "htn": ("hypertension",),
     "vent": ("ventilator", "mechanical ventilation"),

@@ -87,7 +87,7 @@ MAX_TOGETHER = 10_000  # articles listed when asking which mention every subject
 FAMILY_MIN_LENGTH = 8  # words this long are matched by all but their last FAMILY_CUT letters among articles
 FAMILY_CUT = 2
 DERIVED_SUFFIX = 3  # a porter stem this much shorter than its word has dropped a suffix, not a plural ending
-_ROMAN = re.compile(r"[IVX]{1,4}")  # "stage IV", "type II": numbers, not names
+_ROMAN = re.compile(r"[IVX]{1,4}(?:[-/][IVX]{1,4})?")  # "stage IV", "type II", "NYHA III-IV": numbers, not names
 _TYPE_LETTER = re.compile(r"[A-HJ-Z]")  # "hepatitis C", "meningococcal B": the letter names which one
 NAMED_AT_MOST = 5
 _HEAD_AFTER = re.compile(r"[ -](\w+)")  # the word right after a lay term  # missing subjects a sentence names
@@ -904,7 +904,7 @@ def _read_lay_terms(library: Library, question: str) -> tuple[list[ClinicalReadi
         if _mentions(library, term.text, tuple(words_of(term.text))):
             continue  # the library uses the lay term itself
         counts = {name: library.store.matching_count(spellings(tuple(words_of(name)))) for name in term.clinical}
-        best = max(counts, key=counts.__getitem__)
+        best = _best_reading(library, question, term, counts)
         if not counts[best]:
             unknown.append(term)
             continue
@@ -916,6 +916,28 @@ def _read_lay_terms(library: Library, question: str) -> tuple[list[ClinicalReadi
         else:
             read.append(ClinicalReading(term, tuple(words_of(best)), counts[best]))
     return read, unknown
+
+
+def _best_reading(library: Library, question: str, term: LayTerm, counts: dict[str, int]) -> str:
+    """Of a term's clinical names, the one the library uses beside the rest of the question, else the most used.
+
+    An abbreviation can stand for several things ("EMF" for endomyocardial fibrosis and for electromagnetic
+    fields, "RIF" for the right iliac fossa and for rifampicin): the question's other words tell which is meant.
+    """
+    used = [name for name in counts if counts[name]]
+    if len(used) < 2:
+        return max(counts, key=counts.__getitem__)
+    taken = set(words_of(term.text)) | {w for name in used for w in words_of(name)}
+    context = [w for w in words_of(question[: term.start] + " " + question[term.end :]) if w not in taken]
+    context = [w for w in dict.fromkeys(context) if w not in STOP_WORDS and len(w) > 3 and zipf(w) < RARE_ZIPF + 1]
+    if not context:
+        return max(counts, key=counts.__getitem__)
+    beside = " OR ".join(phrase((w,)) for w in context)
+
+    def used_beside(name: str) -> tuple[int, int]:
+        return library.store.matching_count(f"({spellings(tuple(words_of(name)))}) AND ({beside})"), counts[name]
+
+    return max(used, key=used_beside)
 
 
 def _absent_populations(library: Library, question: str, taken: set[str]) -> list[tuple[str, tuple[str, ...]]]:
@@ -1000,7 +1022,8 @@ def _absent_types(library: Library, question: str, taken: set[str]) -> list[tupl
     for i in range(1, len(spans)):
         if not _TYPE_LETTER.fullmatch(question[slice(*spans[i])]) or not _adjacent(question, spans[i - 1], spans[i]):
             continue
-        if question[spans[i][1] : spans[i][1] + 1] == "/":  # a side or a pair, "35 mmHg L/R", is no type
+        if question[spans[i][1] : spans[i][1] + 1] in ("/", "&"):  # a side or a pair ("35 mmHg L/R", "H&N
+            # cancer", "A&E") is no type
             continue
         before = _lookup_form(question[slice(*spans[i - 1])])
         if before in taken or before in STOP_WORDS or len(before) < 4 or not before.isalpha():

@@ -55,7 +55,7 @@ SHORTHAND = frozenset(
     {
         *("gona", "gonna", "wanna", "gotta", "dunno", "kinda", "sorta", "wierd", "tho", "thru", "coz", "cuz", "abt"),
         *("ppl", "pls", "plz", "thx", "lol", "omg", "tbh", "idk", "imo", "btw", "ur", "u", "r", "n", "b4", "yr"),
-        *("nite", "tonite", "alot"),
+        *("nite", "tonite", "alot", "incl", "excl", "approx", "wrt"),
         *("sens", "spec", "mgmt", "mx", "dx", "ddx", "tx", "hx", "sx", "pmh", "pmhx", "pt", "pts", "w/", "w/o"),
         # how often a dose is taken
         *("prn", "bd", "bid", "tds", "tid", "qds", "qid", "nocte", "qhs", "stat"),

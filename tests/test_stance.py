@@ -529,6 +529,8 @@ def test_a_finding_for_part_of_what_was_asked_is_neither_yes_nor_no():
     )
     # a trend that was not significant
     assert reports_partial("Does dexmedetomidine protect the heart?", "There was a trend towards benefit (p = 0.44).")
+    assert reports_partial("Is ethnic density protective?", "It was less likely for some, but not all, ethnic groups.")
+    assert reports_partial("Does histamine explain the fall?", "The changes are only partially explained by histamine.")
     # asked about the one thing excluded: a plain no, left to the classifier
     assert not reports_partial(
         "Can serial nerve conduction studies pick up neuropathy early?",

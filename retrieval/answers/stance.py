@@ -501,8 +501,9 @@ def reports_partial(question: str, sentence: str) -> bool:
     the adenocarcinoma subset" answering one about all patients. Neither a yes nor a no: a mixed finding.
 
     "X but not Y" counts when the question lists X and Y together (it asked about both); "only in Y" when it does
-    not name Y (it asked about everyone, the finding holds for a subgroup). So does a "trend" that was not
-    significant ("a trend towards improved cardiac outcomes … p = 0.44").
+    not name Y (it asked about everyone, the finding holds for a subgroup). So does a finding that says it holds in
+    part ("some, but not all", "only partially") and a "trend" that was not significant ("a trend towards improved
+    cardiac outcomes … p = 0.44").
     """
     asked = {stem(w) for w in content_words(question)}
     for m in _BUT_NOT.finditer(sentence):
@@ -511,10 +512,17 @@ def reports_partial(question: str, sentence: str) -> bool:
             return True
     if any(stem(m[1]) not in asked and m[1].lower() not in STOP_WORDS for m in _ONLY_IN.finditer(sentence)):
         return True
+    if _SOME_NOT_ALL.search(sentence):
+        return True
     return bool(_TREND.search(sentence) and (_p_values(sentence)[1] or _NOT_SIGNIFICANT.search(sentence)))
 
 
 _TREND = re.compile(r"\btrends?\b", re.I)
+# a finding the sentence itself says holds in part: "for some, but not all, ethnic groups", a cause that "only
+# partially explained" it ("only partially reversible" damage is a harm, left to the classifier)
+_SOME_NOT_ALL = re.compile(
+    r"\bsome,? but not (?:all|others?)\b|\bonly partially (?:explained|accounted|attributable|mediated)\b", re.I
+)
 _NOT_SIGNIFICANT = re.compile(r"\bnot (?:statistically )?significant|\bnon-?significant", re.I)
 
 

@@ -797,3 +797,21 @@ def test_note_shorthand_a_class_range_and_a_pair_of_letters_name_nothing(library
     library = library_factory([cancer])
     monkeypatch.setattr(subjects, "ABSENT_MIN_ARTICLES", 1)
     assert subject_coverage(library, "Paclitaxel for locally advanced H&N ca, incl elderly pts?").missing == []
+
+
+def test_the_specialist_in_a_story_an_age_by_decade_and_how_an_infection_was_measured_name_nothing(library_factory):
+    from retrieval.search.word_classes import reads_as_talk
+
+    for word in ("oncologist", "rheumatologists", "psychiatrist", "paediatrician"):
+        assert reads_as_talk(["dad's", word], 1) and reads_as_talk(["my", word], 1), word
+    assert not reads_as_talk(["a", "cardiologist"], 1)  # "would having a cardiologist involved help?"
+    assert reads_as_talk(["90s"], 0) and reads_as_talk(["1990s"], 0) and not reads_as_talk(["9s"], 0)
+    survey = abstract(
+        "92100024",
+        "Is cytomegalovirus infection associated with hypertension?",
+        "In adults of the United States, cytomegalovirus infection was associated with hypertension in women.",
+    )
+    us = abstract("92100025", "Hypertension clinics", "US clinics let us follow cytomegalovirus cases.")
+    library = library_factory([survey, us])
+    coverage = subject_coverage(library, "Is cytomegalovirus seropositivity linked to hypertension in US adults?")
+    assert coverage.missing == [] and "92100024" in coverage.together

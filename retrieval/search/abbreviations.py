@@ -200,6 +200,7 @@ SPELLED_OUT: dict[str, tuple[str, ...]] = {
     "gp": ("general practitioner", "general practitioners", "general practice", "primary care"),
     "gps": ("general practitioners", "general practice", "primary care"),
     "icu": ("intensive care",),
+    "us": ("United States", "American"),  # "US adults": the pronoun makes the letters themselves no guide
     "ed": ("emergency department",),
     "ng": ("nasogastric",),
 }

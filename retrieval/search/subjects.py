@@ -133,6 +133,13 @@ GIVEN_AS = frozenset(
         *("injection", "injections", "dosing", "regimen", "regimens"),
     }
 )
+# … and how it is found in a patient: "cytomegalovirus seropositivity" is cytomegalovirus, measured
+MEASURED_AS = frozenset(
+    {
+        *("seropositivity", "seropositive", "seronegative", "seronegativity", "seroprevalence", "seroconversion"),
+        *("serostatus", "positivity", "viremia", "viraemia", "carriage", "colonization", "colonisation"),
+    }
+)
 MODIFIER_ZIPF = 4.8
 MODIFIER_ANCHOR_ZIPF = 4.2
 
@@ -646,7 +653,7 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
         if not mentions and len(words) > 1 and words[0] in WHEN_AND_HOW:  # "perioperative dexmedetomidine"
             words, read_as = words[1:], " ".join(words[1:])
             mentions = _mentions(library, read_as, words)
-        if not mentions and len(words) > 1 and words[-1] in GIVEN_AS:  # "amifostine pretreatment"
+        if not mentions and len(words) > 1 and words[-1] in GIVEN_AS | MEASURED_AS:  # "amifostine pretreatment"
             words, read_as = words[:-1], " ".join(words[:-1])
             mentions = _mentions(library, read_as, words)
         otherwise = tuple(tuple(words_of(name)) for name in _spelled_out(text))

@@ -63,6 +63,9 @@ SHORTHAND = frozenset(
         *("mmhg", "kpa", "bpm", "l/r", "r/l"),
     }
 )
+# … and the specialists who do, named as someone's: "my dad's oncologist wants to start him on vinorelbine"
+_SPECIALIST = re.compile(r"[a-z]{3,}(?:ologists?|iatrists?)|pa?ediatricians?|obstetricians?|dieti[ct]ians?")
+_POSSESSIVES = frozenset({"my", "his", "her", "our", "their", "your"})
 # Words after which a word that can be a verb is one ("to wreck", "not overdo"; a modal opens a question, "Can
 # acupuncture …?", and is no such word), and the words that open its object ("shrink the lesions", "wreck your
 # liver", "booking me a colonoscopy")
@@ -86,12 +89,12 @@ _AGE_AND_SEX = re.compile(r"\d{1,3}\s?(?:m|f|yo|y/o|yr|yrs|mo)", re.IGNORECASE)
 # A contraction with its apostrophe ("who've", "they're", "it'll"), and a quantity typed as one word: a distance
 # or a count ("a 10k", "5km"), a dose ("10mg", "2.5ml", "mg/m2"), a time or a span of times ("3h", "12-24h",
 # "6-wk"), a number of times ("x12", "3x"), a dosing interval or days of a cycle ("q4w", "q3wk", "d2-5"), an order
-# ("3rd-gen", "2nd-line")
+# ("3rd-gen", "2nd-line"), an age group or a decade ("under-6s", "in her 80s")
 _CONTRACTED = re.compile(r"\w+['’](?:ve|re|ll|d|m)", re.IGNORECASE)
 _QUANTITY = re.compile(
     r"x\d+|\d+x|\d+(?:\.\d+)?(?:-\d+(?:\.\d+)?)?-?"
     r"(?:k|km|mi|mg|mcg|µg|ug|g|kg|ml|l|iu|units?|h|hr|hrs|d|wk|wks|mo|mos|yr|yrs|min|mins|t)|"
-    r"(?:under|over)-?\d+s|"  # an age group: "for under-6s"
+    r"(?:under|over)-?\d+s|\d*0s|"  # an age group or a decade: "for under-6s", "in their 90s", "the 1990s"
     r"q\d+(?:-\d+)?(?:h|hrs?|d|w|wks?|mo)|d\d+-\d+|\d+(?:st|nd|rd|th)(?:-[a-z]+)?",
     re.IGNORECASE,
 )
@@ -104,13 +107,15 @@ _SPINAL_LEVEL = re.compile(r"[ctls]\d{1,2}", re.IGNORECASE)
 def reads_as_talk(words: Sequence[str], i: int) -> bool:
     """Whether the ``i``-th of a question's ``words`` (lower case, in order) is how the asker talks, not a thing
     asked about: a word only a verb, adjective or adverb ("achy", "reckons", "overusing"), a noun of talk or
-    of family (``CONVERSATION_NOUNS``, ``FAMILY_NOUNS``), shorthand (``SHORTHAND``: "tho", "mgmt"), a
-    contraction ("who've", "theyre"), an age and sex
-    ("31M"), a quantity ("a 10k", "10mg", "under-6s"), a level of the spine ("T6"), or a word that can be a
-    verb used as one ("could it wreck your liver?")."""
+    of family (``CONVERSATION_NOUNS``, ``FAMILY_NOUNS``), their specialist ("my oncologist"), shorthand
+    (``SHORTHAND``: "tho", "mgmt"), a contraction ("who've", "theyre"), an age and sex ("31M"), a quantity ("a
+    10k", "10mg", "under-6s", "in their 90s"), a level of the spine ("T6"), or a word that can be a verb used as
+    one ("could it wreck your liver?")."""
     word = words[i]
     if word in CONTRACTIONS or word in SHORTHAND or _CONTRACTED.fullmatch(word) or not may_name_a_thing(word):
         return True
+    if _SPECIALIST.fullmatch(word) and i and (words[i - 1] in _POSSESSIVES or words[i - 1].endswith(("'s", "’s"))):
+        return True  # "my dad's oncologist wants …", not "would having a cardiologist involved help?"
     if _AGE_AND_SEX.fullmatch(word) or _QUANTITY.fullmatch(word) or _SPINAL_LEVEL.fullmatch(word):
         return True
     if word == "m2" and i and words[i - 1].endswith("mg"):  # "2250mg/m2", not "M2 macrophages"

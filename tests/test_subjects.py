@@ -815,3 +815,17 @@ def test_the_specialist_in_a_story_an_age_by_decade_and_how_an_infection_was_mea
     library = library_factory([survey, us])
     coverage = subject_coverage(library, "Is cytomegalovirus seropositivity linked to hypertension in US adults?")
     assert coverage.missing == [] and "92100024" in coverage.together
+
+
+def test_common_clinical_initials_find_the_articles_that_spell_them_out(library_factory):
+    obese = abstract(
+        "92100026",
+        "Body mass index and prostate specific antigen",
+        "Obese men had lower prostate specific antigen values at screening.",
+    )
+    grave = abstract("92100027", "Radioiodine after propylthiouracil", "Propylthiouracil caused hepatitis.")
+    initials = abstract("92100028", "PSA and PTU in one clinic", "PSA screening and PTU use were audited.")
+    library = library_factory([obese, grave, initials])
+    coverage = subject_coverage(library, "Should PSA be adjusted in obese men?")
+    assert coverage.missing == [] and "92100026" in coverage.together
+    assert "92100027" in subject_coverage(library, "Hepatitis on PTU: how often?").together

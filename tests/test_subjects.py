@@ -829,3 +829,11 @@ def test_common_clinical_initials_find_the_articles_that_spell_them_out(library_
     coverage = subject_coverage(library, "Should PSA be adjusted in obese men?")
     assert coverage.missing == [] and "92100026" in coverage.together
     assert "92100027" in subject_coverage(library, "Hepatitis on PTU: how often?").together
+
+
+def test_an_abbreviation_with_its_stage_run_on_is_the_abbreviation(library_factory):
+    kidneys = abstract("92100029", "Seizures in CKD", "Tranexamic acid caused seizures in CKD on haemodialysis.")
+    genes = abstract("92100030", "BRCA testing", "BRCA1 carriers were counselled.")
+    library = library_factory([kidneys, genes])
+    assert subject_coverage(library, "Seizure risk with tranexamic acid in CKD4?").missing == []
+    assert subject_coverage(library, "Does BRCA2 raise the risk?").missing == ["BRCA2"]

@@ -656,6 +656,10 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
         if not mentions and len(words) > 1 and words[-1] in GIVEN_AS | MEASURED_AS:  # "amifostine pretreatment"
             words, read_as = words[:-1], " ".join(words[:-1])
             mentions = _mentions(library, read_as, words)
+        staged = _STAGED.fullmatch(words[0]) if not mentions and len(words) == 1 else None
+        if staged and _spelled_out(staged[1]):  # "CKD4" is CKD (a gene, "BRCA2", is no stage of BRCA)
+            text, words, read_as = text[: len(staged[1])], (staged[1],), staged[1]
+            mentions = _mentions(library, text, words)
         otherwise = tuple(tuple(words_of(name)) for name in _spelled_out(text))
         if not mentions and len(words) == 1 and (clipped := _unclipped(library, words[0])):  # "spiro", "neoadj"
             mentions = library.store.matching_count(" OR ".join(phrase((term,)) for term in clipped))
@@ -1285,6 +1289,10 @@ def _two_words(library: Library, word: str) -> tuple[str, ...]:
 CLIPPED_LENGTH = (4, 8)  # "spiro", "amphet", "neoadj": longer words are names of their own
 CLIPPED_REST = 2  # stem letters a clipped word leaves off at least: "ambien" is no clipped "ambient"
 CLIPPED_READINGS = 3
+
+
+# An abbreviation with its stage or class run on: "CKD4", "CKD-3b", "NYHA2", "GOLD3"
+_STAGED = re.compile(r"([a-z]{2,6})-?[1-5][ab]?")
 
 
 def _unclipped(library: Library, word: str) -> tuple[str, ...]:

@@ -837,3 +837,25 @@ def test_an_abbreviation_with_its_stage_run_on_is_the_abbreviation(library_facto
     library = library_factory([kidneys, genes])
     assert subject_coverage(library, "Seizure risk with tranexamic acid in CKD4?").missing == []
     assert subject_coverage(library, "Does BRCA2 raise the risk?").missing == ["BRCA2"]
+
+
+def test_a_long_acting_brand_needs_an_article_on_the_long_acting_form(library_factory):
+    tablets = abstract("92100031", "Risperidone tablets in schizophrenia", "Oral risperidone raised prolactin.")
+    oxycodone = abstract("92100032", "Oxycodone after hip surgery", "Immediate-release oxycodone eased pain.")
+    library = library_factory([tablets, oxycodone])
+    assert subject_coverage(library, "Does Risperdal raise prolactin?").missing == []
+    assert subject_coverage(library, "Does Risperdal Consta raise prolactin?").missing == ["Risperdal Consta"]
+    assert subject_coverage(library, "Is OxyContin safe after a hip operation?").missing == ["OxyContin"]
+    depot = abstract("92100033", "Long-acting risperidone", "Long-acting injectable risperidone raised prolactin.")
+    library = library_factory([tablets, depot])
+    assert subject_coverage(library, "Does Risperdal Consta raise prolactin?").missing == []
+
+
+def test_a_verb_after_up_or_down_and_an_eligible_group_name_nothing(library_factory, monkeypatch):
+    from retrieval.search.word_classes import reads_as_talk
+
+    assert reads_as_talk(["uptitrated"], 0) and reads_as_talk(["down-titrating"], 0)
+    myeloma = abstract("92100034", "Bortezomib before transplant", "Bortezomib induction preceded transplant.")
+    library = library_factory([myeloma])
+    monkeypatch.setattr(subjects, "ABSENT_MIN_ARTICLES", 1)
+    assert subject_coverage(library, "Transplant-eligible pts on bortezomib, uptitrated - response?").missing == []

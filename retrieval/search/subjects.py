@@ -631,6 +631,11 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
         if lay is not None:  # "chickenpox": the library calls it varicella
             names = _drug_names(lay.term.text, (), [])
             reading = " ".join(lay.words)
+            if names and (formulation := _long_acting_brand(question, lay.term.start, lay.term.end)):
+                # "Risperdal Consta" is a long-acting injection of risperidone: the library may hold only the tablets
+                count = _long_acting_mentions(library, names)
+                coverage.subjects.append(Subject(formulation, lay.words, count, reading, drug_names=names))
+                continue
             coverage.subjects.append(Subject(lay.term.text, lay.words, lay.articles, reading, drug_names=names))
             continue
         proper = frozenset(w.lower() for w in re.findall(r"[A-Za-z]+", text) if start and w.istitle())
@@ -650,6 +655,8 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
         generic_mentions = _mentions(library, generic, generic_words) if generic else 0
         if generic_mentions:  # "Zonegran" is zonisamide
             words, read_as, names, mentions = generic_words, generic, (words, generic_words), generic_mentions
+            if formulation := _long_acting_brand(question, start, end):  # "Sandostatin LAR"
+                text, mentions = formulation, _long_acting_mentions(library, names)
         if not mentions and len(words) > 1 and words[0] in WHEN_AND_HOW:  # "perioperative dexmedetomidine"
             words, read_as = words[1:], " ".join(words[1:])
             mentions = _mentions(library, read_as, words)
@@ -927,6 +934,31 @@ def _read_lay_terms(library: Library, question: str) -> tuple[list[ClinicalReadi
         else:
             read.append(ClinicalReading(term, tuple(words_of(best)), counts[best]))
     return read, unknown
+
+
+# Words after a brand that make it a long-acting product ("Risperdal Consta", "Sandostatin LAR", "Invega Sustenna"),
+# and how abstracts say long-acting
+LONG_ACTING_MARKERS = frozenset({"consta", "lar", "depot", "sustenna", "maintena", "trinza", "hafyera", "continus"})
+RELEASE_PHRASES = (
+    *("long-acting", "depot", "extended-release", "extended release", "sustained-release", "sustained release"),
+    *("controlled-release", "controlled release", "slow-release", "slow release", "modified-release"),
+    *("prolonged-release", "microspheres"),
+)
+
+
+def _long_acting_brand(question: str, start: int, end: int) -> str:
+    """The brand at ``start:end`` of a long-acting product as the question writes it ("Risperdal Consta",
+    "OxyContin"), or ""."""
+    if question[start:end].lower().endswith("contin"):
+        return question[start:end]
+    after = _HEAD_AFTER.match(question, end)
+    return question[start : after.end()] if after and after.group(1).lower() in LONG_ACTING_MARKERS else ""
+
+
+def _long_acting_mentions(library: Library, names: tuple[tuple[str, ...], ...]) -> int:
+    """Articles naming the drug (any of ``names``) with a word for a long-acting form."""
+    released = " OR ".join(phrase(tuple(words_of(p))) for p in RELEASE_PHRASES)
+    return library.store.matching_count(f"({' OR '.join(spellings(n) for n in names)}) AND ({released})")
 
 
 def _best_reading(library: Library, question: str, term: LayTerm, counts: dict[str, int]) -> str:
@@ -1256,6 +1288,7 @@ QUALIFYING_TAILS = frozenset(
     {
         *("based", "free", "like", "positive", "negative", "type", "only", "naive", "dependent", "first", "alone"),
         *("avid", "refractory", "resistant", "sensitive", "intolerant", "responsive"),  # "steroid-refractory"
+        *("eligible", "ineligible"),  # "transplant-eligible"
     }
 )
 

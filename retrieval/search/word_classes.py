@@ -65,6 +65,8 @@ SHORTHAND = frozenset(
 )
 # … and the specialists who do, named as someone's: "my dad's oncologist wants to start him on vinorelbine"
 _SPECIALIST = re.compile(r"[a-z]{3,}(?:ologists?|iatrists?)|pa?ediatricians?|obstetricians?|dieti[ct]ians?")
+# A verb's past or -ing form with "up" or "down" before it, which no dictionary lists: "uptitrated", "downtitrating"
+_UP_OR_DOWN = re.compile(r"(?:up|down)-?[a-z]{4,}(?:ed|ing)")
 _POSSESSIVES = frozenset({"my", "his", "her", "our", "their", "your"})
 # Words after which a word that can be a verb is one ("to wreck", "not overdo"; a modal opens a question, "Can
 # acupuncture …?", and is no such word), and the words that open its object ("shrink the lesions", "wreck your
@@ -108,11 +110,13 @@ def reads_as_talk(words: Sequence[str], i: int) -> bool:
     """Whether the ``i``-th of a question's ``words`` (lower case, in order) is how the asker talks, not a thing
     asked about: a word only a verb, adjective or adverb ("achy", "reckons", "overusing"), a noun of talk or
     of family (``CONVERSATION_NOUNS``, ``FAMILY_NOUNS``), their specialist ("my oncologist"), shorthand
-    (``SHORTHAND``: "tho", "mgmt"), a contraction ("who've", "theyre"), an age and sex ("31M"), a quantity ("a
-    10k", "10mg", "under-6s", "in their 90s"), a level of the spine ("T6"), or a word that can be a verb used as
-    one ("could it wreck your liver?")."""
+    (``SHORTHAND``: "tho", "mgmt"), a verb form after "up" or "down" ("uptitrated"), a contraction ("who've",
+    "theyre"), an age and sex ("31M"), a quantity ("a 10k", "10mg", "under-6s", "in their 90s"), a level of the
+    spine ("T6"), or a word that can be a verb used as one ("could it wreck your liver?")."""
     word = words[i]
     if word in CONTRACTIONS or word in SHORTHAND or _CONTRACTED.fullmatch(word) or not may_name_a_thing(word):
+        return True
+    if _UP_OR_DOWN.fullmatch(word):  # "can most pts be uptitrated", "downtitrating"
         return True
     if _SPECIALIST.fullmatch(word) and i and (words[i - 1] in _POSSESSIVES or words[i - 1].endswith(("'s", "’s"))):
         return True  # "my dad's oncologist wants …", not "would having a cardiologist involved help?"

@@ -139,7 +139,7 @@ def is_yes_no(question: str) -> bool:
     if _CHOICE.search(text):
         return False
     # "Metered-dose inhalers. Do providers know …?", "… worse for teeth?? is that right"
-    clauses = re.split(r"[,;:]\s*|[.?]+\s+|\s+[-–]\s+|\s*--\s*", text)
+    clauses = re.split(r"[,;:]\s*|[.?]+\s+|\s+[-–—]\s+|\s*--\s*", text)
     first = tokens[0]
     if first in _AUX or first in _AUX_TYPOS:
         return True
@@ -154,7 +154,7 @@ def is_yes_no(question: str) -> bool:
     if first in _WH:
         return False
     # Title-style: "Statins in the elderly: worth it?", but not "Sitagliptin add-on - HbA1c drop?"
-    last = re.split(r"[:;]\s*|\s+-\s+", text.rstrip("?. "))[-1]
+    last = re.split(r"[:;]\s*|\s+[-–—]\s+", text.rstrip("?. "))[-1]
     figure = _ASKS_FIGURE.search(last) and not _YES_NO_CUE.search(last)  # "- expect a lower warfarin dose?"
     if figure or _ASKS_WHICH.search(last) or _NAMES_TOPIC.match(text):
         return False

@@ -72,7 +72,7 @@ def article(sections: dict[str, str], title: str = "A study") -> Article:
         "Are poor-metabolizer alleles (e.g. CYP2D6*4) a risk factor for spondylitis, whether one copy or two?",
         "Is FDG uptake a surrogate for hypoxia, i.e. do the avid regions match?",
         "In a patient comatose after an overdose, and whose EEG shows alpha coma, is recovery still to be expected?",
-        "CHF pt, EF <30%, on lisinopril 5 mg OD — can most pts be uptitrated w/o hypotension?",
+        "pt w/ prolonged block after sux, now phase II on TOF — will neostigmine or edrophonium reverse it?",
     ],
 )
 def test_yes_no_questions(question: str) -> None:

@@ -859,3 +859,12 @@ def test_a_verb_after_up_or_down_and_an_eligible_group_name_nothing(library_fact
     library = library_factory([myeloma])
     monkeypatch.setattr(subjects, "ABSENT_MIN_ARTICLES", 1)
     assert subject_coverage(library, "Transplant-eligible pts on bortezomib, uptitrated - response?").missing == []
+
+
+def test_how_urgently_a_procedure_is_done_is_no_part_of_its_name(library_factory):
+    transplant = abstract(
+        "92100035", "Liver transplant after paracetamol overdose", "Survival after liver transplant was 70%."
+    )
+    library = library_factory([transplant])
+    coverage = subject_coverage(library, "Survival after an emergency liver transplant?")
+    assert coverage.missing == [] and [s.words for s in coverage.subjects] == [("liver", "transplant")]

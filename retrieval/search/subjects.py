@@ -124,6 +124,8 @@ WHEN_AND_HOW = frozenset(
         *("transdermal", "intrathecal", "epidural", "intra-articular", "intravitreal", "nebulised", "nebulized"),
         *("adjuvant", "neoadjuvant", "adjunctive", "prophylactic", "empiric", "empirical", "antenatal"),
         *("postnatal", "perinatal", "intrapartum", "preemptive", "pre-emptive", "periprocedural"),
+        # and how urgently: "an emergency liver transplant" is a liver transplantation
+        *("emergency", "emergent", "urgent", "elective", "salvage"),
     }
 )
 # … and written after it: "amifostine pretreatment" is amifostine, "ketorolac infusion" ketorolac

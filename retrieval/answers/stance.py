@@ -502,8 +502,8 @@ def reports_partial(question: str, sentence: str) -> bool:
 
     "X but not Y" counts when the question lists X and Y together (it asked about both); "only in Y" when it does
     not name Y (it asked about everyone, the finding holds for a subgroup). So does a finding that says it holds in
-    part ("some, but not all", "only partially") and a "trend" that was not significant ("a trend towards improved
-    cardiac outcomes … p = 0.44").
+    part ("for some, but not all", a cause that "only partially explained" it) and a "trend" that was not
+    significant ("a trend towards improved cardiac outcomes … p = 0.44").
     """
     asked = {stem(w) for w in content_words(question)}
     for m in _BUT_NOT.finditer(sentence):

@@ -1067,8 +1067,8 @@ def _absent_types(library: Library, question: str, taken: set[str]) -> list[tupl
     for i in range(1, len(spans)):
         if not _TYPE_LETTER.fullmatch(question[slice(*spans[i])]) or not _adjacent(question, spans[i - 1], spans[i]):
             continue
-        if question[spans[i][1] : spans[i][1] + 1] in ("/", "&"):  # a side or a pair ("35 mmHg L/R", "H&N
-            # cancer", "A&E") is no type
+        # a side or a pair of initials ("35 mmHg L/R", "H&N cancer", "A&E") is no type
+        if question[spans[i][1] : spans[i][1] + 1] in ("/", "&"):
             continue
         before = _lookup_form(question[slice(*spans[i - 1])])
         if before in taken or before in STOP_WORDS or len(before) < 4 or not before.isalpha():

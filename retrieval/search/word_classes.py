@@ -63,7 +63,7 @@ SHORTHAND = frozenset(
         *("mmhg", "kpa", "bpm", "l/r", "r/l"),
     }
 )
-# … and the specialists who do, named as someone's: "my dad's oncologist wants to start him on vinorelbine"
+# The specialist treating someone in a message, named as theirs: "my dad's oncologist wants to start him on …"
 _SPECIALIST = re.compile(r"[a-z]{3,}(?:ologists?|iatrists?)|pa?ediatricians?|obstetricians?|dieti[ct]ians?")
 # A verb's past or -ing form with "up" or "down" before it, which no dictionary lists: "uptitrated", "downtitrating"
 _UP_OR_DOWN = re.compile(r"(?:up|down)-?[a-z]{4,}(?:ed|ing)")

@@ -868,3 +868,8 @@ def test_how_urgently_a_procedure_is_done_is_no_part_of_its_name(library_factory
     library = library_factory([transplant])
     coverage = subject_coverage(library, "Survival after an emergency liver transplant?")
     assert coverage.missing == [] and [s.words for s in coverage.subjects] == [("liver", "transplant")]
+
+
+def test_a_brand_typed_in_lower_case_is_no_slip_of_an_everyday_word():
+    assert not subjects._slip_of_brand("jublia") and subjects._slip_of_common_word("jublia")
+    assert is_subject_word("jublia") and question_subjects("is jublia worth it?") == [("jublia", ("jublia",))]

@@ -34,6 +34,12 @@ def generic_name(word: str) -> str:
     return "" if canonical == word.lower() else canonical
 
 
+def is_drug_name(word: str) -> bool:
+    """Whether the dictionary knows ``word`` (any case) exactly as the name of one drug: "jublia" is a brand,
+    not a slip of an everyday word."""
+    return _entry(word).get("match_type") == "exact"
+
+
 def written_forms(name: str) -> tuple[str, ...]:
     """Other ways abstracts write the drug ``name`` (lower case): the dictionary's synonyms written as a chemical
     name with a hyphen ("l-dopa" for levodopa, "5-fluorouracil"), which no everyday word or other brand is."""

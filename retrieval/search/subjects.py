@@ -50,7 +50,7 @@ from retrieval.library import Library
 from retrieval.search.abbreviations import ABBREVIATIONS, SPELLED_OUT
 from retrieval.search.brand_names import BRAND_NAMES
 from retrieval.search.drug_classes import is_class_of
-from retrieval.search.drug_dictionary import generic_name, written_forms
+from retrieval.search.drug_dictionary import generic_name, is_drug_name, written_forms
 from retrieval.search.everyday_names import POPULATION_SETTINGS, POPULATIONS, everyday_names
 from retrieval.search.greek_letters import greek_spellings
 from retrieval.search.isotopes import nuclide, nuclide_spellings
@@ -268,7 +268,9 @@ def is_subject_word(word: str) -> bool:
     frequency = zipf(lower)
     if len(lower) <= 3 or frequency >= RARE_ZIPF:
         return False
-    return bool(_slip_of_brand(lower)) or not (frequency < SLIP_ZIPF and _slip_of_common_word(lower))
+    if frequency < SLIP_ZIPF and _slip_of_common_word(lower):  # a slip, unless a brand typed in lower case
+        return bool(_slip_of_brand(lower)) or is_drug_name(lower)
+    return True
 
 
 @lru_cache(maxsize=4096)

@@ -142,6 +142,7 @@ MEASURED_AS = frozenset(
         *("serostatus", "positivity", "viremia", "viraemia", "carriage", "colonization", "colonisation"),
     }
 )
+AFTER_THE_NAME = GIVEN_AS | MEASURED_AS  # trailing words dropped from a subject the library never writes whole
 MODIFIER_ZIPF = 4.8
 MODIFIER_ANCHOR_ZIPF = 4.2
 
@@ -664,7 +665,7 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
         if not mentions and len(words) > 1 and words[0] in WHEN_AND_HOW:  # "perioperative dexmedetomidine"
             words, read_as = words[1:], " ".join(words[1:])
             mentions = _mentions(library, read_as, words)
-        if not mentions and len(words) > 1 and words[-1] in GIVEN_AS | MEASURED_AS:  # "amifostine pretreatment"
+        if not mentions and len(words) > 1 and words[-1] in AFTER_THE_NAME:  # "amifostine pretreatment"
             words, read_as = words[:-1], " ".join(words[:-1])
             mentions = _mentions(library, read_as, words)
         staged = _STAGED.fullmatch(words[0]) if not mentions and len(words) == 1 else None
@@ -948,6 +949,7 @@ RELEASE_PHRASES = (
     *("controlled-release", "controlled release", "slow-release", "slow release", "modified-release"),
     *("prolonged-release", "microspheres"),
 )
+_RELEASED = " OR ".join(phrase(tuple(words_of(p))) for p in RELEASE_PHRASES)  # an FTS5 query for any of them
 
 
 def _long_acting_brand(question: str, start: int, end: int) -> str:
@@ -961,8 +963,7 @@ def _long_acting_brand(question: str, start: int, end: int) -> str:
 
 def _long_acting_mentions(library: Library, names: tuple[tuple[str, ...], ...]) -> int:
     """Articles naming the drug (any of ``names``) with a word for a long-acting form."""
-    released = " OR ".join(phrase(tuple(words_of(p))) for p in RELEASE_PHRASES)
-    return library.store.matching_count(f"({' OR '.join(spellings(n) for n in names)}) AND ({released})")
+    return library.store.matching_count(f"({' OR '.join(spellings(n) for n in names)}) AND ({_RELEASED})")
 
 
 def _best_reading(library: Library, question: str, term: LayTerm, counts: dict[str, int]) -> str:

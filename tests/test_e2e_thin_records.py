@@ -147,9 +147,12 @@ def test_a_newcomer_walks_a_library_of_thin_records(thin_library: Path, shots: P
         page.get_by_text("New collection").click()
         # the new collection's own field: the chosen collection's rename field is also labelled "Name", and
         # which of the two comes first depends on how far the page has drawn
-        page.get_by_placeholder("e.g. Sepsis guideline 2025").fill("Postpartum haemorrhage")
-        walk.settle()  # a click while the page still draws (its table, its saved searches) can be lost
-        page.get_by_role("button", name="Create").click()
+        name = page.get_by_placeholder("e.g. Sepsis guideline 2025")
+        name.fill("Postpartum haemorrhage")
+        walk.settle()
+        # Enter submits the form, as the field's hint says; a click on Create straight after typing was lost now
+        # and then (the field loses focus, its hint goes, the button moves under the pointer)
+        name.press("Enter")
         expect(page.get_by_text("Created “Postpartum haemorrhage”")).to_be_visible()
         walk.check_shown("A new, empty collection")
         chooser = main.get_by_role("combobox", name="Collection", exact=True)

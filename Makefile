@@ -56,10 +56,16 @@ browser:
 run: install
 	$(BIN)/streamlit run app.py
 
+# The tests that run the local language model go in a second process: llama.cpp has once died of a segmentation
+# fault inside its decode on a CI machine (never here), which took the whole run down with it. Such a death (exit
+# status above 128) reruns those tests once, saying so; a failing assertion fails at once.
 test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not llm"
+	$(BIN)/python -m pytest -m llm || { rc=$$?; [ $$rc -gt 128 ] || exit $$rc; \
+		echo "The language-model tests died of signal $$((rc - 128)) inside the model; running them once more."; \
+		$(BIN)/python -m pytest -m llm; }
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -64,3 +64,7 @@ def test_a_scope_and_being_bedbound_are_read_as_abstracts_write_them():
     assert "pretreatment" in clinical_names("Any apnoea or sedation from the pretx?")
     assert "allogeneic stem cell transplantation" in clinical_names("Chronic GVHD post allo-SCT: taper the pred?")
     assert "cystoid macular edema" in clinical_names("Birdshot with CMO: does the implant help?")
+
+
+def test_an_anti_sickness_medicine_is_an_antiemetic():
+    assert clinical_names("Is the anti-sickness medicine Reglan safe?")[:2] == ["antiemetic", "anti-emetic"]

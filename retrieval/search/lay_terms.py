@@ -237,6 +237,8 @@ LAY_TERMS: dict[str, tuple[str, ...]] = {
     "blood thinners": ("anticoagulants", "anticoagulant", "anticoagulation"),
     "painkiller": ("analgesic",),
     "painkillers": ("analgesics", "analgesic"),
+    "anti-sickness": ("antiemetic", "anti-emetic"),
+    "anti-nausea": ("antiemetic", "anti-emetic"),
     "sleeping pill": ("hypnotic",),
     "sleeping pills": ("hypnotics", "hypnotic"),
     "flu shot": ("influenza vaccine", "influenza vaccination"),

@@ -873,3 +873,38 @@ def test_how_urgently_a_procedure_is_done_is_no_part_of_its_name(library_factory
 def test_a_brand_typed_in_lower_case_is_no_slip_of_an_everyday_word():
     assert not subjects._slip_of_brand("jublia") and subjects._slip_of_common_word("jublia")
     assert is_subject_word("jublia") and question_subjects("is jublia worth it?") == [("jublia", ("jublia",))]
+
+
+def test_a_drug_given_as_jabs_or_for_sedation_is_the_drug(library_factory, monkeypatch):
+    heparin = abstract("92100036", "Heparin before surgery", "Heparin injections were given before the operation.")
+    midazolam = abstract("92100037", "Midazolam for endoscopy", "Midazolam was given for sedation; hypoxia was rare.")
+    library = library_factory([heparin, midazolam])
+    monkeypatch.setattr(subjects, "ABSENT_MIN_ARTICLES", 1)
+    assert subject_coverage(library, "Should my mum keep having heparin jabs before an operation?").missing == []
+    assert subject_coverage(library, "How often is midazolam sedation followed by hypoxia?").missing == []
+    assert "HPV jab" in subject_coverage(library, "Is an HPV jab safe before an operation?").missing
+
+
+def test_a_combination_brand_needs_an_article_naming_its_parts_together(library_factory):
+    apart = [
+        abstract("92100038", "Salmeterol in asthma", "Salmeterol improved asthma control."),
+        abstract("92100039", "Budesonide in asthma", "Inhaled budesonide reduced asthma attacks."),
+    ]
+    library = library_factory(apart)
+    assert subject_coverage(library, "Does Symbicort reduce asthma attacks?").missing == ["Symbicort"]
+    together = abstract("92100040", "Budesonide/formoterol", "Budesonide with formoterol reduced asthma attacks.")
+    library = library_factory([*apart, together])
+    assert subject_coverage(library, "Does Symbicort reduce asthma attacks?").missing == []
+
+
+def test_an_everyday_product_is_a_subject_of_its_own(library_factory, monkeypatch):
+    salt = abstract(
+        "92100041",
+        "Salt restriction in hypertension",
+        "Dietary salt restriction lowered blood pressure; potassium was no substitute for it.",  # both words, apart
+    )
+    library = library_factory([salt])
+    monkeypatch.setattr(subjects, "ABSENT_MIN_ARTICLES", 1)
+    question = "Would swapping his table salt for a salt substitute (the potassium kind) bring his blood pressure down?"
+    coverage = subject_coverage(library, question)
+    assert coverage.missing == ["salt substitute"]

@@ -7,10 +7,19 @@ brand whose molecule the library lacks too ("Jardiance" where only dapagliflozin
 still named as missing.
 
 One molecule per brand, and only brands sold under that name for that molecule; a combination
-product is listed under its principal molecules.
+product is listed under its principal molecules, and named in ``COMBINATIONS``.
 """
 
 from __future__ import annotations
+
+# Brands of fixed combinations: their generics are the parts, all of which an article must name to be about the
+# brand ("Paxlovid" is nirmatrelvir with ritonavir; a library of ritonavir in HIV does not cover it)
+COMBINATIONS = frozenset(
+    {
+        *("vytorin", "inegy", "dianette", "bactrim", "septra", "microgynon", "entresto", "advair", "symbicort"),
+        *("percocet", "norco", "paxlovid", "truvada", "harvoni", "epclusa"),
+    }
+)
 
 # brand (lower case) -> generic names, the international one first where the two differ
 BRAND_NAMES: dict[str, tuple[str, ...]] = {

@@ -65,6 +65,8 @@ EVERYDAY_NAMES = frozenset(
         *("dark chocolate", "coconut oil", "apple cider vinegar", "manuka honey", "tea tree oil", "royal jelly"),
         *("evening primrose oil", "milk thistle", "aloe vera", "bone broth", "black seed oil", "sports drinks"),
         *("red yeast rice", "beetroot juice", "cranberry juice", "grape seed extract", "garlic supplements"),
+        *("salt substitute", "salt substitutes", "sugar substitute", "sugar substitutes", "meal replacement"),
+        *("meal replacements",),
         *("st john's wort", "st. john's wort", "saint john's wort", "st johns wort", "st. johns wort"),
         # procedures
         *("hair transplant", "hair transplants", "tattoo removal", "ear piercing", "teeth whitening"),

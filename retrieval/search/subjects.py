@@ -48,7 +48,7 @@ from functools import lru_cache
 
 from retrieval.library import Library
 from retrieval.search.abbreviations import ABBREVIATIONS, SPELLED_OUT
-from retrieval.search.brand_names import BRAND_NAMES
+from retrieval.search.brand_names import BRAND_NAMES, COMBINATIONS
 from retrieval.search.drug_classes import is_class_of
 from retrieval.search.drug_dictionary import generic_name, is_drug_name, written_forms
 from retrieval.search.everyday_names import POPULATION_SETTINGS, POPULATIONS, everyday_names
@@ -133,6 +133,8 @@ GIVEN_AS = frozenset(
     {
         *("pretreatment", "pre-treatment", "premedication", "prophylaxis", "monotherapy", "infusion", "infusions"),
         *("injection", "injections", "dosing", "regimen", "regimens"),
+        # and what it is given for: "midazolam sedation" is midazolam, which abstracts give "for sedation"
+        *("sedation", "anaesthesia", "anesthesia", "analgesia"),
     }
 )
 # … and how it is found in a patient: "cytomegalovirus seropositivity" is cytomegalovirus, measured
@@ -649,7 +651,7 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
             (r.term for r in read if r.term.start >= end and _adjacent(question, (start, end), (r.term.start, 0))), None
         )
         kind = next((n for n in after.clinical if n.split()[-1] in HEAD_NOUNS), None) if after else None
-        if after is not None and kind is not None:  # "HPV jab" is an HPV vaccination
+        if kind is not None and not is_drug_name(text):  # "HPV jab" is an HPV vaccination, a "heparin jab" no vaccine
             text, words = question[start : after.end], (*words, *words_of(kind))
             read_as = " ".join(words)
         brand = _slip_of_brand(text.lower())
@@ -927,6 +929,9 @@ def _read_lay_terms(library: Library, question: str) -> tuple[list[ClinicalReadi
         if _mentions(library, term.text, tuple(words_of(term.text))):
             continue  # the library uses the lay term itself
         counts = {name: library.store.matching_count(spellings(tuple(words_of(name)))) for name in term.clinical}
+        if term.text.lower() in COMBINATIONS and not _combined(library, term.clinical):
+            unknown.append(term)  # the parts, each alone, are other drugs
+            continue
         best = _best_reading(library, question, term, counts)
         if not counts[best]:
             unknown.append(term)
@@ -939,6 +944,11 @@ def _read_lay_terms(library: Library, question: str) -> tuple[list[ClinicalReadi
         else:
             read.append(ClinicalReading(term, tuple(words_of(best)), counts[best]))
     return read, unknown
+
+
+def _combined(library: Library, parts: tuple[str, ...]) -> int:
+    """Articles naming every part of a fixed combination."""
+    return library.store.matching_count(" AND ".join(f"({spellings(tuple(words_of(part)))})" for part in parts))
 
 
 # Words after a brand that make it a long-acting product ("Risperdal Consta", "Sandostatin LAR", "Invega Sustenna"),

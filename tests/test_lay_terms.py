@@ -68,3 +68,7 @@ def test_a_scope_and_being_bedbound_are_read_as_abstracts_write_them():
 
 def test_an_anti_sickness_medicine_is_an_antiemetic():
     assert clinical_names("Is the anti-sickness medicine Reglan safe?")[:2] == ["antiemetic", "anti-emetic"]
+
+
+def test_an_all_nighter_is_sleep_deprivation():
+    assert clinical_names("Could pulling an all-nighter on Zyban bring on a fit?")[0] == "sleep deprivation"

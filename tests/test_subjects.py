@@ -908,3 +908,13 @@ def test_an_everyday_product_is_a_subject_of_its_own(library_factory, monkeypatc
     question = "Would swapping his table salt for a salt substitute (the potassium kind) bring his blood pressure down?"
     coverage = subject_coverage(library, question)
     assert coverage.missing == ["salt substitute"]
+
+
+def test_the_bone_scan_tracer_abbreviated_finds_the_article_that_spells_it_out(library_factory):
+    scan = abstract(
+        "92100042",
+        "Scintigraphy before amputation",
+        "Three-phase bone scintigraphy using technetium-99m methylene diphosphonate set the amputation level.",
+    )
+    library = library_factory([scan])
+    assert subject_coverage(library, "Does an MDP bone scan set the amputation level?").missing == []

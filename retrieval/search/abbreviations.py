@@ -199,6 +199,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "ebv": ("Epstein-Barr virus",),
     "hsv": ("herpes simplex virus", "herpes simplex"),
     "mrsa": ("methicillin-resistant Staphylococcus aureus", "meticillin-resistant Staphylococcus aureus"),
+    "mdp": ("methylene diphosphonate", "methylenediphosphonate", "medronate"),  # the bone scan tracer
     # drugs by their clinical initials
     "txa": ("tranexamic acid",),
     "ptu": ("propylthiouracil",),

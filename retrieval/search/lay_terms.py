@@ -239,6 +239,8 @@ LAY_TERMS: dict[str, tuple[str, ...]] = {
     "painkillers": ("analgesics", "analgesic"),
     "anti-sickness": ("antiemetic", "anti-emetic"),
     "anti-nausea": ("antiemetic", "anti-emetic"),
+    "all-nighter": ("sleep deprivation",),
+    "all-nighters": ("sleep deprivation",),
     "sleeping pill": ("hypnotic",),
     "sleeping pills": ("hypnotics", "hypnotic"),
     "flu shot": ("influenza vaccine", "influenza vaccination"),

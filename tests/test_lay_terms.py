@@ -72,3 +72,8 @@ def test_an_anti_sickness_medicine_is_an_antiemetic():
 
 def test_an_all_nighter_is_sleep_deprivation():
     assert clinical_names("Could pulling an all-nighter on Zyban bring on a fit?")[0] == "sleep deprivation"
+
+
+def test_a_surgeons_durotomy_is_a_dural_tear_and_chemo_rt_is_chemoradiotherapy():
+    assert clinical_names("Incidental durotomy after spine surgery: drain?") == ["dural tear", "dural tears"]
+    assert clinical_names("Rectal ca before neoadj chemoRT: does PET change mgmt?")[0] == "chemoradiotherapy"

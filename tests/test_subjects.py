@@ -918,3 +918,12 @@ def test_the_bone_scan_tracer_abbreviated_finds_the_article_that_spells_it_out(l
     )
     library = library_factory([scan])
     assert subject_coverage(library, "Does an MDP bone scan set the amputation level?").missing == []
+
+
+def test_a_dose_ends_the_name_of_a_test_or_therapy_and_its_unit_is_no_subject():
+    for question in (
+        "Is an oral verapamil 80mg stimulation test useful in hyperprolactinaemia?",
+        "Is an oral verapamil 80 mg stimulation test useful in hyperprolactinaemia?",
+    ):
+        assert [text for text, _ in question_subjects(question)] == ["verapamil", "hyperprolactinaemia"], question
+    assert [text for text, _ in question_subjects("Does MG stimulation help?")] == ["MG stimulation"]

@@ -106,6 +106,8 @@ LAY_TERMS: dict[str, tuple[str, ...]] = {
     "farsighted": ("hyperopia",),
     "long-sighted": ("hyperopia",),
     # conditions
+    "durotomy": ("dural tear", "dural tears"),  # the surgeon's word for a tear of the dura made in operating
+    "durotomies": ("dural tears", "dural tear"),
     "heart attack": ("myocardial infarction",),
     "heart attacks": ("myocardial infarction",),
     "mini stroke": ("transient ischemic attack", "transient ischaemic attack"),
@@ -285,6 +287,8 @@ LAY_TERMS: dict[str, tuple[str, ...]] = {
     "scalpel": ("cold knife", "cold-knife"),
     # clipped words
     "chemo": ("chemotherapy",),
+    "chemort": ("chemoradiotherapy", "chemoradiation"),
+    "chemo-rt": ("chemoradiotherapy", "chemoradiation"),
     "physio": ("physiotherapy", "physical therapy"),
     "rehab": ("rehabilitation",),
     "meds": ("medications", "medication"),

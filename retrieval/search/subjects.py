@@ -56,7 +56,15 @@ from retrieval.search.greek_letters import greek_spellings
 from retrieval.search.isotopes import nuclide, nuclide_spellings
 from retrieval.search.lay_terms import LAY_TERMS, LayTerm, lay_terms
 from retrieval.search.spelling import other_spellings
-from retrieval.search.word_classes import in_lexicon, is_noun, is_verb, may_name_a_thing, reads_as_talk
+from retrieval.search.word_classes import (
+    in_lexicon,
+    is_noun,
+    is_quantity,
+    is_unit_of,
+    is_verb,
+    may_name_a_thing,
+    reads_as_talk,
+)
 from retrieval.text import STOP_WORDS, word_spans
 from retrieval.text import words as words_of
 
@@ -510,6 +518,9 @@ def _named_by_modifiers(question: str, spans: list[tuple[int, int]]) -> list[lis
         while first > 0 and _adjacent(question, spans[first - 1], spans[first]):
             before = question[slice(*spans[first - 1])].lower()
             if before in STOP_WORDS or before in NAMED_BY_MODIFIERS or before.endswith("ing") or before.isdigit():
+                break
+            if is_quantity(before) or is_unit_of(before, question[slice(*spans[first - 2])] if first > 1 else ""):
+                # "oral verapamil 80mg stimulation", "80 mg stimulation": a dose ends the name
                 break
             if before.endswith(("'s", "’s")) and zipf(before[:-2]) >= MODIFIER_ZIPF:  # "a child's liver transplant"
                 break

@@ -100,6 +100,21 @@ _QUANTITY = re.compile(
     r"q\d+(?:-\d+)?(?:h|hrs?|d|w|wks?|mo)|d\d+-\d+|\d+(?:st|nd|rd|th)(?:-[a-z]+)?",
     re.IGNORECASE,
 )
+# Units of a dose written apart from its number ("verapamil 80 mg"); some are also initials ("MG", "IU")
+_UNITS = frozenset({"mg", "mcg", "µg", "ug", "g", "kg", "ml", "iu", "units", "mmol", "mg/kg", "mg/m2"})
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def is_quantity(word: str) -> bool:
+    """Whether a word is a quantity typed as one word: a dose ("80mg"), a time, a count, an order (``_QUANTITY``)."""
+    return bool(_QUANTITY.fullmatch(word))
+
+
+def is_unit_of(word: str, before: str) -> bool:
+    """Whether ``word`` is the unit of a dose whose number, ``before``, is written apart ("80 mg")."""
+    return word.lower() in _UNITS and bool(_NUMBER.fullmatch(before))
+
+
 # A count of something joined to it: "5-session", "3-day", "9-year-old"
 _COUNTED = re.compile(r"\d+-([a-z]{3,})(?:-([a-z]{2,}))?")  # "a 9-year-old" too
 # A level of the spine ("T6 paraplegia", "?spondylolysis at L5"): where, not what
@@ -120,9 +135,11 @@ def reads_as_talk(words: Sequence[str], i: int) -> bool:
         return True
     if _SPECIALIST.fullmatch(word) and i and (words[i - 1] in _POSSESSIVES or words[i - 1].endswith(("'s", "’s"))):
         return True  # "my dad's oncologist wants …", not "would having a cardiologist involved help?"
-    if _AGE_AND_SEX.fullmatch(word) or _QUANTITY.fullmatch(word) or _SPINAL_LEVEL.fullmatch(word):
+    if _AGE_AND_SEX.fullmatch(word) or is_quantity(word) or _SPINAL_LEVEL.fullmatch(word):
         return True
     if word == "m2" and i and words[i - 1].endswith("mg"):  # "2250mg/m2", not "M2 macrophages"
+        return True
+    if i and is_unit_of(word, words[i - 1]):  # "80 mg", not MG (myasthenia gravis)
         return True
     counted = _COUNTED.fullmatch(word)  # "a 5-session course", not "5-FU" or "5-HT"
     if counted and all(in_lexicon(part) for part in counted.groups() if part):

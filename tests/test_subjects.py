@@ -927,3 +927,17 @@ def test_a_dose_ends_the_name_of_a_test_or_therapy_and_its_unit_is_no_subject():
     ):
         assert [text for text, _ in question_subjects(question)] == ["verapamil", "hyperprolactinaemia"], question
     assert [text for text, _ in question_subjects("Does MG stimulation help?")] == ["MG stimulation"]
+
+
+def test_a_substance_is_found_in_the_word_for_its_presence_in_the_blood(library_factory):
+    verapamil = abstract(
+        "92100043",
+        "Verapamil stimulation test in hyperprolactinemia",
+        "All patients were screened for macroprolactinemia before verapamil 80 mg was given.",
+    )
+    library = library_factory([verapamil])
+    coverage = subject_coverage(library, "Macroprolactin screened for: is a verapamil test useful?")
+    assert coverage.missing == []
+    assert subject_coverage(library, "Macroglobulin screened for: is a verapamil test useful?").missing == [
+        "Macroglobulin"
+    ]

@@ -689,6 +689,9 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
         if not mentions and len(words) == 1 and (clipped := _unclipped(library, words[0])):  # "spiro", "neoadj"
             mentions = library.store.matching_count(" OR ".join(phrase((term,)) for term in clipped))
             otherwise += tuple((term,) for term in clipped)
+        if not mentions and len(words) == 1 and (in_blood := _in_the_blood(library, words[0])):  # "macroprolactin"
+            mentions = library.store.matching_count(phrase((in_blood,)))
+            otherwise += ((in_blood,),)
         coverage.subjects.append(Subject(text, words, mentions, read_as, drug_names=names, written_otherwise=otherwise))
     coverage.subjects.extend(_vaccines_against(library, question, coverage.present))
     if any(s.chemical for s in coverage.subjects):  # "Does lithium interact with ibuprofen?"
@@ -1366,6 +1369,19 @@ def _unclipped(library: Library, word: str) -> tuple[str, ...]:
         return ()
     starting = library.store.terms_starting(word, CLIPPED_READINGS)
     return tuple(term for term, _ in starting if len(term) >= len(word) + CLIPPED_REST)
+
+
+# How abstracts name a substance found in the blood: macroprolactin in "macroprolactinemia"
+IN_THE_BLOOD = ("emia", "aemia")
+
+
+def _in_the_blood(library: Library, word: str) -> str:
+    """The library's word for a substance being in the blood ("macroprolactinemia" for "macroprolactin"), or "".
+
+    Only for a word no article uses: an article on macroprolactinemia is about macroprolactin."""
+    if not word.isalpha() or len(word) < CLIPPED_LENGTH[1]:
+        return ""
+    return next((word + end for end in IN_THE_BLOOD if library.store.matching_count(phrase((word + end,)))), "")
 
 
 _REFERS_BACK = re.compile(r"\b(?P<pronoun>it|this|that|these|those|they|them)\b(?:\s+(?P<after>[\w-]+))?", re.I)

@@ -941,3 +941,12 @@ def test_a_substance_is_found_in_the_word_for_its_presence_in_the_blood(library_
     assert subject_coverage(library, "Macroglobulin screened for: is a verapamil test useful?").missing == [
         "Macroglobulin"
     ]
+
+
+def test_a_virus_type_number_written_apart_is_part_of_its_name(library_factory):
+    subjects_read = [text for text, _ in question_subjects("Is HHV 6 reactivation linked to DRESS?")]
+    assert subjects_read == ["HHV 6", "reactivation"]
+    sixteen = abstract("92100044", "HPV16 in throat cancer", "HPV16 DNA was found in most tonsil tumours.")
+    library = library_factory([sixteen])
+    assert subject_coverage(library, "Is HPV 16 found in tonsil tumours?").missing == []
+    assert subject_coverage(library, "Is HPV 52 found in tonsil tumours?").missing == ["HPV 52"]

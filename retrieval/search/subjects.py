@@ -97,6 +97,9 @@ FAMILY_CUT = 2
 DERIVED_SUFFIX = 3  # a porter stem this much shorter than its word has dropped a suffix, not a plural ending
 _ROMAN = re.compile(r"[IVX]{1,4}(?:[-/][IVX]{1,4})?")  # "stage IV", "type II", "NYHA III-IV": numbers, not names
 _TYPE_LETTER = re.compile(r"[A-HJ-Z]")  # "hepatitis C", "meningococcal B": the letter names which one
+# Viruses whose types are numbered: "HPV 52" is one type (the library may hold only HPV 16), "HHV 7" another
+NUMBERED_VIRUSES = frozenset({"hpv", "hhv", "hsv", "hiv", "htlv", "ev"})
+_TYPE_NUMBER = re.compile(r"\d{1,3}")
 NAMED_AT_MOST = 5
 _HEAD_AFTER = re.compile(r"[ -](\w+)")  # the word right after a lay term  # missing subjects a sentence names
 REREAD_AT_MOST = 20  # a multi-word subject found in this few articles is checked for its word order; pages of reading
@@ -377,6 +380,7 @@ def _subject_spans(question: str) -> list[tuple[tuple[int, int], tuple[str, ...]
     for i, (start, end) in enumerate(spans):
         word = question[start:end]
         joins = bool(runs) and runs[-1][-1] == spans[i - 1] and _adjacent(question, spans[i - 1], (start, end))
+        joins = joins and not _TYPE_NUMBER.fullmatch(question[slice(*spans[i - 1])])  # "HHV 6 reactivation": HHV 6
         if (
             (is_subject_word(word) or _epithet(question, spans, i) or _dosed(question, spans, i)) and i not in talk
         ) or (i and _is_proper_noun(word, question[spans[i - 1][1] : start])):
@@ -384,7 +388,9 @@ def _subject_spans(question: str) -> list[tuple[tuple[int, int], tuple[str, ...]
                 runs[-1].append((start, end))
             else:
                 runs.append([(start, end)])
-        elif joins and (word.lower() in HEAD_NOUNS or _TYPE_LETTER.fullmatch(word)):
+        elif joins and (
+            word.lower() in HEAD_NOUNS or _TYPE_LETTER.fullmatch(word) or _numbered_type(question, spans, i)
+        ):
             runs[-1].append((start, end))
     for named in _named_by_modifiers(question, spans) + _capitalised_names(question, spans) + _made(question, spans):
         if not any(run[0][0] <= named[0][0] and named[-1][1] <= run[-1][1] for run in runs):
@@ -399,6 +405,12 @@ def _subject_spans(question: str) -> list[tuple[tuple[int, int], tuple[str, ...]
 
 
 _DOSE_AFTER = re.compile(r"\s*\d+(?:\.\d+)?\s*(?:mg|mcg|µg|g|ml|units?|iu)\b", re.I)
+
+
+def _numbered_type(question: str, spans: list[tuple[int, int]], i: int) -> bool:
+    """Whether the ``i``-th word is the number of a virus's type written apart from it ("HPV 52")."""
+    before = question[slice(*spans[i - 1])].lower() if i else ""
+    return bool(_TYPE_NUMBER.fullmatch(question[slice(*spans[i])])) and before in NUMBERED_VIRUSES
 
 
 def _dosed(question: str, spans: list[tuple[int, int]], i: int) -> bool:
@@ -600,6 +612,8 @@ def spellings(words: tuple[str, ...]) -> str:
         forms.append(phrase(joined))
     if spaced != words:
         forms.append(phrase(spaced))
+    if len(words) == 2 and words[1].isdigit() and words[0].isalpha():  # "HPV 16" is written "HPV16" too
+        forms.append(phrase((words[0] + words[1],)))
     if adjectival != words and len(words) > 1:
         forms.append(phrase(adjectival))
     forms.extend(phrase(other) for other in other_spellings(words))  # "haemolytic" or "hemolytic"

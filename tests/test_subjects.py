@@ -618,6 +618,9 @@ def test_the_story_before_a_question_and_its_words_of_talk_name_no_subject(libra
     assert subject_coverage(library, question).missing == ["Bacillus cereus"]
     question = "Can zonisamide cause hallucinations? He started it in the summer, before his exams."
     assert subject_coverage(library, question).missing == []
+    # where the asker read the dose is no subject either
+    question = "He only takes the amount on the packet. Can zonisamide cause hallucinations at that dose?"
+    assert subject_coverage(library, question).missing == []
 
 
 def test_two_words_typed_as_one_and_where_the_asker_read_it_are_no_subjects(library_factory, monkeypatch):

@@ -26,6 +26,7 @@ CONVERSATION_NOUNS = frozenset(
         *("oops", "whoops", "ugh", "yikes", "phew"),
         # where the asker read it
         *("forum", "forums", "blog", "blogs", "website", "websites", "reddit", "facebook", "tiktok", "youtube"),
+        *("packet", "packets", "leaflet", "leaflets", "packaging"),  # "the normal amount on the packet"
     }
 )
 # The people of a patient's message: "my nan", "grandad (84)", "our prem baby"

@@ -40,3 +40,9 @@ def test_a_question_spelt_one_way_finds_articles_spelt_the_other(library_factory
     library = library_factory([british])
     coverage = subject_coverage(library, "Can a graft cause hemolytic anemia?")
     assert coverage.missing == [] and coverage.together == ["93000001"]
+
+
+def test_ise_and_ize_spellings_find_each_other():
+    assert other_spellings(("precurarisation",)) == [("precurarization",)]
+    assert other_spellings(("randomized",)) == [("randomised",)]
+    assert other_spellings(("raised",)) == []  # too short a stem to be an -ise verb

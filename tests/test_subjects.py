@@ -953,3 +953,16 @@ def test_a_virus_type_number_written_apart_is_part_of_its_name(library_factory):
     library = library_factory([sixteen])
     assert subject_coverage(library, "Is HPV 16 found in tonsil tumours?").missing == []
     assert subject_coverage(library, "Is HPV 52 found in tonsil tumours?").missing == ["HPV 52"]
+
+
+def test_a_regimen_word_a_possessive_abbreviation_and_pjp_are_read_as_abstracts_write_them(library_factory):
+    lung = abstract(
+        "92100045",
+        "Gemcitabine and vinorelbine in elderly NSCLC",
+        "Gemcitabine with vinorelbine was given to elderly patients; the RN recorded toxicity. "
+        "Pentamidine for Pneumocystis carinii pneumonia prolonged the QT interval.",
+    )
+    library = library_factory([lung])
+    assert subject_coverage(library, "NSCLC: gemcitabine + vinorelbine doublet, what doses?").missing == []
+    assert subject_coverage(library, "Is the RN's view of NSCLC toxicity reliable?").missing == []
+    assert subject_coverage(library, "PJP pt on pentamidine: when does the QT lengthen?").missing == []

@@ -200,6 +200,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "hsv": ("herpes simplex virus", "herpes simplex"),
     "mrsa": ("methicillin-resistant Staphylococcus aureus", "meticillin-resistant Staphylococcus aureus"),
     "mdp": ("methylene diphosphonate", "methylenediphosphonate", "medronate"),  # the bone scan tracer
+    "pjp": ("Pneumocystis jirovecii pneumonia", "Pneumocystis carinii pneumonia", "Pneumocystis pneumonia"),
     # drugs by their clinical initials
     "txa": ("tranexamic acid",),
     "ptu": ("propylthiouracil",),

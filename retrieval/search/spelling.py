@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-# British forms to American: "ae" and "oe" inside a word ("haem", "paediatric", "oedema", "diarrhoea") and
-# the "-our" ending ("tumour")
+# British forms to American: "ae" and "oe" inside a word ("haem", "paediatric", "oedema", "diarrhoea"), the
+# "-our" ending ("tumour") and "-isation" ("randomisation")
 _TO_AMERICAN = (
     (re.compile(r"(?<=[a-z])ae(?=[a-z])"), "e"),
     (re.compile(r"oe(?=[a-z])"), "e"),
@@ -20,6 +20,7 @@ _TO_AMERICAN = (
     (re.compile(r"sulph"), "sulf"),  # sulphate, sulphonylurea
     (re.compile(r"^alfa(?=$|-)"), "alpha"),  # the international name "interferon alfa" is also written alpha
     (re.compile(r"^(in)?dependan(?=(?:t|ts|ce|cy)$)"), r"\1dependen"),  # "insulin dependant", British usage
+    (re.compile(r"(?<=[a-z]{3})is(?=ations?$|ed$)"), "iz"),  # precurarisation, randomised
 )
 # American forms to British, on the medical stems where the two differ
 _TO_BRITISH = (
@@ -38,6 +39,7 @@ _TO_BRITISH = (
     (re.compile(r"^(tum|col|behavi|hum|lab|vap)or(?=s?$)"), r"\1our"),  # tumor, labor
     (re.compile(r"sulf"), "sulph"),  # sulfate, sulfonylurea
     (re.compile(r"^alpha(?=$|-)"), "alfa"),
+    (re.compile(r"(?<=[a-z]{3})iz(?=ations?$|ed$)"), "is"),  # precurarization, randomized
 )
 
 

@@ -143,7 +143,7 @@ WHEN_AND_HOW = frozenset(
 GIVEN_AS = frozenset(
     {
         *("pretreatment", "pre-treatment", "premedication", "prophylaxis", "monotherapy", "infusion", "infusions"),
-        *("injection", "injections", "dosing", "regimen", "regimens"),
+        *("injection", "injections", "dosing", "regimen", "regimens", "doublet", "doublets", "triplet", "triplets"),
         # and what it is given for: "midazolam sedation" is midazolam, which abstracts give "for sedation"
         *("sedation", "anaesthesia", "anesthesia", "analgesia"),
     }
@@ -468,7 +468,7 @@ def _talk(question: str, spans: list[tuple[int, int]]) -> set[int]:
 def _lookup_form(word: str) -> str:
     """A word as it is looked up: lower case, without a possessive ("Crohn's disease" is also "Crohn disease")."""
     lower = word.lower()
-    return lower[:-2] if lower.endswith(("'s", "’s")) and len(lower) > 4 else lower
+    return lower[:-2] if lower.endswith(("'s", "’s")) and len(lower) > 3 else lower  # "the RN's": RN
 
 
 def _is_proper_noun(word: str, before: str) -> bool:

@@ -57,6 +57,7 @@ from retrieval.search.isotopes import nuclide, nuclide_spellings
 from retrieval.search.lay_terms import LAY_TERMS, LayTerm, lay_terms
 from retrieval.search.spelling import other_spellings
 from retrieval.search.word_classes import (
+    DOSE_UNITS,
     in_lexicon,
     is_noun,
     is_quantity,
@@ -404,7 +405,7 @@ def _subject_spans(question: str) -> list[tuple[tuple[int, int], tuple[str, ...]
     return sorted(out)
 
 
-_DOSE_AFTER = re.compile(r"\s*\d+(?:\.\d+)?\s*(?:mg|mcg|µg|g|ml|units?|iu)\b", re.I)
+_DOSE_AFTER = re.compile(r"\s*\d+(?:\.\d+)?\s*(?:" + "|".join(sorted(DOSE_UNITS, key=len, reverse=True)) + r")\b", re.I)
 
 
 def _numbered_type(question: str, spans: list[tuple[int, int]], i: int) -> bool:
@@ -1385,15 +1386,17 @@ def _unclipped(library: Library, word: str) -> tuple[str, ...]:
     return tuple(term for term, _ in starting if len(term) >= len(word) + CLIPPED_REST)
 
 
-# How abstracts name a substance found in the blood: macroprolactin in "macroprolactinemia"
+# How abstracts name a substance found in the blood: macroprolactin in "macroprolactinemia"; only for names this
+# long (a short word plus "emia" is more often another word's stem)
 IN_THE_BLOOD = ("emia", "aemia")
+IN_THE_BLOOD_MIN_LENGTH = 8
 
 
 def _in_the_blood(library: Library, word: str) -> str:
     """The library's word for a substance being in the blood ("macroprolactinemia" for "macroprolactin"), or "".
 
     Only for a word no article uses: an article on macroprolactinemia is about macroprolactin."""
-    if not word.isalpha() or len(word) < CLIPPED_LENGTH[1]:
+    if not word.isalpha() or len(word) < IN_THE_BLOOD_MIN_LENGTH:
         return ""
     return next((word + end for end in IN_THE_BLOOD if library.store.matching_count(phrase((word + end,)))), "")
 

@@ -101,8 +101,8 @@ _QUANTITY = re.compile(
     r"q\d+(?:-\d+)?(?:h|hrs?|d|w|wks?|mo)|d\d+-\d+|\d+(?:st|nd|rd|th)(?:-[a-z]+)?",
     re.IGNORECASE,
 )
-# Units of a dose written apart from its number ("verapamil 80 mg"); some are also initials ("MG", "IU")
-_UNITS = frozenset({"mg", "mcg", "µg", "ug", "g", "kg", "ml", "iu", "units", "mmol", "mg/kg", "mg/m2"})
+# Units of a dose ("verapamil 80 mg", "axert 12.5mg"); some are also initials ("MG", "IU")
+DOSE_UNITS = frozenset({"mg", "mcg", "µg", "ug", "g", "kg", "ml", "iu", "unit", "units", "mmol"})
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
 
@@ -113,7 +113,7 @@ def is_quantity(word: str) -> bool:
 
 def is_unit_of(word: str, before: str) -> bool:
     """Whether ``word`` is the unit of a dose whose number, ``before``, is written apart ("80 mg")."""
-    return word.lower() in _UNITS and bool(_NUMBER.fullmatch(before))
+    return word.lower() in DOSE_UNITS and bool(_NUMBER.fullmatch(before))
 
 
 # A count of something joined to it: "5-session", "3-day", "9-year-old"

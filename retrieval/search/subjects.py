@@ -1459,9 +1459,9 @@ def _spelled_as_indexed(
         # and a name known in its own right ("the Braden scale") is no misspelt everyday word ("broaden"), only
         # perhaps a misspelt name of the library's; a common misspelling ("recieved") is as known, but not a name
         known = word in proper and zipf(word) >= SLIP_ZIPF
-        candidates = {
-            _porter(c): c
-            for c in _one_slip(word)
+        candidates = {  # of the slips sharing a stem, the most common word ("happened" for "happend"), whatever
+            _porter(c): c  # the order of the set: the reading is the same on every run
+            for c in sorted(_one_slip(word), key=lambda c: (zipf(c), c))
             if (not zipf(word) or zipf(c) >= zipf(word))
             and (zipf(c) or _porter(c) == c)
             and not (known and zipf(c) >= RARE_ZIPF)

@@ -9,6 +9,7 @@ from retrieval.library.records import AbstractSection, Article
 from retrieval.search import subjects
 from retrieval.search.legs import bm25_leg
 from retrieval.search.lookup import typed_pmid
+from retrieval.search.initials import spelled_out
 from retrieval.search.relevance import relevant_search
 from retrieval.search.subjects import Subject, SubjectCoverage, is_subject_word, question_subjects, subject_coverage
 from tests.library_support import STATINS
@@ -974,3 +975,40 @@ def test_a_typo_is_read_as_the_most_common_word_of_its_stem_whatever_the_order_o
     library = library_factory([abstract("92100046", "Asystole", "Asystole happened again after the next dose.")])
     monkeypatch.setattr(subjects, "_one_slip", lambda word: ["happened", "happens"])  # a set's order varies by run
     assert subjects._spelled_as_indexed(library, ("happend",)) == (("happened",), "happened")
+
+
+def test_initials_no_article_writes_are_read_as_the_words_the_articles_on_the_rest_spell_out(library_factory):
+    bones = abstract(
+        "92100047",
+        "Pamidronate in children with osteogenesis imperfecta",
+        "Cyclical intravenous pamidronate reduced fractures in type IV osteogenesis imperfecta.",
+    )
+    library = library_factory([bones])
+    assert subject_coverage(library, "Type IV OI on pamidronate: can it be stopped?").missing == []
+    # initials the articles on the rest do not spell out stay missing
+    assert subject_coverage(library, "Type IV EDS on pamidronate: can it be stopped?").missing == ["EDS"]
+    assert spelled_out("OI", ["the outcome of interest"], lambda w: True) == ()  # stop words spell nothing
+    assert spelled_out("OI", ["overall improvement"], lambda w: False) == ()  # two letters need rare words
+
+
+def test_note_shorthand_for_an_order_a_specialty_and_a_clipped_long_word_is_read(library_factory):
+    kidney = abstract(
+        "92100048",
+        "Erythropoietin and parathyroid hormone in haemodialysis",
+        "In HD patients with secondary hyperparathyroidism EPO lowered PTH; neuropsychological testing and "
+        "neutropenic fever were recorded.",
+    )
+    library = library_factory([kidney])
+    assert subject_coverage(library, "HD pt w/ 2ndary HPT: does EPO shift PTH?").missing == []
+    assert subject_coverage(library, "Neutropenic onc pt: does EPO shift PTH?").missing == []
+    assert subject_coverage(library, "Slowed on neuropsych testing: does EPO shift PTH?").missing == []
+
+
+def test_a_brand_after_a_word_for_when_it_is_given_is_read_as_its_generic(library_factory):
+    anaemia = abstract(
+        "92100049", "Cefotetan immune haemolytic anaemia", "Cefotetan prophylaxis caused haemolytic anaemia."
+    )
+    library = library_factory([anaemia])
+    coverage = subject_coverage(library, "Prophylactic Cefotan: how often does haemolytic anaemia follow?")
+    assert coverage.missing == []
+    assert coverage.read_as["Prophylactic Cefotan"] == "cefotetan"

@@ -55,6 +55,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "emf": ("endomyocardial fibrosis", "electromagnetic fields", "electromagnetic field"),
     "gdmt": ("guideline-directed medical therapy",),
     "htn": ("hypertension",),
+    "hpt": ("hyperparathyroidism",),
     "vent": ("ventilator", "mechanical ventilation"),
     "bilat": ("bilateral",),
     "pretx": ("pretreatment",),

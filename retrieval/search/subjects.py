@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import re
 import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from retrieval.library import Library
@@ -53,6 +53,7 @@ from retrieval.search.drug_classes import is_class_of
 from retrieval.search.drug_dictionary import generic_name, is_drug_name, written_forms
 from retrieval.search.everyday_names import POPULATION_SETTINGS, POPULATIONS, everyday_names
 from retrieval.search.greek_letters import greek_spellings
+from retrieval.search.initials import is_initials, spelled_out
 from retrieval.search.isotopes import nuclide, nuclide_spellings
 from retrieval.search.lay_terms import LAY_TERMS, LayTerm, lay_terms
 from retrieval.search.spelling import other_spellings
@@ -683,16 +684,16 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
         brand = _slip_of_brand(text.lower())
         names = _drug_names(brand or text, words, [question[a:b] for a, b in chemical_spans if a < end and start < b])
         mentions = _mentions(library, text, words)
-        generic = generic_name(text) if not mentions and len(words) == 1 and not brand else ""
+        if not mentions and len(words) > 1 and words[0] in WHEN_AND_HOW:  # "perioperative dexmedetomidine"
+            words, read_as = words[1:], " ".join(words[1:])
+            mentions = _mentions(library, read_as, words)
+        generic = generic_name(words[0]) if not mentions and len(words) == 1 and not brand else ""
         generic_words = tuple(words_of(generic))
         generic_mentions = _mentions(library, generic, generic_words) if generic else 0
         if generic_mentions:  # "Zonegran" is zonisamide
             words, read_as, names, mentions = generic_words, generic, (words, generic_words), generic_mentions
             if formulation := _long_acting_brand(question, start, end):  # "Sandostatin LAR"
                 text, mentions = formulation, _long_acting_mentions(library, names)
-        if not mentions and len(words) > 1 and words[0] in WHEN_AND_HOW:  # "perioperative dexmedetomidine"
-            words, read_as = words[1:], " ".join(words[1:])
-            mentions = _mentions(library, read_as, words)
         if not mentions and len(words) > 1 and words[-1] in AFTER_THE_NAME:  # "amifostine pretreatment"
             words, read_as = words[:-1], " ".join(words[:-1])
             mentions = _mentions(library, read_as, words)
@@ -724,6 +725,7 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
     coverage.subjects = list({s.text.lower(): s for s in coverage.subjects}.values())  # a lay term once
     coverage.subjects = [s for s in coverage.subjects if not _glossed(question, s, coverage.present)]
     coverage.subjects = [s for s in coverage.subjects if not _two_joined(library, s)]
+    coverage.subjects = [_initials_read(library, s, coverage.present) for s in coverage.subjects]
     if coverage.present:
         coverage.together = _naming_all(library, coverage.present, question)
     if coverage.chemicals:
@@ -751,6 +753,21 @@ def _vaccines_against(library: Library, question: str, present: list[Subject]) -
             if named and not library.store.matching_count(f'{phrase(subject.words)} AND "vaccin"*'):
                 out.append(Subject(f"{subject.text} vaccine", (*subject.words, "vaccine"), 0))
     return out
+
+
+INITIALS_READ_IN = 30  # articles naming the rest of a question read for what its initials stand for
+
+
+def _initials_read(library: Library, subject: Subject, present: list[Subject]) -> Subject:
+    """``subject`` read as the words its initials stand for when no article writes them ("type IV OI" in a
+    question on pamidronate: the pamidronate articles write "osteogenesis imperfecta"), else as it is."""
+    if subject.articles or not present or not is_initials(subject.text):
+        return subject
+    texts = library.store.titles_and_abstracts(_naming_all(library, present)[:INITIALS_READ_IN])
+    words = spelled_out(subject.text, (f"{t} {a}" for t, a in texts.values()), lambda w: zipf(w) < RARE_ZIPF)
+    if not words:
+        return subject
+    return replace(subject, articles=_mentions(library, " ".join(words), words), read_as=" ".join(words))
 
 
 _JOINED = re.compile(r"([a-z]{3,})-(?:plus|and|with|or)-([a-z]{3,})")
@@ -1363,7 +1380,7 @@ def _two_words(library: Library, word: str) -> tuple[str, ...]:
     return ()
 
 
-CLIPPED_LENGTH = (4, 8)  # "spiro", "amphet", "neoadj": longer words are names of their own
+CLIPPED_LENGTH = (4, 10)  # "spiro", "amphet", "neoadj", "neuropsych": longer words are names of their own
 CLIPPED_REST = 2  # stem letters a clipped word leaves off at least: "ambien" is no clipped "ambient"
 CLIPPED_READINGS = 3
 

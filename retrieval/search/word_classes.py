@@ -58,6 +58,7 @@ SHORTHAND = frozenset(
         *("ppl", "pls", "plz", "thx", "lol", "omg", "tbh", "idk", "imo", "btw", "ur", "u", "r", "n", "b4", "yr"),
         *("nite", "tonite", "alot", "incl", "excl", "approx", "wrt"),
         *("sens", "spec", "mgmt", "mx", "dx", "ddx", "tx", "hx", "sx", "pmh", "pmhx", "pt", "pts", "w/", "w/o"),
+        *("onc",),  # a specialty before a patient: "onc pt"
         # how often a dose is taken
         *("prn", "bd", "bid", "tds", "tid", "qds", "qid", "nocte", "qhs", "stat"),
         # units and sides of a measurement: "35 mmHg L/R arm difference"
@@ -92,13 +93,13 @@ _AGE_AND_SEX = re.compile(r"\d{1,3}\s?(?:m|f|yo|y/o|yr|yrs|mo)", re.IGNORECASE)
 # A contraction with its apostrophe ("who've", "they're", "it'll"), and a quantity typed as one word: a distance
 # or a count ("a 10k", "5km"), a dose ("10mg", "2.5ml", "mg/m2"), a time or a span of times ("3h", "12-24h",
 # "6-wk"), a number of times ("x12", "3x"), a dosing interval or days of a cycle ("q4w", "q3wk", "d2-5"), an order
-# ("3rd-gen", "2nd-line"), an age group or a decade ("under-6s", "in her 80s")
+# ("3rd-gen", "2nd-line", "2ndary", "1ry"), an age group or a decade ("under-6s", "in her 80s")
 _CONTRACTED = re.compile(r"\w+['’](?:ve|re|ll|d|m)", re.IGNORECASE)
 _QUANTITY = re.compile(
     r"x\d+|\d+x|\d+(?:\.\d+)?(?:-\d+(?:\.\d+)?)?-?"
     r"(?:k|km|mi|mg|mcg|µg|ug|g|kg|ml|l|iu|units?|h|hr|hrs|d|wk|wks|mo|mos|yr|yrs|min|mins|t)|"
     r"(?:under|over)-?\d+s|\d*0s|"  # an age group or a decade: "for under-6s", "in their 90s", "the 1990s"
-    r"q\d+(?:-\d+)?(?:h|hrs?|d|w|wks?|mo)|d\d+-\d+|\d+(?:st|nd|rd|th)(?:-[a-z]+)?",
+    r"q\d+(?:-\d+)?(?:h|hrs?|d|w|wks?|mo)|d\d+-\d+|\d+(?:st|nd|rd|th)(?:-[a-z]+)?|[1-3](?:ry|ary|ndary|rdary)",
     re.IGNORECASE,
 )
 # Units of a dose ("verapamil 80 mg", "axert 12.5mg"); some are also initials ("MG", "IU")

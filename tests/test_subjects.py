@@ -7,9 +7,9 @@ import pytest
 from retrieval.library import Library
 from retrieval.library.records import AbstractSection, Article
 from retrieval.search import subjects
+from retrieval.search.initials import spelled_out
 from retrieval.search.legs import bm25_leg
 from retrieval.search.lookup import typed_pmid
-from retrieval.search.initials import spelled_out
 from retrieval.search.relevance import relevant_search
 from retrieval.search.subjects import Subject, SubjectCoverage, is_subject_word, question_subjects, subject_coverage
 from tests.library_support import STATINS
@@ -1012,3 +1012,45 @@ def test_a_brand_after_a_word_for_when_it_is_given_is_read_as_its_generic(librar
     coverage = subject_coverage(library, "Prophylactic Cefotan: how often does haemolytic anaemia follow?")
     assert coverage.missing == []
     assert coverage.read_as["Prophylactic Cefotan"] == "cefotetan"
+
+
+def test_a_brand_whose_form_matters_needs_an_article_on_that_form(library_factory):
+    tablets = abstract(
+        "92100050",
+        "Quetiapine and methylphenidate tablets",
+        "Seroquel tablets at night sedated; methylphenidate three times a day and diclofenac tablets were given. "
+        "Fluphenazine enanthate caused parkinsonism.",
+    )
+    library = library_factory([tablets])
+    assert subject_coverage(library, "Is Seroquel XR less sedating?").missing == ["Seroquel XR"]
+    assert subject_coverage(library, "Does Concerta last the school day?").missing == ["Concerta"]
+    assert subject_coverage(library, "Is Voltaren gel as good for knees?").missing == ["Voltaren gel"]
+    assert subject_coverage(library, "Are Seroquel tablets given at night?").missing == []
+    # a generic's own name tells its form: no brand, no second look
+    assert subject_coverage(library, "Fluphenazine enanthate depot: parkinsonism?").missing == []
+    slow = abstract(
+        "92100051",
+        "Extended-release quetiapine and topical diclofenac",
+        "Extended-release quetiapine once daily and topical diclofenac were compared with methylphenidate.",
+    )
+    library = library_factory([tablets, slow])
+    assert subject_coverage(library, "Is Seroquel XR less sedating?").missing == []
+    assert subject_coverage(library, "Is Voltaren gel as good for knees?").missing == []
+
+
+def test_initials_spelt_with_a_capitalised_word_or_across_a_stop_word_a_variant_apart_and_kin_are_read(
+    library_factory,
+):
+    assert spelled_out("SICU", ["admitted to the surgical ICU in 1999"], lambda w: True) == ("surgical", "icu")
+    assert spelled_out("ULN", ["ALT above the upper limit of normal"], lambda w: True) == (
+        *("upper", "limit", "of", "normal"),
+    )
+    amyloid = abstract(
+        "92100052",
+        "Can echocardiography discriminate hereditary transthyretin V30M amyloidosis from HCM?",
+        "Hereditary transthyretin (ATTR) amyloidosis could be misdiagnosed as HCM. Nasal polyps ran in the family.",
+    )
+    library = library_factory([amyloid])
+    assert subject_coverage(library, "?HCM vs hereditary ATTR V30M amyloid - echo rule?").missing == []
+    assert subject_coverage(library, "?HCM vs hereditary ATTR V122I amyloid - echo rule?").missing == ["ATTR V122I"]
+    assert subject_coverage(library, "My grandparents had nasal polyps: are they inherited?").missing == []

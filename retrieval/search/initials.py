@@ -28,16 +28,33 @@ def is_initials(text: str) -> bool:
 def spelled_out(initials: str, texts: Iterable[str], rare: Callable[[str], bool]) -> tuple[str, ...]:
     """The words (lower case) of the first run in ``texts`` whose initials spell ``initials``, or ().
 
-    No word of the run may be a stop word ("of", "the"), and for two letters both must be ``rare`` words
-    (``rare(word)``: not everyday English), since two common words spell any two letters somewhere."""
+    A word gives its first letter, or all its letters when it is written in capitals itself ("surgical ICU"
+    spells SICU); a stop word inside the run gives none ("upper limit of normal" spells ULN), and the run
+    neither starts nor ends with one. Two letters must be spelt by two ``rare`` words (``rare(word)``: not everyday
+    English) and no stop word between them, since common words spell any two letters somewhere."""
     letters = initials.removesuffix("s").lower()  # a plural's lower-case "s", not the S of "ARDS"
-    n = len(letters)
     for text in texts:
-        words = [w.lower() for w in _WORD.findall(text)]
-        for i in range(len(words) - n + 1):
-            run = words[i : i + n]
-            if "".join(w[0] for w in run) != letters or any(w in STOP_WORDS or len(w) < 3 for w in run):
-                continue
-            if n > SHORT_INITIALS or all(rare(w) for w in run):
-                return tuple(run)
+        words = _WORD.findall(text)
+        for i in range(len(words)):
+            run = _run_spelling(words, i, letters)
+            if run and (len(letters) > SHORT_INITIALS or all(w not in STOP_WORDS and rare(w) for w in run)):
+                return run
+    return ()
+
+
+def _run_spelling(words: list[str], start: int, letters: str) -> tuple[str, ...]:
+    """The words from ``start`` on whose initials spell ``letters`` exactly, or ()."""
+    spelt = ""
+    for end in range(start, len(words)):
+        word, lower = words[end], words[end].lower()
+        if lower in STOP_WORDS:
+            if end == start:
+                return ()
+            continue
+        spelt += lower if word.isupper() and len(word) > 1 else lower[0]
+        if not letters.startswith(spelt):
+            return ()
+        if spelt == letters:
+            run = tuple(w.lower() for w in words[start : end + 1])
+            return run if len(run) > 1 else ()
     return ()

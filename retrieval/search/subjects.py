@@ -52,6 +52,7 @@ from retrieval.search.brand_names import BRAND_NAMES, COMBINATIONS
 from retrieval.search.drug_classes import is_class_of
 from retrieval.search.drug_dictionary import generic_name, is_drug_name, written_forms
 from retrieval.search.everyday_names import POPULATION_SETTINGS, POPULATIONS, everyday_names
+from retrieval.search.formulations import Formulation, formulation
 from retrieval.search.greek_letters import greek_spellings
 from retrieval.search.initials import is_initials, spelled_out
 from retrieval.search.isotopes import nuclide, nuclide_spellings
@@ -594,7 +595,8 @@ def _letters_then_digits(word: str) -> tuple[str, ...]:
 
 
 def spellings(words: tuple[str, ...]) -> str:
-    """The words as a phrase, or within ``NEAR_SLACK`` words of each other, or hyphenated words written as one
+    """The words as a phrase, or within ``NEAR_SLACK`` words of each other, a gene and its variant anywhere in one
+    article ("ATTR" and "V30M"), or hyphenated words written as one
     ("non-sedating" or "nonsedating") and the reverse ("longstanding" or "long-standing"), a code of letters and
     digits written apart ("LD10" or "LD(10)", "SGLT2" or "SGLT-2"), a nuclide however written ("Ga-67" or
     "67Ga"), a Greek letter typed or written ("PDGFRA" or "PDGFRα"), a noun in "-cle" beside another word as its
@@ -621,7 +623,12 @@ def spellings(words: tuple[str, ...]) -> str:
     forms.extend(phrase(other) for other in other_spellings(words))  # "haemolytic" or "hemolytic"
     forms.extend(phrase(other) for other in nuclide_spellings(words))  # "Tl-201" or "thallium-201"
     forms.extend(phrase(other) for other in greek_spellings(words, _gene_symbol))  # "PDGFRA" or "PDGFRα"
+    if len(words) == 2 and _VARIANT.fullmatch(words[1]):  # "ATTR V30M": the variant and its gene apart in one article
+        forms.append(f"({phrase((words[0],))} AND {phrase((words[1],))})")
     return " OR ".join(forms)
+
+
+_VARIANT = re.compile(r"[a-z]\d{1,4}[a-z]")  # a protein change in one-letter codes: "v30m", "r47h"
 
 
 def _gene_symbol(word: str) -> bool:
@@ -655,7 +662,10 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
         # "GP suggested interpersonal psychotherapy" are no part of it
         named = [n for n in named if n[0] == (start, end) or n[0][1] <= start or n[0][0] >= end]
     chemical_spans = _chemical_spans(question) if named and drugs else []
+    product_end = 0  # where the last product whose form matters ends: "XR" of "Seroquel XR" is no subject of its own
     for (start, end), words in named:
+        if start < product_end:
+            continue
         text = question[start:end]
         lay = next((r for r in read if r.term.start < end and start < r.term.end), None)
         if lay is not None and start < lay.term.start and lay.term.end == end:  # "pulmonary rehab": rehabilitation
@@ -665,10 +675,11 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
         if lay is not None:  # "chickenpox": the library calls it varicella
             names = _drug_names(lay.term.text, (), [])
             reading = " ".join(lay.words)
-            if names and (formulation := _long_acting_brand(question, lay.term.start, lay.term.end)):
+            if names and (form := formulation(question, lay.term.start, lay.term.end)):
                 # "Risperdal Consta" is a long-acting injection of risperidone: the library may hold only the tablets
-                count = _long_acting_mentions(library, names)
-                coverage.subjects.append(Subject(formulation, lay.words, count, reading, drug_names=names))
+                count = _form_mentions(library, names, form)
+                coverage.subjects.append(Subject(form.written, lay.words, count, reading, drug_names=names))
+                product_end = lay.term.start + len(form.written)
                 continue
             coverage.subjects.append(Subject(lay.term.text, lay.words, lay.articles, reading, drug_names=names))
             continue
@@ -692,8 +703,10 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
         generic_mentions = _mentions(library, generic, generic_words) if generic else 0
         if generic_mentions:  # "Zonegran" is zonisamide
             words, read_as, names, mentions = generic_words, generic, (words, generic_words), generic_mentions
-            if formulation := _long_acting_brand(question, start, end):  # "Sandostatin LAR"
-                text, mentions = formulation, _long_acting_mentions(library, names)
+        form = formulation(question, start, end) if names and _is_brand(text) else None
+        if form:  # "Sandostatin LAR", "Seroquel XR", "Intuniv" (a generic's own name tells its form: "… enanthate")
+            text, mentions = form.written, _form_mentions(library, names, form)
+            product_end = start + len(form.written)
         if not mentions and len(words) > 1 and words[-1] in AFTER_THE_NAME:  # "amifostine pretreatment"
             words, read_as = words[:-1], " ".join(words[:-1])
             mentions = _mentions(library, read_as, words)
@@ -997,29 +1010,17 @@ def _combined(library: Library, parts: tuple[str, ...]) -> int:
     return library.store.matching_count(" AND ".join(f"({spellings(tuple(words_of(part)))})" for part in parts))
 
 
-# Words after a brand that make it a long-acting product ("Risperdal Consta", "Sandostatin LAR", "Invega Sustenna"),
-# and how abstracts say long-acting
-LONG_ACTING_MARKERS = frozenset({"consta", "lar", "depot", "sustenna", "maintena", "trinza", "hafyera", "continus"})
-RELEASE_PHRASES = (
-    *("long-acting", "depot", "extended-release", "extended release", "sustained-release", "sustained release"),
-    *("controlled-release", "controlled release", "slow-release", "slow release", "modified-release"),
-    *("prolonged-release", "microspheres"),
-)
-_RELEASED = " OR ".join(phrase(tuple(words_of(p))) for p in RELEASE_PHRASES)  # an FTS5 query for any of them
+def _is_brand(text: str) -> bool:
+    """Whether ``text`` is a brand of a drug ("Seroquel"), not its generic name."""
+    return text.lower() in BRAND_NAMES or bool(generic_name(text))
 
 
-def _long_acting_brand(question: str, start: int, end: int) -> str:
-    """The brand at ``start:end`` of a long-acting product as the question writes it ("Risperdal Consta",
-    "OxyContin"), or ""."""
-    if question[start:end].lower().endswith("contin"):
-        return question[start:end]
-    after = _HEAD_AFTER.match(question, end)
-    return question[start : after.end()] if after and after.group(1).lower() in LONG_ACTING_MARKERS else ""
-
-
-def _long_acting_mentions(library: Library, names: tuple[tuple[str, ...], ...]) -> int:
-    """Articles naming the drug (any of ``names``) with a word for a long-acting form."""
-    return library.store.matching_count(f"({' OR '.join(spellings(n) for n in names)}) AND ({_RELEASED})")
+def _form_mentions(library: Library, names: tuple[tuple[str, ...], ...], form: Formulation) -> int:
+    """Articles naming the product as written ("Seroquel XR"), or the drug (any of ``names``) with a word for its
+    form."""
+    phrases = " OR ".join(phrase(tuple(words_of(p))) for p in form.phrases)
+    drug = " OR ".join(spellings(n) for n in names)
+    return library.store.matching_count(f"(({drug}) AND ({phrases})) OR {phrase(tuple(words_of(form.written)))}")
 
 
 def _best_reading(library: Library, question: str, term: LayTerm, counts: dict[str, int]) -> str:

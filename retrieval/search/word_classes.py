@@ -36,6 +36,7 @@ FAMILY_NOUNS = frozenset(
         *("hubby", "missus", "mum", "mummy", "mom", "mommy", "dad", "daddy", "sis", "bro", "kiddo", "kiddos"),
         *("grandkids", "grandkid", "stepdad", "stepmum", "stepmom", "fiance", "fiancee", "girlfriend"),
         *("boyfriend", "bf", "gf", "hubs", "inlaws", "in-laws"),
+        *("grandparent", "grandparents", "grandmother", "grandmothers", "grandfather", "grandfathers"),
         # and the people who treat them: "the GP added a new tablet", "ENT want to do a closed reduction"
         *("gp", "gps", "ent", "doc", "docs", "obgyn"),
     }

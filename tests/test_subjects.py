@@ -987,8 +987,8 @@ def test_initials_no_article_writes_are_read_as_the_words_the_articles_on_the_re
     assert subject_coverage(library, "Type IV OI on pamidronate: can it be stopped?").missing == []
     # initials the articles on the rest do not spell out stay missing
     assert subject_coverage(library, "Type IV EDS on pamidronate: can it be stopped?").missing == ["EDS"]
-    assert spelled_out("OI", ["the outcome of interest"], lambda w: True) == ()  # stop words spell nothing
-    assert spelled_out("OI", ["overall improvement"], lambda w: False) == ()  # two letters need rare words
+    assert spelled_out("OI", ["the outcome of interest"], lambda w: True) == ""  # stop words spell nothing
+    assert spelled_out("OI", ["overall improvement"], lambda w: False) == ""  # two letters need rare words
 
 
 def test_note_shorthand_for_an_order_a_specialty_and_a_clipped_long_word_is_read(library_factory):
@@ -1041,10 +1041,9 @@ def test_a_brand_whose_form_matters_needs_an_article_on_that_form(library_factor
 def test_initials_spelt_with_a_capitalised_word_or_across_a_stop_word_a_variant_apart_and_kin_are_read(
     library_factory,
 ):
-    assert spelled_out("SICU", ["admitted to the surgical ICU in 1999"], lambda w: True) == ("surgical", "icu")
-    assert spelled_out("ULN", ["ALT above the upper limit of normal"], lambda w: True) == (
-        *("upper", "limit", "of", "normal"),
-    )
+    assert spelled_out("SICU", ["admitted to the surgical ICU in 1999"], lambda w: True) == "surgical ICU"
+    assert spelled_out("ULN", ["ALT above the upper limit of normal"], lambda w: True) == "upper limit of normal"
+    assert spelled_out("CRP", ["raised C-reactive protein"], lambda w: True) == "C-reactive protein"
     amyloid = abstract(
         "92100052",
         "Can echocardiography discriminate hereditary transthyretin V30M amyloidosis from HCM?",
@@ -1054,3 +1053,48 @@ def test_initials_spelt_with_a_capitalised_word_or_across_a_stop_word_a_variant_
     assert subject_coverage(library, "?HCM vs hereditary ATTR V30M amyloid - echo rule?").missing == []
     assert subject_coverage(library, "?HCM vs hereditary ATTR V122I amyloid - echo rule?").missing == ["ATTR V122I"]
     assert subject_coverage(library, "My grandparents had nasal polyps: are they inherited?").missing == []
+
+
+def test_a_drug_and_what_it_causes_a_rare_brand_the_library_names_and_hbot_are_read_as_abstracts_write_them(
+    library_factory,
+):
+    cystitis = abstract(
+        "92100053",
+        "Hyperbaric oxygen therapy for intractable cyclophosphamide-induced hemorrhagic cystitis",
+        "Hyperbaric oxygen stopped the bleeding. Nexavar (sorafenib) was given to one patient.",
+    )
+    spasm = abstract(
+        "92100054",
+        "Sorafenib and coronary spasm",
+        "Sorafenib caused coronary artery spasm; no analgesic helped. "
+        "Levomepromazine with fluvoxamine caused seizures.",
+    )
+    library = library_factory([cystitis, spasm])
+    coverage = subject_coverage(library, "HBOT for intractable cyclophosphamide haemorrhagic cystitis: how long?")
+    assert coverage.missing == []
+    assert subject_coverage(library, "HBOT for intractable busulfan haemorrhagic cystitis?").missing == [
+        "intractable busulfan haemorrhagic cystitis"
+    ]
+    nexavar = subject_coverage(library, "Could nexavar cause coronary spasm?")
+    assert nexavar.read_as == {"nexavar": "sorafenib"}  # search finds the articles that name it sorafenib
+    assert "sorafenib" in nexavar.with_names_read("Could nexavar cause coronary spasm?")
+    assert subject_coverage(library, "Could an analgesic cause coronary spasm?").read_as == {}  # a class, no brand
+    assert subject_coverage(library, "Is nozinan with fluvoxamine safe, or can it cause seizures?").missing == []
+
+
+def test_a_place_by_its_people_a_slip_before_a_type_letter_a_genus_initial_and_fen_phen_are_read(library_factory):
+    jews = abstract(
+        "92100055",
+        "APC I1307K in Moroccan Jews",
+        "The I1307K variant of APC was found in Moroccan Jews with hepatitis C. In vitro, P. falciparum grew. "
+        "Fenfluramine caused valve disease. Culture on Löwenstein-Jensen medium guided TB treatment.",
+    )
+    library = library_factory([jews])
+    assert subject_coverage(library, "My family are Jews from Morocco: is I1307K of APC common?").missing == []
+    assert subject_coverage(library, "Jews from Mumbai: is I1307K of APC common?").missing == ["Mumbai"]
+    assert subject_coverage(library, "Did they catch acute hepatitus C in Jews with I1307K?").missing == []
+    assert subject_coverage(library, "Does P. falciparum grow in vitro P. falciparum culture?").missing == []
+    assert subject_coverage(library, "I took fen-phen: does it cause valve disease?").missing == []
+    assert subject_coverage(library, "My optician says LJ culture guides TB treatment: does it?").missing == []
+    # initials are spelt within one phrase, not across a sentence's end
+    assert spelled_out("ESP", ["Enterobacteriaceae. Only strains of P"], lambda w: True) == ""

@@ -56,6 +56,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "gdmt": ("guideline-directed medical therapy",),
     "htn": ("hypertension",),
     "hpt": ("hyperparathyroidism",),
+    "hbot": ("hyperbaric oxygen therapy", "hyperbaric oxygen"),
     "vent": ("ventilator", "mechanical ventilation"),
     "bilat": ("bilateral",),
     "pretx": ("pretreatment",),

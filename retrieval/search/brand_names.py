@@ -123,6 +123,7 @@ BRAND_NAMES: dict[str, tuple[str, ...]] = {
     "risperdal": ("risperidone",),
     "zyprexa": ("olanzapine",),
     "haldol": ("haloperidol",),
+    "nozinan": ("levomepromazine", "methotrimeprazine"),
     "abilify": ("aripiprazole",),
     "clozaril": ("clozapine",),
     "ritalin": ("methylphenidate",),

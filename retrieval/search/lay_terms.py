@@ -218,6 +218,7 @@ LAY_TERMS: dict[str, tuple[str, ...]] = {
     "nicotine patch": ("transdermal nicotine",),
     "nicotine patches": ("transdermal nicotine",),
     "water pill": ("diuretic",),
+    "fen-phen": ("fenfluramine", "fenfluramine-phentermine", "dexfenfluramine"),  # the 1990s slimming pair
     "water pills": ("diuretics", "diuretic"),
     "swollen veins": ("varices", "varicose veins"),
     "foreskin": ("prepuce", "preputial"),

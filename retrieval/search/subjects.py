@@ -698,15 +698,20 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
         if not mentions and len(words) > 1 and words[0] in WHEN_AND_HOW:  # "perioperative dexmedetomidine"
             words, read_as = words[1:], " ".join(words[1:])
             mentions = _mentions(library, read_as, words)
-        generic = generic_name(words[0]) if not mentions and len(words) == 1 and not brand else ""
+        generic = generic_name(words[0]) if len(words) == 1 and not brand else ""
         generic_words = tuple(words_of(generic))
-        generic_mentions = _mentions(library, generic, generic_words) if generic else 0
+        if mentions and _other_molecule(words[0], generic):  # "nexavar" in 3 articles, sorafenib in 7: read both
+            names, read_as = tuple(dict.fromkeys((*names, words, generic_words))), generic
+        generic_mentions = _mentions(library, generic, generic_words) if generic and not mentions else 0
         if generic_mentions:  # "Zonegran" is zonisamide
             words, read_as, names, mentions = generic_words, generic, (words, generic_words), generic_mentions
         form = formulation(question, start, end) if names and _is_brand(text) else None
         if form:  # "Sandostatin LAR", "Seroquel XR", "Intuniv" (a generic's own name tells its form: "… enanthate")
             text, mentions = form.written, _form_mentions(library, names, form)
             product_end = start + len(form.written)
+        induced = _induced(words, names) if not mentions else ()
+        if induced and (induced_mentions := _mentions(library, " ".join(induced), induced)):
+            words, read_as, mentions = induced, " ".join(induced), induced_mentions  # "cyclophosphamide … cystitis"
         if not mentions and len(words) > 1 and words[-1] in AFTER_THE_NAME:  # "amifostine pretreatment"
             words, read_as = words[:-1], " ".join(words[:-1])
             mentions = _mentions(library, read_as, words)
@@ -718,6 +723,8 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
         if not mentions and len(words) == 1 and (clipped := _unclipped(library, words[0])):  # "spiro", "neoadj"
             mentions = library.store.matching_count(" OR ".join(phrase((term,)) for term in clipped))
             otherwise += tuple((term,) for term in clipped)
+        if not mentions and len(words) == 1 and text.istitle():  # "from Morocco": the library's Moroccans
+            mentions = _people_of(library, words[0])
         if not mentions and len(words) == 1 and (in_blood := _in_the_blood(library, words[0])):  # "macroprolactin"
             mentions = library.store.matching_count(phrase((in_blood,)))
             otherwise += ((in_blood,),)
@@ -776,11 +783,20 @@ def _initials_read(library: Library, subject: Subject, present: list[Subject]) -
     question on pamidronate: the pamidronate articles write "osteogenesis imperfecta"), else as it is."""
     if subject.articles or not present or not is_initials(subject.text):
         return subject
-    texts = library.store.titles_and_abstracts(_naming_all(library, present)[:INITIALS_READ_IN])
-    words = spelled_out(subject.text, (f"{t} {a}" for t, a in texts.values()), lambda w: zipf(w) < RARE_ZIPF)
-    if not words:
+    pmids = _naming_all(library, present)[:INITIALS_READ_IN]
+    if not pmids:  # no article names all the rest: those naming each part of it
+        each = max(1, INITIALS_READ_IN // len(present))
+        pmids = list(dict.fromkeys(p for s in present for p in _naming_all(library, [s])[:each]))
+    texts = library.store.titles_and_abstracts(pmids)
+    written = spelled_out(subject.text, (f"{t} {a}" for t, a in texts.values()), _rare_or_a_name)
+    if not written:
         return subject
-    return replace(subject, articles=_mentions(library, " ".join(words), words), read_as=" ".join(words))
+    return replace(subject, articles=_mentions(library, written, tuple(words_of(written))), read_as=written)
+
+
+def _rare_or_a_name(word: str) -> bool:
+    """Whether a word as a text writes it is rare in everyday English, or a name no dictionary lists ("Jensen")."""
+    return zipf(word.lower()) < RARE_ZIPF or (word[0].isupper() and not _in_dictionary(word.lower()))
 
 
 _JOINED = re.compile(r"([a-z]{3,})-(?:plus|and|with|or)-([a-z]{3,})")
@@ -1010,6 +1026,19 @@ def _combined(library: Library, parts: tuple[str, ...]) -> int:
     return library.store.matching_count(" AND ".join(f"({spellings(tuple(words_of(part)))})" for part in parts))
 
 
+def _induced(words: tuple[str, ...], names: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
+    """A drug and what it causes, as abstracts write them: "cyclophosphamide haemorrhagic cystitis" is
+    cyclophosphamide-induced haemorrhagic cystitis; () when no word before the last is one of the drug's ``names``."""
+    at = next((i for i, word in enumerate(words[:-1]) if (word,) in names), None)
+    return () if at is None else (*words[: at + 1], "induced", *words[at + 1 :])
+
+
+def _other_molecule(word: str, generic: str) -> bool:
+    """Whether ``generic`` names the molecule the rare word ``word`` is a brand of ("nexavar": sorafenib), not the
+    class or the plural the dictionary also lists for a word ("analgesic": analgesics, "NSAID")."""
+    return bool(generic) and " " not in generic and generic[:4] != word[:4] and zipf(word) < RARE_ZIPF
+
+
 def _is_brand(text: str) -> bool:
     """Whether ``text`` is a brand of a drug ("Seroquel"), not its generic name."""
     return text.lower() in BRAND_NAMES or bool(generic_name(text))
@@ -1127,15 +1156,18 @@ def _absent_types(library: Library, question: str, taken: set[str]) -> list[tupl
     for i in range(1, len(spans)):
         if not _TYPE_LETTER.fullmatch(question[slice(*spans[i])]) or not _adjacent(question, spans[i - 1], spans[i]):
             continue
-        # a side or a pair of initials ("35 mmHg L/R", "H&N cancer", "A&E") is no type
-        if question[spans[i][1] : spans[i][1] + 1] in ("/", "&"):
+        # a side or a pair of initials ("35 mmHg L/R", "H&N cancer", "A&E") is no type, nor a genus's initial
+        # ("in vitro P. falciparum")
+        if question[spans[i][1] : spans[i][1] + 1] in ("/", "&", "."):
             continue
         before = _lookup_form(question[slice(*spans[i - 1])])
         if before in taken or before in STOP_WORDS or len(before) < 4 or not before.isalpha():
             continue
+        if not _used(library, before):  # "hepatitus C": a slip of a word the library uses, read so
+            before = _spelled_as_indexed(library, (before,))[0][0]
         last = i + 1 if i + 1 < len(spans) and question[slice(*spans[i + 1])].lower() in HEAD_NOUNS else i
         text = question[spans[i - 1][0] : spans[last][1]]
-        words = tuple(_lookup_form(question[slice(*span)]) for span in spans[i - 1 : last + 1])
+        words = (before, *(_lookup_form(question[slice(*span)]) for span in spans[i : last + 1]))
         # the letter as a capital right after the word: "hepatitis, e.g." and "hepatitis B e antigen" are no
         # hepatitis E
         written = re.compile(rf"\b(?i:{re.escape(before)})\w{{0,3}}[\s-]+{question[slice(*spans[i])]}\b(?!\.)")
@@ -1319,6 +1351,8 @@ def _unused_names(library: Library, question: str, taken: set[str]) -> list[tupl
     for i in range(len(spans)):
         if not uncommon(i) or zipf(lower[i]) < RARE_ZIPF or _used(library, lower[i]):
             continue
+        if question[spans[i][0]].isupper() and _people_of(library, lower[i]):  # "from Morocco": Moroccan
+            continue
         if _after_time_prefix(library, lower[i]) or _two_words(library, lower[i]) or _hyphen_head(library, lower[i]):
             continue  # "post-bypass", "dropout", "morphine-type drugs"
         if i in talk or _run_together(lower[i]) or not any(a <= spans[i][0] < b for a, b in asked):
@@ -1333,6 +1367,18 @@ def _unused_names(library: Library, question: str, taken: set[str]) -> list[tupl
             continue
         found.append((first, last))
     return [(question[spans[a][0] : spans[b][1]], tuple(lower[a : b + 1])) for a, b in found]
+
+
+# How the name of a people ends where the place's does not (as the index stems it): Moroccan, Iraqi, Japanese
+PEOPLE_ENDINGS = ("an", "ian", "i", "es", "ish")
+
+
+def _people_of(library: Library, place: str) -> int:
+    """Articles naming the people of ``place`` (lower case), where the library does not name the place: an
+    article on Moroccan Jews is about Jews from Morocco."""
+    stem = place[:-1] if place[-1] in "aeiouy" else place
+    people = {stem + ending for ending in PEOPLE_ENDINGS} - {place}
+    return max((n for term, n in library.store.terms_starting(stem, CLIPPED_READINGS) if term in people), default=0)
 
 
 # Prefixes of time and place that leave the thing named: "post-succinylcholine myalgia", "peri-operative"

@@ -67,7 +67,10 @@ SHORTHAND = frozenset(
     }
 )
 # The specialist treating someone in a message, named as theirs: "my dad's oncologist wants to start him on …"
-_SPECIALIST = re.compile(r"[a-z]{3,}(?:ologists?|iatrists?)|pa?ediatricians?|obstetricians?|dieti[ct]ians?")
+_SPECIALIST = re.compile(
+    r"[a-z]{3,}(?:ologists?|iatrists?)|pa?ediatricians?|obstetricians?|dieti[ct]ians?|opticians?|optometrists?|"
+    r"pharmacists?|physios?|physiotherapists?|chiropodists?|podiatrists?|midwi(?:fe|ves)"
+)
 # A verb's past or -ing form with "up" or "down" before it, which no dictionary lists: "uptitrated", "downtitrating"
 _UP_OR_DOWN = re.compile(r"(?:up|down)-?[a-z]{4,}(?:ed|ing)")
 _POSSESSIVES = frozenset({"my", "his", "her", "our", "their", "your"})

@@ -16,6 +16,13 @@ def test_british_and_american_forms_of_medical_words():
     assert other_spellings(("doctor",)) == [] and other_spellings(("ribavirin",)) == []
 
 
+def test_our_spellings_with_an_ending_find_each_other():
+    assert other_spellings(("cognitive", "behavioural", "therapy")) == [("cognitive", "behavioral", "therapy")]
+    assert other_spellings(("behavioral",)) == [("behavioural",)]
+    assert other_spellings(("favourable",)) == [("favorable",)] and other_spellings(("colouring",)) == [("coloring",)]
+    assert other_spellings(("hours",)) == [] and other_spellings(("vigorous",)) == []
+
+
 def test_international_drug_name_spellings_find_each_other():
     assert other_spellings(("interferon", "alfa-2b")) == [("interferon", "alpha-2b")]
     assert other_spellings(("dornase", "alpha")) == [("dornase", "alfa")]

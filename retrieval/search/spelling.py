@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-# British forms to American: "ae" and "oe" inside a word ("haem", "paediatric", "oedema", "diarrhoea"), the
-# "-our" ending ("tumour") and "-isation" ("randomisation")
+# British forms to American: "ae" and "oe" inside a word ("haem", "paediatric", "oedema", "diarrhoea"), "-our"
+# with or without an ending ("tumour", "behavioural", "colouring") and "-isation" ("randomisation")
 _TO_AMERICAN = (
     (re.compile(r"(?<=[a-z])ae(?=[a-z])"), "e"),
     (re.compile(r"oe(?=[a-z])"), "e"),
-    (re.compile(r"(?<=[a-z]{2})our(?=s?$)"), "or"),
+    (re.compile(r"(?<=[a-z]{2})our(?=(?:s|ed|ing|al|able|ite|ites)?$)"), "or"),  # behavioural, colouring
     (re.compile(r"sulph"), "sulf"),  # sulphate, sulphonylurea
     (re.compile(r"^alfa(?=$|-)"), "alpha"),  # the international name "interferon alfa" is also written alpha
     (re.compile(r"^(in)?dependan(?=(?:t|ts|ce|cy)$)"), r"\1dependen"),  # "insulin dependant", British usage
@@ -36,7 +36,7 @@ _TO_BRITISH = (
     (re.compile(r"^cesar"), "caesar"),
     (re.compile(r"diarrhea"), "diarrhoea"),
     (re.compile(r"^fet(?=(al|us|uses)$)"), "foet"),
-    (re.compile(r"^(tum|col|behavi|hum|lab|vap)or(?=s?$)"), r"\1our"),  # tumor, labor
+    (re.compile(r"^(tum|col|behavi|hum|lab|vap|fav|flav|od)or(?=(?:s|ed|ing|al|able|ite|ites)?$)"), r"\1our"),
     (re.compile(r"sulf"), "sulph"),  # sulfate, sulfonylurea
     (re.compile(r"^alpha(?=$|-)"), "alfa"),
     (re.compile(r"(?<=[a-z]{3})iz(?=ations?$|ed$)"), "is"),  # precurarization, randomized

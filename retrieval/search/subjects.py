@@ -723,8 +723,8 @@ def subject_coverage(library: Library, question: str, drugs: bool = True) -> Sub
         if not mentions and len(words) == 1 and (clipped := _unclipped(library, words[0])):  # "spiro", "neoadj"
             mentions = library.store.matching_count(" OR ".join(phrase((term,)) for term in clipped))
             otherwise += tuple((term,) for term in clipped)
-        if not mentions and len(words) == 1 and text.istitle():  # "from Morocco": the library's Moroccans
-            mentions = _people_of(library, words[0])
+        if not mentions and len(words) == 1:  # "from Morocco": the library's Moroccans
+            mentions = _people_of(library, text)
         if not mentions and len(words) == 1 and (in_blood := _in_the_blood(library, words[0])):  # "macroprolactin"
             mentions = library.store.matching_count(phrase((in_blood,)))
             otherwise += ((in_blood,),)
@@ -1351,7 +1351,7 @@ def _unused_names(library: Library, question: str, taken: set[str]) -> list[tupl
     for i in range(len(spans)):
         if not uncommon(i) or zipf(lower[i]) < RARE_ZIPF or _used(library, lower[i]):
             continue
-        if question[spans[i][0]].isupper() and _people_of(library, lower[i]):  # "from Morocco": Moroccan
+        if _people_of(library, question[slice(*spans[i])]):  # "from Morocco": Moroccan
             continue
         if _after_time_prefix(library, lower[i]) or _two_words(library, lower[i]) or _hyphen_head(library, lower[i]):
             continue  # "post-bypass", "dropout", "morphine-type drugs"
@@ -1373,9 +1373,12 @@ def _unused_names(library: Library, question: str, taken: set[str]) -> list[tupl
 PEOPLE_ENDINGS = ("an", "ian", "i", "es", "ish")
 
 
-def _people_of(library: Library, place: str) -> int:
-    """Articles naming the people of ``place`` (lower case), where the library does not name the place: an
-    article on Moroccan Jews is about Jews from Morocco."""
+def _people_of(library: Library, written: str) -> int:
+    """Articles naming the people of the place ``written`` as a name ("Morocco", not "ESP" or "morocco"), where
+    the library does not name the place: an article on Moroccan Jews is about Jews from Morocco."""
+    if not written.istitle() or not written.isalpha():
+        return 0
+    place = written.lower()
     stem = place[:-1] if place[-1] in "aeiouy" else place
     people = {stem + ending for ending in PEOPLE_ENDINGS} - {place}
     return max((n for term, n in library.store.terms_starting(stem, CLIPPED_READINGS) if term in people), default=0)

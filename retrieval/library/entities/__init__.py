@@ -1,8 +1,8 @@
 """Chemicals and diseases in titles and abstracts: mentions, concepts and induced-disease relations.
 
 ``extractor().extract(texts)`` gives, for each text, its entity mentions (character spans with a
-type, ``Chemical`` or ``Disease``, and a concept: a MeSH id where the training corpora give one,
-else ``name:`` and the normalised name) and the chemical-induced-disease relations the abstract
+type, ``Chemical`` or ``Disease``, and a concept: a MeSH id where the training corpora or MeSH's
+own name lists give one, else ``name:`` and the normalised name) and the chemical-induced-disease relations the abstract
 reports. The models are trained by ``python -m retrieval.library.entities.train`` and ship in
 ``model/`` (see its ``provenance.json``).
 """
@@ -42,6 +42,7 @@ class Extraction:
 
 class Extractor:
     def __init__(self, model_dir: Path = MODEL_DIR):
+        from retrieval.library.entities import mesh
         from retrieval.library.entities.concepts import Concepts
         from retrieval.library.entities.dictionary import Dictionary
         from retrieval.library.entities.recognizer import Recognizer
@@ -49,7 +50,7 @@ class Extractor:
 
         self.model_dir = model_dir
         self.recognizer = Recognizer(model_dir / "ner", Dictionary.from_json(model_dir / "dictionary.json"))
-        self.concepts = Concepts.from_json(model_dir / "concepts.json")
+        self.concepts = Concepts.from_json(model_dir / "concepts.json", mesh.load(model_dir / mesh.FILE_NAME))
         self.relations = RelationModel.from_json(model_dir / "relations.json")
         self.version = _version(model_dir)
 

@@ -1,7 +1,8 @@
 """Grouping mentions into concepts: "acetaminophen", "paracetamol" and "APAP" are one drug.
 
 A concept is a MeSH (or, for some diseases, OMIM) identifier where the annotated corpora tie the
-mention's name to one, else ``name:`` and the normalised name. Within one abstract an
+mention's name to one, or where MeSH itself lists the name (``mesh.py``), else ``name:`` and the
+normalised name. Within one abstract an
 abbreviation defined in brackets ("acetaminophen (APAP)") takes the concept of its long form,
 and repeats of a name take the concept it got first.
 """
@@ -59,10 +60,17 @@ def _display_name(spellings: Counter) -> str:
 class Concepts:
     """Name → concept dictionary, and each concept's display name."""
 
-    def __init__(self, by_name: dict[str, dict[str, str]], display: dict[str, str], min_similarity: float = NO_NEAREST):
+    def __init__(
+        self,
+        by_name: dict[str, dict[str, str]],
+        display: dict[str, str],
+        min_similarity: float = NO_NEAREST,
+        mesh: dict[str, dict[str, str]] | None = None,
+    ):
         self.by_name = by_name  # type -> normalised name -> concept id
         self.display = display  # concept id -> display name
         self.min_similarity = min_similarity  # for the nearest annotated name; above 1: none is looked for
+        self.mesh = mesh or {}  # type -> normalised name -> MeSH id, as MeSH lists its names
         self._compact: dict[str, dict[str, str]] = {}
         self._nearest: dict[str, NearestName] = {}
 
@@ -89,27 +97,29 @@ class Concepts:
         path.write_text(json.dumps(data, sort_keys=True))
 
     @classmethod
-    def from_json(cls, path: Path) -> Concepts:
+    def from_json(cls, path: Path, mesh: dict[str, dict[str, str]] | None = None) -> Concepts:
         data = json.loads(path.read_text())
-        return cls(data["by_name"], data["display"], data.get("min_similarity", NO_NEAREST))
+        return cls(data["by_name"], data["display"], data.get("min_similarity", NO_NEAREST), mesh)
 
     def lookup(self, text: str, kind: str) -> str:
         key = normalise(text)
         return self.known(key, kind) or ("name:" + key if key else "name:" + text.lower())
 
     def known(self, key: str, kind: str) -> str | None:
-        """The concept of a normalised name, or of the nearest form the annotations name: the same
-        letters without spaces ("thrombo embolism"), without a salt ("vincristine sulfate"), or, for a
-        disease, its head noun phrase without leading modifiers ("acute heart failure"), since MeSH
-        often has no concept for the narrower phrase and the corpora then annotate the broader one."""
-        names = self.by_name.get(kind, {})
+        """The concept of a normalised name as the annotations or, next, MeSH name it; else of the
+        nearest form they name: the same letters without spaces ("thrombo embolism"), without a salt
+        ("vincristine sulfate"), or, for a disease, its head noun phrase without leading modifiers
+        ("acute heart failure"), since MeSH often has no concept for the narrower phrase and the
+        corpora then annotate the broader one. The annotations come first: where they and MeSH
+        disagree, the annotators' choice is the one the corpora's relations use."""
+        names, listed = self.by_name.get(kind, {}), self.mesh.get(kind, {})
         if not key:
             return None
-        if found := names.get(key) or self.compact(kind).get(_squash(key)):
+        if found := names.get(key) or listed.get(key) or self.compact(kind).get(_squash(key)):
             return found
         if kind == "Chemical":
             bare = _SALT.sub("", key)
-            if bare != key and (found := names.get(bare)):
+            if bare != key and (found := names.get(bare) or listed.get(bare)):
                 return found
         else:
             words = key.split()

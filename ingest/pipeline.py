@@ -16,6 +16,7 @@ from ingest.items import Deletion, Item
 from ingest.liveness import close_interrupted_runs, running
 from ingest.progress import Reporter, SilentReporter
 from retrieval.library import Library
+from retrieval.library.entities import model_version
 from retrieval.library.library import EMBED_BLOCK
 from retrieval.library.records import Article
 
@@ -99,13 +100,15 @@ def store_items(
 
 
 def finish(library: Library, reporter: Reporter, embed: Embed = Library.embed_pending) -> None:
-    """Find the entities of articles that have none yet, embed whatever is pending, and make the index match.
+    """Find the entities of articles the shipped entity model has not read, embed whatever is pending, and
+    make the index match.
 
-    Articles ingested before entity extraction existed are read here too: running any import
-    (``python -m ingest files ...``) backfills a library, and an interrupted run resumes.
+    Articles ingested before entity extraction existed, or read by an earlier entity model, are read here
+    too: running any import (``python -m ingest files ...``) backfills a library, and an interrupted run
+    resumes.
     """
     if library.settings.extract_entities:
-        reporter.stage("entities", library.store.count_without_entities())
+        reporter.stage("entities", library.store.count_without_entities(model_version()))
         library.extract_entities(progress=reporter.advance)
     reporter.stage("embed", library.store.count_pending())
     embed(library, reporter.advance)

@@ -12,7 +12,7 @@ from conftest import SHARED_DATA
 
 from ingest.pipeline import ingest
 from retrieval.library import Library
-from retrieval.library.entities import MODEL_DIR, abbreviations, extractor, repeats
+from retrieval.library.entities import MODEL_DIR, abbreviations, extractor, model_version, repeats
 from retrieval.library.entities import jsonl as entities_jsonl
 from retrieval.library.entities.concepts import Concepts, normalise
 from retrieval.library.entities.dictionary import Dictionary
@@ -277,7 +277,7 @@ def entity_library(tmp_path_factory) -> Library:
 
 def test_ingest_stores_entities_with_offsets_into_title_or_abstract(entity_library: Library):
     store = entity_library.store
-    assert store.count_without_entities() == 0
+    assert store.count_without_entities(model_version()) == 0
     rows = store.article_entities("101")
     assert rows, "no entities stored"
     for row in rows:
@@ -314,17 +314,33 @@ def test_adverse_effects_list_conditions_with_their_pmids(entity_library: Librar
 def test_backfill_reads_articles_without_entities_and_resumes(tmp_path: Path):
     library = Library(Settings(data_dir=tmp_path, extract_entities=False))
     ingest(library, ARTICLES, kind="test", source="fixture")
-    assert library.store.count_without_entities() == 3
+    shipped = model_version()
+    assert library.store.count_without_entities(shipped) == 3
     on = Library(Settings(data_dir=tmp_path))
     ingest(on, [], kind="test", source="backfill")  # any import backfills
-    assert on.store.count_without_entities() == 0
+    assert on.store.count_without_entities(shipped) == 0
     # an edited abstract is read again
     changed = article("103", "Cisplatin ototoxicity", "Tinnitus followed cisplatin in adults.")
     changed.date_revised = "2030-01-01"
     with sqlite3.connect(tmp_path / "library.sqlite") as conn:
         before = conn.execute("SELECT count(*) FROM entity_status").fetchone()[0]
     on.store.upsert_articles([changed], "edit", on.chunker)
-    assert before == 3 and on.store.count_without_entities() == 1
+    assert before == 3 and on.store.count_without_entities(shipped) == 1
+
+
+def test_articles_read_by_an_earlier_entity_model_are_read_again_on_the_next_import(tmp_path: Path):
+    library = Library(Settings(data_dir=tmp_path))
+    ingest(library, ARTICLES, kind="test", source="fixture")
+    with sqlite3.connect(tmp_path / "library.sqlite") as conn:
+        conn.execute("UPDATE entity_status SET model = 'an earlier model' WHERE pmid IN ('101', '102')")
+        conn.execute("DELETE FROM entities WHERE pmid = '101'")
+    assert library.store.count_without_entities(model_version()) == 2
+    ingest(library, [], kind="test", source="backfill")
+    assert library.store.count_without_entities(model_version()) == 0
+    with sqlite3.connect(tmp_path / "library.sqlite") as conn:
+        models = {m for (m,) in conn.execute("SELECT DISTINCT model FROM entity_status")}
+    assert models == {model_version()}
+    assert any(e.type == "Chemical" for e in library.store.article_entities("101"))
 
 
 def test_a_concept_is_shown_by_its_full_name_even_when_an_abbreviation_is_more_frequent():

@@ -168,11 +168,12 @@ class Library:
         return done
 
     def extract_entities(self, progress: Callable[[int], None] | None = None) -> int:
-        """Find the chemicals and diseases of every article not yet read, block by block (resumable)."""
-        from retrieval.library.entities import article_text, extractor
+        """Find the chemicals and diseases of every article the shipped entity model has not read, block by
+        block (resumable)."""
+        from retrieval.library.entities import article_text, extractor, model_version
 
         found = 0
-        while batch := self.store.articles_without_entities(ENTITY_BLOCK):
+        while batch := self.store.articles_without_entities(ENTITY_BLOCK, model_version()):
             ex = extractor()
             texts = [article_text(title, abstract) for _, title, abstract in batch]
             results = ex.extract(texts, [len(title) for _, title, _ in batch])

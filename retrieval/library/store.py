@@ -853,21 +853,20 @@ class Store:
         return (self.article_count(), *(tuple(last) if last else (0, "")))
 
     # ------------------------------------------------------------------ entities
-    def articles_without_entities(self, limit: int) -> list[tuple[str, str, str]]:
-        """(pmid, title, abstract) of up to ``limit`` articles no entity extraction has read yet."""
+    # An article read by another entity model counts as unread: a new model (better concepts, relations)
+    # reaches the articles already in the library on the next import, not only the new ones.
+    _UNREAD = "NOT EXISTS (SELECT 1 FROM entity_status s WHERE s.pmid = a.pmid AND s.model = ?)"
+
+    def articles_without_entities(self, limit: int, model: str) -> list[tuple[str, str, str]]:
+        """(pmid, title, abstract) of up to ``limit`` articles entity model ``model`` has not read yet."""
         rows = self.conn.execute(
-            "SELECT a.pmid, a.title, a.abstract FROM articles a"
-            " WHERE NOT EXISTS (SELECT 1 FROM entity_status s WHERE s.pmid = a.pmid) ORDER BY a.rowid LIMIT ?",
-            (limit,),
+            f"SELECT a.pmid, a.title, a.abstract FROM articles a WHERE {self._UNREAD} ORDER BY a.rowid LIMIT ?",
+            (model, limit),
         )
         return [(r[0], r[1], r[2]) for r in rows]
 
-    def count_without_entities(self) -> int:
-        return int(
-            self.conn.execute(
-                "SELECT count(*) FROM articles a WHERE NOT EXISTS (SELECT 1 FROM entity_status s WHERE s.pmid = a.pmid)"
-            ).fetchone()[0]
-        )
+    def count_without_entities(self, model: str) -> int:
+        return int(self.conn.execute(f"SELECT count(*) FROM articles a WHERE {self._UNREAD}", (model,)).fetchone()[0])
 
     def set_entities(self, found: Sequence[ArticleEntities], model: str) -> None:
         """Replace the entities and relations of each article, and mark it read by ``model`` (one transaction)."""

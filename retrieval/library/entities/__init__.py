@@ -52,7 +52,7 @@ class Extractor:
         self.recognizer = Recognizer(model_dir / "ner", Dictionary.from_json(model_dir / "dictionary.json"))
         self.concepts = Concepts.from_json(model_dir / "concepts.json", mesh.load(model_dir / mesh.FILE_NAME))
         self.relations = RelationModel.from_json(model_dir / "relations.json")
-        self.version = _version(model_dir)
+        self.version = model_version(model_dir)
 
     def extract(self, texts: Sequence[str], title_lengths: Sequence[int] | None = None) -> list[Extraction]:
         """Entities and relations of each text. ``title_lengths``: how many leading characters are the title."""
@@ -89,7 +89,8 @@ def _first_sentence(text: str) -> int:
     return end + 1 if end >= 0 else len(text)
 
 
-def _version(model_dir: Path) -> str:
+def model_version(model_dir: Path = MODEL_DIR) -> str:
+    """Which training run made the models: the date in their provenance (read without loading them)."""
     import json
 
     try:

@@ -7,11 +7,15 @@ from pathlib import Path
 
 from retrieval.library.entities import extractor, mesh
 from retrieval.library.entities.concepts import Concepts
+from retrieval.library.entities.relations import narrowest
 
 DESCRIPTORS = (
     "D000082\tAcetaminophen\tParacetamol|APAP\tD02.065.199.092.040\n"
     "D006529\tCarcinoma, Hepatocellular\tHepatoma|Liver Cancer, Adult\tC04.557.470.200.240|C06.301.371.411\n"
     "D011618\tPsychotic Disorders\tPsychoses\tF03.700.750\n"
+    "D008107\tLiver Diseases\t\tC06.552\n"
+    "D006505\tHepatitis\t\tC06.552.380\n"
+    "D056486\tChemical and Drug Induced Liver Injury\tDrug-Induced Liver Injury\tC06.552.100|C25.100.468\n"
     "D000005\tAbdomen\tAbdomens\tA01.923.047\n"
     "D020000\tAPAP\t\tD08.811\n"
 )
@@ -30,7 +34,7 @@ def _wheel(tmp_path: Path) -> Path:
 
 
 def test_names_come_by_tree_and_long_systematic_names_are_left_out(tmp_path: Path):
-    names = mesh.build(_wheel(tmp_path))
+    names = mesh.build(_wheel(tmp_path)).names
     assert names["Chemical"]["paracetamol"] == names["Chemical"]["acetaminophen"] == "D000082"
     assert names["Disease"]["liver cancer adult"] == "D006529"
     assert names["Disease"]["psychose"] == "D011618"  # F03, mental disorders: a disease
@@ -43,18 +47,28 @@ def test_names_come_by_tree_and_long_systematic_names_are_left_out(tmp_path: Pat
 
 
 def test_written_and_read_back_the_same(tmp_path: Path):
-    names = mesh.build(_wheel(tmp_path))
-    mesh.write(names, tmp_path / mesh.FILE_NAME)
+    lists = mesh.build(_wheel(tmp_path))
+    mesh.write(lists, tmp_path / mesh.FILE_NAME)
     first = (tmp_path / mesh.FILE_NAME).read_bytes()
-    mesh.write(names, tmp_path / mesh.FILE_NAME)
+    mesh.write(lists, tmp_path / mesh.FILE_NAME)
     assert (tmp_path / mesh.FILE_NAME).read_bytes() == first
-    assert mesh.load(tmp_path / mesh.FILE_NAME) == names
-    assert mesh.load(tmp_path / "absent.json.gz") == {}
+    assert mesh.load(tmp_path / mesh.FILE_NAME) == lists
+    assert mesh.load(tmp_path / "absent.json.gz") == mesh.MeshLists()
+
+
+def test_a_drug_is_paired_with_the_narrowest_disease_mesh_places_under_another(tmp_path: Path):
+    broader = mesh.build(_wheel(tmp_path)).broader
+    assert broader["D006505"] == ["D008107"] and broader["D056486"] == ["D008107"]
+    assert "D008107" not in broader  # nothing above it among the headings read
+    pairs = {("Dx", "D008107"), ("Dx", "D006505"), ("Dy", "D008107"), ("Dx", "D011618")}
+    # the broader disease stays for a drug paired with nothing under it
+    assert narrowest(pairs, broader) == {("Dx", "D006505"), ("Dy", "D008107"), ("Dx", "D011618")}
+    assert narrowest(pairs, {}) == pairs
 
 
 def test_annotated_names_come_first_then_mesh_then_nothing(tmp_path: Path):
     concepts = Concepts.fit([("psychotic disorders", "Disease", ["D011605"])])
-    concepts.mesh = mesh.build(_wheel(tmp_path))
+    concepts.mesh = mesh.build(_wheel(tmp_path)).names
     text = "Psychotic disorders, hepatoma and dupilumab sodium, not zorbitol."
     spans = [(0, 19, "Disease"), (21, 29, "Disease"), (34, 50, "Chemical"), (56, 64, "Chemical")]
     # the annotators' id for a name wins over MeSH's (the corpora's relations use it)

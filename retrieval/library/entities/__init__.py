@@ -50,8 +50,10 @@ class Extractor:
 
         self.model_dir = model_dir
         self.recognizer = Recognizer(model_dir / "ner", Dictionary.from_json(model_dir / "dictionary.json"))
-        self.concepts = Concepts.from_json(model_dir / "concepts.json", mesh.load(model_dir / mesh.FILE_NAME))
+        lists = mesh.load(model_dir / mesh.FILE_NAME)
+        self.concepts = Concepts.from_json(model_dir / "concepts.json", lists.names)
         self.relations = RelationModel.from_json(model_dir / "relations.json")
+        self.relations.broader = lists.broader
         self.version = model_version(model_dir)
 
     def extract(self, texts: Sequence[str], title_lengths: Sequence[int] | None = None) -> list[Extraction]:

@@ -217,6 +217,8 @@ class RelationModel:
         self.threshold = threshold
         self.prior = prior
         self.ranker = list(ranker) if ranker is not None else None
+        # disease id -> the disease ids above it in MeSH (``mesh.py``); set where the lists ship
+        self.broader: dict[str, list[str]] = {}
 
     def logit(self, candidate: Candidate) -> float:
         """The first classifier's log-odds for one pair."""
@@ -236,7 +238,7 @@ class RelationModel:
         self, text: str, title_len: int, entities: Sequence[tuple[int, int, str, str]]
     ) -> list[tuple[str, str]]:
         scores = self.scores(candidates(text, title_len, entities, self.prior))
-        return sorted(p for p, s in scores.items() if s >= self.threshold)
+        return sorted(narrowest({p for p, s in scores.items() if s >= self.threshold}, self.broader))
 
     def to_json(self, path: Path) -> None:
         words = {str(i): round(w, 5) for i, w in sorted(self.words.items()) if abs(w) > 1e-4}
@@ -263,6 +265,16 @@ class RelationModel:
         prior = Prior.from_dict(data["prior"]) if data.get("prior") else None
         words = {int(k): v for k, v in data["words"].items()}
         return cls(data["weights"], words, data["threshold"], prior, data.get("ranker"))
+
+
+def narrowest(pairs: set[Pair], broader: dict[str, list[str]]) -> set[Pair]:
+    """``pairs`` less a drug's pair with a disease when it is also paired with a narrower one: CDR annotates
+    the most specific disease a drug induces ("hepatitis", not also "liver diseases")."""
+    narrower_of: dict[str, set[str]] = {}
+    for chemical, disease in pairs:
+        for above in broader.get(disease, ()):
+            narrower_of.setdefault(chemical + "\0" + above, set()).add(disease)
+    return {(c, d) for c, d in pairs if c + "\0" + d not in narrower_of}
 
 
 def _sigmoid(z: float) -> float:

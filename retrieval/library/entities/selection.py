@@ -17,11 +17,11 @@ from retrieval.library.entities import pubtator
 from retrieval.library.entities.concepts import NO_NEAREST, Concepts
 from retrieval.library.entities.dictionary import Dictionary
 from retrieval.library.entities.evaluation import annotated, gold_entities, training_rows
-from retrieval.library.entities.mesh import Names
+from retrieval.library.entities.mesh import MeshLists, Names
 from retrieval.library.entities.prior import Prior
 from retrieval.library.entities.pubtator import Document
 from retrieval.library.entities.recognizer import Recognizer
-from retrieval.library.entities.relations import Candidate, RelationModel, candidates, fit
+from retrieval.library.entities.relations import Candidate, RelationModel, candidates, fit, narrowest
 from retrieval.library.entities.scoring import mention_scores, relation_scores
 
 MIN_SIMILARITIES = (NO_NEAREST, 0.8, 0.7, 0.6)
@@ -47,15 +47,19 @@ def concepts_from(docs: list[Document], min_similarity: float, mesh: Names) -> C
     return concepts
 
 
-def best_threshold(dev: list[Document], scored: list[tuple[float, str, tuple[str, str]]]) -> tuple[float, dict]:
-    """The threshold on (score, pmid, pair) rows that gives the best document-level F1 on ``dev``."""
+def best_threshold(
+    dev: list[Document], scored: list[tuple[float, str, tuple[str, str]]], broader: dict[str, list[str]]
+) -> tuple[float, dict]:
+    """The threshold on (score, pmid, pair) rows that gives the best document-level F1 on ``dev``, each
+    abstract's pairs kept as the model keeps them (``narrowest``)."""
     best: tuple[float, dict] | None = None
     for threshold in THRESHOLDS:
         pred: dict[str, set] = {}
         for score, pmid, pair in scored:
             if score >= threshold:
                 pred.setdefault(pmid, set()).add(pair)
-        s = relation_scores([d.relations for d in dev], [pred.get(d.pmid, set()) for d in dev])
+        kept = [narrowest(pred.get(d.pmid, set()), broader) for d in dev]
+        s = relation_scores([d.relations for d in dev], kept)
         if best is None or s["f1"] > best[1]["f1"]:
             best = (threshold, s)
     assert best is not None
@@ -125,7 +129,7 @@ def choose_min_share(
     return Dictionary(fitted.entries, best), report
 
 
-def choose(raw: Path, recognizer: Recognizer, mesh: Names) -> Choice:
+def choose(raw: Path, recognizer: Recognizer, mesh: MeshLists) -> Choice:
     """The nearest-name similarity, regularisation and threshold with the best dev F1 end to end,
     with the mentions ``recognizer`` finds (its dictionary fitted without dev), linked by the
     annotated names and ``mesh``."""
@@ -138,9 +142,9 @@ def choose(raw: Path, recognizer: Recognizer, mesh: Names) -> Choice:
     models = {c: fit(x, y, keys, c, prior) for c in CS}
     best: Choice | None = None
     for min_similarity in MIN_SIMILARITIES:
-        abstracts = end_to_end_pairs(dev, found, concepts_from(names, min_similarity, mesh), prior)
+        abstracts = end_to_end_pairs(dev, found, concepts_from(names, min_similarity, mesh.names), prior)
         for c, model in models.items():
-            threshold, scores = best_threshold(dev, scored(model, abstracts))
+            threshold, scores = best_threshold(dev, scored(model, abstracts), mesh.broader)
             if best is None or scores["f1"] > best.dev_end_to_end["f1"]:
                 best = Choice(min_similarity, c, threshold, scores, {})
     assert best is not None
@@ -148,16 +152,19 @@ def choose(raw: Path, recognizer: Recognizer, mesh: Names) -> Choice:
     for score, pmid, pair in scored(models[best.c], on_gold):
         if score >= best.threshold:
             kept.setdefault(pmid, set()).add(pair)
-    best.dev_on_gold_entities = relation_scores([d.relations for d in dev], [kept.get(d.pmid, set()) for d in dev])
+    best.dev_on_gold_entities = relation_scores(
+        [d.relations for d in dev], [narrowest(kept.get(d.pmid, set()), mesh.broader) for d in dev]
+    )
     return best
 
 
-def fit_all(raw: Path, choice: Choice, mesh: Names) -> tuple[Concepts, RelationModel]:
+def fit_all(raw: Path, choice: Choice, mesh: MeshLists) -> tuple[Concepts, RelationModel]:
     """The shipped dictionary and classifier: BC5CDR train + dev (and NCBI-disease train names)."""
     docs = pubtator.load(raw, "bc5cdr", "train") + pubtator.load(raw, "bc5cdr", "dev")
-    concepts = concepts_from(docs + pubtator.load(raw, "ncbi_disease", "train"), choice.min_similarity, mesh)
+    concepts = concepts_from(docs + pubtator.load(raw, "ncbi_disease", "train"), choice.min_similarity, mesh.names)
     prior = Prior.count(annotated(d) for d in docs)
     x, y, keys = training_rows(docs, prior, counted_in_prior=True)
     model = fit(x, y, keys, choice.c, prior)
     model.threshold = choice.threshold
+    model.broader = mesh.broader
     return concepts, model

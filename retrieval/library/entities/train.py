@@ -210,7 +210,7 @@ def fit_concepts_and_relations(raw: Path, out: Path, without_dev: Dictionary) ->
     return (
         {
             "names": sum(len(v) for v in concepts.by_name.values()),
-            "mesh_names": {kind: len(names) for kind, names in listed.items()},
+            "mesh_names": {kind: len(names) for kind, names in listed.names.items()},
             "concepts": len(concepts.display),
             "min_similarity": choice.min_similarity,
         },
